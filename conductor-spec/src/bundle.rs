@@ -1,0 +1,270 @@
+//! Bundling: every `$ref` into another file is resolved and the target brought into the root
+//! document, so later stages only ever see local (`#/...`) references.
+//!
+//! Schemas are hoisted into `components/schemas` under their own name (so recursion and named
+//! types survive); everything else (parameters, responses, path items, ...) is inlined at the
+//! place that referenced it.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::parse::parse_document;
+use crate::pointer::{escape_token, resolve_pointer, unescape_token};
+use crate::SpecError;
+
+/// How deep inlined references may nest before we call it a cycle.
+const MAX_INLINE_DEPTH: usize = 64;
+
+pub(crate) fn bundle(
+    root_path: &Path,
+    mut root: Value,
+) -> Result<(Value, Vec<PathBuf>), SpecError> {
+    let root_file = normalize_path(root_path);
+    let mut bundler = Bundler {
+        root_file: root_file.clone(),
+        files: vec![root_file.clone()],
+        documents: BTreeMap::new(),
+        imported: BTreeMap::new(),
+        hoisted: Vec::new(),
+        taken_names: existing_schema_names(&root),
+    };
+    let mut location = String::new();
+    bundler.rewrite(&mut root, &root_file, &mut location, false, 0)?;
+    if !bundler.hoisted.is_empty() {
+        let schemas = schemas_mut(&mut root);
+        for (name, schema) in bundler.hoisted {
+            schemas.insert(name, schema);
+        }
+    }
+    Ok((root, bundler.files))
+}
+
+struct Bundler {
+    root_file: PathBuf,
+    files: Vec<PathBuf>,
+    documents: BTreeMap<PathBuf, Value>,
+    /// `(file, fragment)` → name in `components/schemas`.
+    imported: BTreeMap<(PathBuf, String), String>,
+    hoisted: Vec<(String, Value)>,
+    taken_names: std::collections::BTreeSet<String>,
+}
+
+impl Bundler {
+    fn rewrite(
+        &mut self,
+        value: &mut Value,
+        file: &Path,
+        location: &mut String,
+        in_schema: bool,
+        depth: usize,
+    ) -> Result<(), SpecError> {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    if let Some(replacement) =
+                        self.resolve_ref(&reference, file, location, in_schema, depth)?
+                    {
+                        match replacement {
+                            Resolved::Ref(local) => {
+                                map.insert("$ref".to_owned(), Value::String(local));
+                            }
+                            Resolved::Inline(inlined) => {
+                                *value = inlined;
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                let Value::Object(map) = value else {
+                    return Ok(());
+                };
+                for (key, child) in map.iter_mut() {
+                    let child_in_schema = in_schema || key == "schema" || key == "schemas";
+                    let len = location.len();
+                    location.push('/');
+                    location.push_str(&escape_token(key));
+                    self.rewrite(child, file, location, child_in_schema, depth)?;
+                    location.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter_mut().enumerate() {
+                    let len = location.len();
+                    location.push('/');
+                    location.push_str(&index.to_string());
+                    self.rewrite(child, file, location, in_schema, depth)?;
+                    location.truncate(len);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Returns `None` when the reference is already local to the root document.
+    fn resolve_ref(
+        &mut self,
+        reference: &str,
+        file: &Path,
+        location: &str,
+        in_schema: bool,
+        depth: usize,
+    ) -> Result<Option<Resolved>, SpecError> {
+        let unresolved = |message: String| SpecError::UnresolvedRef {
+            path: file.to_path_buf(),
+            location: location.to_owned(),
+            reference: reference.to_owned(),
+            message,
+        };
+        let (file_part, fragment) = match reference.split_once('#') {
+            Some((f, frag)) => (f, frag.to_owned()),
+            None => (reference, String::new()),
+        };
+        if file_part.contains("://") {
+            return Err(unresolved(
+                "remote references are not fetched at compile time; download the file and refer to it by a relative path"
+                    .to_owned(),
+            ));
+        }
+        let target_file = if file_part.is_empty() {
+            file.to_path_buf()
+        } else {
+            let base = file.parent().unwrap_or_else(|| Path::new(""));
+            normalize_path(&base.join(file_part))
+        };
+        if target_file == self.root_file {
+            if file_part.is_empty() {
+                return Ok(None);
+            }
+            return Ok(Some(Resolved::Ref(format!("#{fragment}"))));
+        }
+        if depth >= MAX_INLINE_DEPTH {
+            return Err(unresolved(
+                "references nest too deeply (a cycle of non-schema references?)".to_owned(),
+            ));
+        }
+        self.ensure_loaded(&target_file)?;
+        let Some(target) = self
+            .documents
+            .get(&target_file)
+            .and_then(|doc| resolve_pointer(doc, &fragment))
+            .cloned()
+        else {
+            return Err(unresolved(format!(
+                "no value at `#{fragment}` in {}",
+                target_file.display()
+            )));
+        };
+        let hoist = in_schema || fragment.contains("/schemas/") || fragment.contains("/definitions/");
+        if hoist {
+            let key = (target_file.clone(), fragment.clone());
+            if let Some(name) = self.imported.get(&key) {
+                return Ok(Some(Resolved::Ref(schema_ref(name))));
+            }
+            let name = self.fresh_name(&fragment, &target_file);
+            self.imported.insert(key, name.clone());
+            let mut schema = target;
+            let mut inner_location = fragment.clone();
+            self.rewrite(&mut schema, &target_file, &mut inner_location, true, depth + 1)?;
+            self.hoisted.push((name.clone(), schema));
+            Ok(Some(Resolved::Ref(schema_ref(&name))))
+        } else {
+            let mut inlined = target;
+            let mut inner_location = fragment.clone();
+            self.rewrite(&mut inlined, &target_file, &mut inner_location, in_schema, depth + 1)?;
+            Ok(Some(Resolved::Inline(inlined)))
+        }
+    }
+
+    fn ensure_loaded(&mut self, path: &Path) -> Result<(), SpecError> {
+        if self.documents.contains_key(path) {
+            return Ok(());
+        }
+        let text = std::fs::read_to_string(path).map_err(|err| SpecError::Io {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        })?;
+        let value = parse_document(path, &text)?;
+        self.files.push(path.to_path_buf());
+        self.documents.insert(path.to_path_buf(), value);
+        Ok(())
+    }
+
+    fn fresh_name(&mut self, fragment: &str, file: &Path) -> String {
+        let base = fragment
+            .rsplit('/')
+            .next()
+            .filter(|last| !last.is_empty())
+            .map(unescape_token)
+            .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "Schema".to_owned());
+        let mut name = base.clone();
+        let mut counter = 2;
+        while self.taken_names.contains(&name) {
+            name = format!("{base}{counter}");
+            counter += 1;
+        }
+        self.taken_names.insert(name.clone());
+        name
+    }
+}
+
+enum Resolved {
+    Ref(String),
+    Inline(Value),
+}
+
+fn schema_ref(name: &str) -> String {
+    format!("#/components/schemas/{}", escape_token(name))
+}
+
+fn existing_schema_names(root: &Value) -> std::collections::BTreeSet<String> {
+    root.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn schemas_mut(root: &mut Value) -> &mut Map<String, Value> {
+    let object = ensure_object(root);
+    let components = ensure_object(
+        object
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new())),
+    );
+    ensure_object(
+        components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new())),
+    )
+}
+
+fn ensure_object(value: &mut Value) -> &mut Map<String, Value> {
+    if !value.is_object() {
+        *value = Value::Object(Map::new());
+    }
+    match value {
+        Value::Object(map) => map,
+        _ => unreachable!("just made an object"),
+    }
+}
+
+/// Removes `.` and resolves `..` lexically, so one file always has one key.
+pub(crate) fn normalize_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! Loads OpenAPI documents for the generator, the mock server and the CLI.
+//!
+//! The pipeline is: read the file once, parse it by extension (JSON or YAML), bundle every
+//! `$ref` that points into another file into the root document, normalise OpenAPI 3.1
+//! constructs into their 3.0 equivalents, and finally deserialize the result into the
+//! [`openapiv3`] model. Every file that was read is recorded so that callers (the
+//! `#[connector]` macro in particular) can make cargo rebuild when any of them changes.
+
+mod bundle;
+mod error;
+mod normalize;
+mod parse;
+mod pointer;
+
+use std::path::{Path, PathBuf};
+
+pub use error::SpecError;
+pub use openapiv3;
+pub use pointer::{escape_token, resolve_pointer};
+
+/// The OpenAPI version a document declared before normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SpecVersion {
+    /// An OpenAPI 3.0.x document.
+    V3_0,
+    /// An OpenAPI 3.1.x document, normalised into the 3.0 model.
+    V3_1,
+}
+
+/// A loaded, bundled and normalised OpenAPI document.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The typed model of the document.
+    pub document: openapiv3::OpenAPI,
+    /// The bundled and normalised JSON the model was read from; every `$ref` in it is local.
+    pub raw: serde_json::Value,
+    /// The version the document declared.
+    pub version: SpecVersion,
+    /// The root file, as given.
+    pub root: PathBuf,
+    /// Every file that was read, the root first, each once.
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads, bundles and normalises the OpenAPI document at `path`.
+///
+/// # Errors
+///
+/// Returns a [`SpecError`] when a file cannot be read or parsed, when the document is not
+/// OpenAPI 3.0/3.1, when a `$ref` into another file cannot be resolved, or when the
+/// normalised document does not fit the OpenAPI model.
+pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        path: path.to_path_buf(),
+        message: describe_io_error(path, &source),
+    })?;
+    load_from_str(path, &text)
+}
+
+/// Like [`load`], but with the root document's text already in memory; files it `$ref`s are
+/// still read relative to `path`.
+///
+/// # Errors
+///
+/// As [`load`].
+pub fn load_from_str(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
+    let root_value = parse::parse_document(path, text)?;
+    from_value(path, root_value)
+}
+
+/// Bundles, normalises and models an already parsed document whose origin is `path`.
+///
+/// # Errors
+///
+/// As [`load`].
+pub fn from_value(path: &Path, root_value: serde_json::Value) -> Result<LoadedSpec, SpecError> {
+    let version = detect_version(path, &root_value)?;
+    let (mut raw, files) = bundle::bundle(path, root_value)?;
+    if version == SpecVersion::V3_1 {
+        normalize::normalize_3_1(&mut raw);
+    }
+    normalize::normalize_common(&mut raw);
+    let document = serde_json::from_value::<openapiv3::OpenAPI>(raw.clone()).map_err(|err| {
+        SpecError::Model {
+            path: path.to_path_buf(),
+            message: err.to_string(),
+        }
+    })?;
+    Ok(LoadedSpec {
+        document,
+        raw,
+        version,
+        root: path.to_path_buf(),
+        files,
+    })
+}
+
+fn describe_io_error(path: &Path, err: &std::io::Error) -> String {
+    if path.is_dir() {
+        "the path is a directory, not a file".to_owned()
+    } else {
+        err.to_string()
+    }
+}
+
+fn detect_version(path: &Path, value: &serde_json::Value) -> Result<SpecVersion, SpecError> {
+    let Some(object) = value.as_object() else {
+        return Err(SpecError::NotOpenApi {
+            path: path.to_path_buf(),
+            message: "the document is not an object".to_owned(),
+        });
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(SpecError::Swagger2 {
+            path: path.to_path_buf(),
+            version: swagger
+                .as_str()
+                .map_or_else(|| swagger.to_string(), str::to_owned),
+        });
+    }
+    let Some(version) = object.get("openapi") else {
+        return Err(SpecError::NotOpenApi {
+            path: path.to_path_buf(),
+            message: "it has no `openapi` version field".to_owned(),
+        });
+    };
+    let text = version
+        .as_str()
+        .map_or_else(|| version.to_string(), str::to_owned);
+    if text.starts_with("3.0") {
+        Ok(SpecVersion::V3_0)
+    } else if text.starts_with("3.1") {
+        Ok(SpecVersion::V3_1)
+    } else {
+        Err(SpecError::UnsupportedVersion {
+            path: path.to_path_buf(),
+            version: text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,286 @@
+//! Rewrites a raw document so `openapiv3` (an OpenAPI 3.0 model) can read it.
+//!
+//! OpenAPI 3.1 constructs are mapped onto their 3.0 equivalents:
+//!
+//! | 3.1 | becomes |
+//! |---|---|
+//! | `type: [T, "null"]` | `type: T, nullable: true` |
+//! | `type: [A, B]` | `anyOf: [{type: A}, {type: B}]` |
+//! | `type: "null"` | `nullable: true` (no type) |
+//! | `anyOf`/`oneOf` with a `{type: "null"}` branch | that branch removed, `nullable: true` |
+//! | `const: v` | `enum: [v]` |
+//! | schema `examples: [a, ...]` | `example: a` |
+//! | `$ref` with sibling keywords | `allOf: [{$ref}]` plus the siblings |
+//! | numeric `exclusiveMinimum: n` | `minimum: n, exclusiveMinimum: true` (same for maximum) |
+//! | `$ref` to `components/pathItems` | the path item, inlined |
+//! | `webhooks`, `jsonSchemaDialect`, `$schema`, `$id` | removed |
+
+use serde_json::{Map, Value};
+
+use crate::pointer::resolve_pointer;
+
+/// Keys whose value is one subschema.
+const SUBSCHEMA_KEYS: &[&str] = &["items", "not", "additionalProperties", "contains", "if", "then", "else"];
+/// Keys whose value is a list of subschemas.
+const SUBSCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keys whose value maps names to subschemas.
+const SUBSCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "dependentSchemas"];
+
+pub(crate) fn normalize_3_1(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    root.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
+    root.remove("webhooks");
+    root.remove("jsonSchemaDialect");
+    root.entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
+    inline_path_item_refs(document);
+    walk_document(document, &mut |schema| normalize_schema_3_1(schema));
+}
+
+/// Fixes that apply to every version: shapes real 3.0 documents use that `openapiv3` rejects.
+pub(crate) fn normalize_common(document: &mut Value) {
+    if let Some(root) = document.as_object_mut() {
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !root.contains_key("info") {
+            root.insert(
+                "info".to_owned(),
+                serde_json::json!({"title": "API", "version": "0"}),
+            );
+        }
+    }
+    walk_document(document, &mut normalize_schema_common);
+}
+
+fn inline_path_item_refs(document: &mut Value) {
+    let snapshot = document.clone();
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(pointer) = reference.strip_prefix('#') else {
+            continue;
+        };
+        if let Some(target) = resolve_pointer(&snapshot, pointer) {
+            let mut merged = target.clone();
+            if let (Some(merged), Some(siblings)) = (merged.as_object_mut(), item.as_object()) {
+                for (key, value) in siblings {
+                    if key != "$ref" {
+                        merged.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            *item = merged;
+        }
+    }
+}
+
+/// Calls `visit` on every schema object in the document, parents before children.
+fn walk_document(document: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+    fn find_schemas(value: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    if key == "schema" {
+                        walk_schema(child, visit);
+                    } else if key == "schemas" {
+                        if let Some(schemas) = child.as_object_mut() {
+                            for schema in schemas.values_mut() {
+                                walk_schema(schema, visit);
+                            }
+                        }
+                    } else if key == "example" || key == "examples" || key == "default" {
+                        // Literal data: never contains schemas.
+                    } else {
+                        find_schemas(child, visit);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| find_schemas(item, visit)),
+            _ => {}
+        }
+    }
+    find_schemas(document, visit);
+}
+
+fn walk_schema(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+    if !schema.is_object() {
+        return;
+    }
+    visit(schema);
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    for key in SUBSCHEMA_KEYS {
+        if let Some(child) = map.get_mut(*key) {
+            walk_schema(child, visit);
+        }
+    }
+    for key in SUBSCHEMA_LIST_KEYS {
+        if let Some(Value::Array(children)) = map.get_mut(*key) {
+            children.iter_mut().for_each(|child| walk_schema(child, visit));
+        }
+    }
+    for key in SUBSCHEMA_MAP_KEYS {
+        if let Some(Value::Object(children)) = map.get_mut(*key) {
+            children.values_mut().for_each(|child| walk_schema(child, visit));
+        }
+    }
+}
+
+fn normalize_schema_3_1(schema: &mut Value) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    map.remove("$schema");
+    map.remove("$id");
+    if map.contains_key("$ref") && map.len() > 1 {
+        ref_with_siblings(map);
+    }
+    if let Some(value) = map.remove("const") {
+        map.insert("enum".to_owned(), Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(mut examples)) = map.remove("examples") {
+        if !map.contains_key("example") && !examples.is_empty() {
+            map.insert("example".to_owned(), examples.swap_remove(0));
+        }
+    }
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(bound) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(inclusive.to_owned(), bound);
+            map.insert(exclusive.to_owned(), Value::Bool(true));
+        }
+    }
+    match map.get("type").cloned() {
+        Some(Value::Array(types)) => {
+            let nullable = types.iter().any(|t| t == "null");
+            let others: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+            map.remove("type");
+            match others.len() {
+                0 => {}
+                1 => {
+                    map.insert("type".to_owned(), others[0].clone());
+                }
+                _ => {
+                    let branches = others
+                        .into_iter()
+                        .map(|t| single_type_branch(map, t))
+                        .collect();
+                    map.insert("anyOf".to_owned(), Value::Array(branches));
+                }
+            }
+            if nullable {
+                map.insert("nullable".to_owned(), Value::Bool(true));
+            }
+        }
+        Some(Value::String(t)) if t == "null" => {
+            map.remove("type");
+            map.insert("nullable".to_owned(), Value::Bool(true));
+        }
+        _ => {}
+    }
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(branches)) = map.get_mut(key) else {
+            continue;
+        };
+        let before = branches.len();
+        branches.retain(|branch| !is_null_schema(branch));
+        if branches.len() == before {
+            continue;
+        }
+        map.insert("nullable".to_owned(), Value::Bool(true));
+        if let Some(Value::Array(branches)) = map.get(key) {
+            if branches.len() == 1 {
+                let only = branches[0].clone();
+                map.remove(key);
+                map.insert("allOf".to_owned(), Value::Array(vec![only]));
+            } else if branches.is_empty() {
+                map.remove(key);
+            }
+        }
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    schema.get("type").is_some_and(|t| t == "null")
+        || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
+}
+
+/// Builds the branch of a multi-type schema for one of its types, carrying the keywords that
+/// apply to that type.
+fn single_type_branch(map: &Map<String, Value>, type_name: Value) -> Value {
+    let keys: &[&str] = match type_name.as_str() {
+        Some("string") => &["format", "pattern", "minLength", "maxLength", "enum"],
+        Some("integer" | "number") => &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"],
+        Some("array") => &["items", "minItems", "maxItems", "uniqueItems"],
+        Some("object") => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        _ => &[],
+    };
+    let mut branch = Map::new();
+    branch.insert("type".to_owned(), type_name);
+    for key in keys {
+        if let Some(value) = map.get(*key) {
+            branch.insert((*key).to_owned(), value.clone());
+        }
+    }
+    Value::Object(branch)
+}
+
+/// `{$ref, description, nullable}` → `{allOf: [{$ref}], description, nullable}`; a `$ref` whose
+/// only siblings are annotations keeps just the annotations that 3.0 tolerates.
+fn ref_with_siblings(map: &mut Map<String, Value>) {
+    const ANNOTATIONS: &[&str] = &["description", "summary", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"];
+    if map.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str())) {
+        map.retain(|k, _| k == "$ref");
+        return;
+    }
+    if let Some(reference) = map.remove("$ref") {
+        let mut only_ref = Map::new();
+        only_ref.insert("$ref".to_owned(), reference);
+        map.insert("allOf".to_owned(), Value::Array(vec![Value::Object(only_ref)]));
+    }
+}
+
+/// Repairs shapes seen in real 3.0 documents that `openapiv3` would reject.
+fn normalize_schema_common(schema: &mut Value) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    // `required: true` on a schema (a Swagger-ism) — 3.0 wants a list of names.
+    if map.get("required").is_some_and(|r| !r.is_array()) {
+        map.remove("required");
+    }
+    // `enum` must be a list.
+    if map.get("enum").is_some_and(|e| !e.is_array()) {
+        map.remove("enum");
+    }
+    // `type` must be a string; anything else means "any".
+    if map.get("type").is_some_and(|t| !t.is_string()) {
+        map.remove("type");
+    }
+    if let Some(Value::String(t)) = map.get("type") {
+        if !matches!(t.as_str(), "string" | "number" | "integer" | "boolean" | "array" | "object") {
+            map.remove("type");
+        }
+    }
+    // Annotations openapiv3 types strictly.
+    for key in ["nullable", "readOnly", "writeOnly", "deprecated", "uniqueItems"] {
+        if map.get(key).is_some_and(|v| !v.is_boolean()) {
+            map.remove(key);
+        }
+    }
+    for key in ["description", "title", "format", "pattern"] {
+        if map.get(key).is_some_and(|v| !v.is_string()) {
+            map.remove(key);
+        }
+    }
+    // An array without `items` is an array of anything.
+    if map.get("type").is_some_and(|t| t == "array") && !map.contains_key("items") {
+        map.insert("items".to_owned(), Value::Object(Map::new()));
+    }
+}
