@@ -1,1 +1,188 @@
-//! placeholder
+//! The generator behind `#[connector]`: an OpenAPI document in, Rust tokens out.
+//!
+//! Stages, each with one job: [`conductor_spec`] loads and normalises the document; the type
+//! space turns schemas into a model of Rust types; the operations stage resolves parameters,
+//! bodies and responses; emission turns both into tokens; [`render`] pretty-prints them.
+//! Generation is a pure function of the spec and the [`Settings`]: the same input always gives
+//! byte-identical output.
+//!
+//! The generated code is mostly data — types and one small description per operation — and
+//! leaves building, sending, retrying and decoding to `connector-runtime`.
+
+mod diagnostics;
+mod docs;
+mod emit;
+mod names;
+mod operations;
+mod typespace;
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use conductor_spec;
+pub use diagnostics::{Diagnostic, Problems, Severity};
+
+use emit::client::{status_variant, ResponseTypes};
+use operations::{Operation, Payload};
+use typespace::{TypeRef, TypeSpace};
+
+/// What the generator is asked to do.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Settings {
+    /// The path generated code uses for the runtime crate (default `::connector_runtime`).
+    pub runtime_path: syn::Path,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = &self.runtime_path;
+        f.debug_struct("Settings").field("runtime_path", &quote!(#path).to_string()).finish()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            runtime_path: syn::parse_quote!(::connector_runtime),
+        }
+    }
+}
+
+/// The result of an expansion.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The items to place in the connector's module.
+    pub tokens: TokenStream,
+    /// Every file that was read (the spec and everything it `$ref`s).
+    pub files: Vec<PathBuf>,
+    /// Fallbacks taken (e.g. a schema represented as `serde_json::Value`) and skipped parts.
+    pub warnings: Vec<Diagnostic>,
+    /// How many operations were generated.
+    pub operation_count: usize,
+    /// How many types were generated.
+    pub type_count: usize,
+}
+
+/// Loads the spec at `path` and generates the connector's items.
+///
+/// # Errors
+///
+/// The problems that prevent expansion, with the files read so far.
+pub fn generate_from_file(path: &Path, settings: &Settings) -> Result<Generated, Problems> {
+    let spec = conductor_spec::load(path).map_err(|err| spec_problem(path, err))?;
+    Ok(generate(&spec, settings))
+}
+
+fn spec_problem(path: &Path, err: conductor_spec::SpecError) -> Problems {
+    let mut files = vec![path.to_path_buf()];
+    let err_path = err.path().to_path_buf();
+    if err_path != path && err_path.is_file() {
+        files.push(err_path);
+    }
+    // Only track files that exist: `include_bytes!` of a missing file is an error of its own.
+    files.retain(|f| f.is_file());
+    let (pointer, position) = match &err {
+        conductor_spec::SpecError::UnresolvedRef { location, .. } => (Some(format!("#{location}")), None),
+        conductor_spec::SpecError::Syntax { line, column, .. } => (None, Some((*line, *column))),
+        _ => (None, None),
+    };
+    let mut diagnostic = Diagnostic::error(None, pointer, err.to_string());
+    diagnostic.position = position;
+    Problems {
+        diagnostics: vec![diagnostic],
+        files,
+    }
+}
+
+/// Generates the connector's items from a loaded spec.
+pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Generated {
+    let rt = &settings.runtime_path;
+    let document = &spec.document;
+    let mut space = TypeSpace::new(document, &spec.raw);
+    space.convert_components();
+    let operations = operations::collect(document, &mut space);
+    let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
+    space.finish();
+
+    let api = emit::client::api_static(document, rt);
+    let client = emit::client::client(document, &space, rt, &operations);
+    let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
+    let types = emit::types::types_module(&space, rt);
+    let tokens = quote! {
+        #api
+        #client
+        #types
+        #builders
+    };
+    Generated {
+        tokens,
+        files: spec.files.clone(),
+        warnings: space.warnings.clone(),
+        operation_count: operations.len(),
+        type_count: space.defs.len(),
+    }
+}
+
+/// Decides an operation's success and error body types, adding by-status enums where the
+/// documented responses have different types.
+fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
+    let mut bodies: Vec<&Payload> = Vec::new();
+    for (_, payload) in &op.success {
+        if *payload != Payload::Empty && !bodies.contains(&payload) {
+            bodies.push(payload);
+        }
+    }
+    let has_empty = op.success.iter().any(|(_, p)| *p == Payload::Empty);
+    let output = match bodies.as_slice() {
+        [] => TypeRef::Unit,
+        [single] => match single {
+            Payload::Json(ty) if has_empty => ty.clone().optional(),
+            other => other.type_ref(),
+        },
+        _ => {
+            let variants = op.success.iter().map(|(status, payload)| (status_variant(*status), payload.type_ref())).collect();
+            let doc = format!("The success responses of `{}`, by status.", op.id);
+            let id = space.add_by_status(format!("{}Responses", op.builder_name), format!("{} responses", op.id), doc, variants);
+            TypeRef::Named(id)
+        }
+    };
+    let mut error_types: Vec<TypeRef> = Vec::new();
+    for (_, payload) in &op.errors {
+        if let Payload::Json(ty) = payload {
+            if !error_types.contains(ty) {
+                error_types.push(ty.clone());
+            }
+        }
+    }
+    let error = match error_types.len() {
+        0 => TypeRef::Unit,
+        1 => error_types.remove(0),
+        _ => {
+            let variants = op
+                .errors
+                .iter()
+                .filter_map(|(status, payload)| match payload {
+                    Payload::Json(ty) => Some((status_variant(*status), ty.clone())),
+                    _ => None,
+                })
+                .collect();
+            let doc = format!("The documented error responses of `{}`, by status.", op.id);
+            let id = space.add_by_status(format!("{}Errors", op.builder_name), format!("{} errors", op.id), doc, variants);
+            TypeRef::Named(id)
+        }
+    };
+    ResponseTypes { output, error }
+}
+
+/// Pretty-prints generated tokens with `prettyplease`.
+///
+/// # Errors
+///
+/// When the tokens do not parse as Rust items (a generator bug), with the parser's message.
+pub fn render(tokens: &TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens.clone()).map_err(|err| err.to_string())?;
+    Ok(prettyplease::unparse(&file))
+}

@@ -1,0 +1,493 @@
+//! Tokens for `API`, `Client` and the `builders` module.
+
+use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::types::type_tokens;
+use crate::docs::doc_attrs;
+use crate::names::ident;
+use crate::operations::{BodyKind, Location, Operation, Payload, Status, Style};
+use crate::typespace::{TypeRef, TypeSpace};
+
+/// `API`: the static description of the spec.
+pub(crate) fn api_static(document: &OpenAPI, rt: &syn::Path) -> TokenStream {
+    let title = &document.info.title;
+    let version = &document.info.version;
+    let server = document.servers.first().map(|server| {
+        let mut url = server.url.clone();
+        if let Some(variables) = &server.variables {
+            for (name, variable) in variables {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+        }
+        url
+    });
+    let default_server = match server.filter(|url| url.starts_with("http://") || url.starts_with("https://")) {
+        Some(url) => quote! { ::std::option::Option::Some(#url) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let security = requirements_tokens(
+        &document
+            .security
+            .iter()
+            .flatten()
+            .map(|requirement| requirement.keys().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>(),
+    );
+    let schemes = document.components.iter().flat_map(|c| c.security_schemes.iter()).filter_map(|(name, scheme)| {
+        let ReferenceOr::Item(scheme) = scheme else { return None };
+        let kind = match scheme {
+            SecurityScheme::APIKey { location, name, .. } => {
+                let location = match location {
+                    openapiv3::APIKeyLocation::Query => quote! { Query },
+                    openapiv3::APIKeyLocation::Header => quote! { Header },
+                    openapiv3::APIKeyLocation::Cookie => quote! { Cookie },
+                };
+                quote! { #rt::SchemeKind::ApiKey { location: #rt::ApiKeyLocation::#location, name: #name } }
+            }
+            SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "basic" => quote! { #rt::SchemeKind::Basic },
+                "bearer" => quote! { #rt::SchemeKind::Bearer },
+                _ => quote! { #rt::SchemeKind::Other },
+            },
+            SecurityScheme::OAuth2 { flows, .. } => {
+                let token_url = flows
+                    .client_credentials
+                    .as_ref()
+                    .map(|f| f.token_url.clone())
+                    .or_else(|| flows.authorization_code.as_ref().map(|f| f.token_url.clone()))
+                    .or_else(|| flows.password.as_ref().map(|f| f.token_url.clone()));
+                let authorization_url = flows
+                    .authorization_code
+                    .as_ref()
+                    .map(|f| f.authorization_url.clone())
+                    .or_else(|| flows.implicit.as_ref().map(|f| f.authorization_url.clone()));
+                let token_url = option_str(token_url.as_deref());
+                let authorization_url = option_str(authorization_url.as_deref());
+                quote! { #rt::SchemeKind::OAuth2 { token_url: #token_url, authorization_url: #authorization_url } }
+            }
+            SecurityScheme::OpenIDConnect { .. } => quote! { #rt::SchemeKind::OpenIdConnect },
+        };
+        Some(quote! { #rt::SecuritySchemeSpec { name: #name, kind: #kind } })
+    });
+    quote! {
+        /// The API as the spec describes it: servers, security schemes and requirements.
+        pub static API: #rt::ApiSpec = #rt::ApiSpec {
+            title: #title,
+            version: #version,
+            default_server: #default_server,
+            security: #security,
+            schemes: &[#(#schemes),*],
+        };
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote! { ::std::option::Option::Some(#value) },
+        None => quote! { ::std::option::Option::None },
+    }
+}
+
+fn requirements_tokens(requirements: &[Vec<String>]) -> TokenStream {
+    let alternatives = requirements.iter().map(|schemes| quote! { &[#(#schemes),*] });
+    quote! { &[#(#alternatives),*] }
+}
+
+/// `Client` and its one method per operation.
+pub(crate) fn client(document: &OpenAPI, space: &TypeSpace<'_>, rt: &syn::Path, operations: &[Operation]) -> TokenStream {
+    let title = &document.info.title;
+    let mut client_doc = format!("A client for {title} {}.", document.info.version);
+    if let Some(description) = &document.info.description {
+        client_doc.push_str("\n\n");
+        client_doc.push_str(description);
+    }
+    let client_doc = doc_attrs(&client_doc);
+    let prefix = quote! { types:: };
+    let methods = operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let builder = ident(&op.builder_name);
+        let doc = doc_attrs(&operation_doc(op));
+        let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        for param in positional_params(op) {
+            let name = ident(&param.name);
+            let ty = type_tokens(space, rt, &prefix, &param.ty);
+            args.push(quote! { #name: impl ::std::convert::Into<#ty> });
+            inits.push(quote! { #name: #name.into() });
+        }
+        for param in op.params.iter().filter(|p| !p.required) {
+            let name = ident(&param.name);
+            inits.push(quote! { #name: ::std::option::Option::None });
+        }
+        if let Some(body) = &op.body {
+            let name = ident(&body.name);
+            if body.required {
+                let ty = type_tokens(space, rt, &prefix, &body.ty);
+                args.push(quote! { #name: impl ::std::convert::Into<#ty> });
+                inits.push(quote! { #name: #name.into() });
+            } else {
+                inits.push(quote! { #name: ::std::option::Option::None });
+            }
+        }
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> builders::#builder {
+                builders::#builder {
+                    call: #rt::__private::Call::new(&self.inner),
+                    #(#inits,)*
+                }
+            }
+        }
+    });
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: #rt::Client,
+        }
+
+        impl ::std::convert::From<#rt::Client> for Client {
+            fn from(inner: #rt::Client) -> Self {
+                Self { inner }
+            }
+        }
+
+        #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+        impl Client {
+            /// A client for `base_url` with default settings.
+            ///
+            /// # Errors
+            ///
+            /// When `base_url` is not an absolute URL.
+            pub fn new(base_url: &str) -> ::std::result::Result<Self, #rt::BuildError> {
+                Self::builder().base_url(base_url).build()
+            }
+
+            /// A builder for a client: base URL (default: the spec's first server), credentials,
+            /// retry policy, timeouts, headers.
+            pub fn builder() -> #rt::ClientBuilder<Self> {
+                #rt::ClientBuilder::new(&API)
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &#rt::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim());
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(description.trim()) {
+            doc.push_str(description.trim());
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}` (`{}`)", op.http_method, op.path, op.id));
+    let documented: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("- `{}`: {}", p.name, p.doc.as_deref().map_or("", str::trim).lines().next().unwrap_or("")))
+        .collect();
+    if !documented.is_empty() {
+        doc.push_str("\n\n# Arguments\n\n");
+        doc.push_str(&documented.join("\n"));
+    }
+    doc
+}
+
+/// Required parameters in positional order: path parameters in template order, then the rest.
+fn positional_params(op: &Operation) -> Vec<&crate::operations::Param> {
+    let mut required: Vec<_> = op.params.iter().filter(|p| p.required).collect();
+    required.sort_by_key(|p| match p.location {
+        Location::Path => op.path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    });
+    required
+}
+
+/// The `builders` module: one request builder per operation.
+pub(crate) fn builders_module(space: &TypeSpace<'_>, rt: &syn::Path, operations: &[Operation], response_types: &[ResponseTypes]) -> TokenStream {
+    let builders = operations.iter().zip(response_types).map(|(op, types)| builder(space, rt, op, types));
+    quote! {
+        /// Request builders: one per operation, returned by the `Client` methods. Set optional
+        /// parameters, then `.await` to send.
+        #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+        pub mod builders {
+            use super::types;
+            #(#builders)*
+        }
+    }
+}
+
+/// The success and error body types of an operation, as decided before emission.
+pub(crate) struct ResponseTypes {
+    pub(crate) output: TypeRef,
+    pub(crate) error: TypeRef,
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => quote! { #code },
+        Status::Class(class) => {
+            let low = class * 100;
+            let high = class * 100 + 99;
+            quote! { #low..=#high }
+        }
+        Status::Default => quote! { _ },
+    }
+}
+
+fn decoder(rt: &syn::Path, payload: &Payload) -> TokenStream {
+    match payload {
+        Payload::Empty => quote! { #rt::__private::decode_empty },
+        Payload::Json(_) => quote! { #rt::__private::decode_json },
+        Payload::Text => quote! { #rt::__private::decode_text },
+        Payload::Bytes => quote! { #rt::__private::decode_bytes },
+    }
+}
+
+fn sorted(entries: &[(Status, Payload)]) -> Vec<&(Status, Payload)> {
+    let mut sorted: Vec<_> = entries.iter().collect();
+    sorted.sort_by_key(|(status, _)| match status {
+        Status::Code(_) => 0,
+        Status::Class(_) => 1,
+        Status::Default => 2,
+    });
+    sorted
+}
+
+fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &ResponseTypes) -> TokenStream {
+    let prefix = quote! { types:: };
+    let name = ident(&op.builder_name);
+    let doc = format!(" The request for [`Client::{}`](super::Client::{}): `{} {}`.", op.method_name, op.method_name, op.http_method, op.path);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut encode = Vec::new();
+    for param in &op.params {
+        let field = ident(&param.name);
+        let ty = type_tokens(space, rt, &prefix, &param.ty);
+        let wire = &param.wire;
+        if param.required {
+            fields.push(quote! { #field: #ty });
+        } else {
+            fields.push(quote! { #field: ::std::option::Option<#ty> });
+            let text = param.doc.clone().unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
+            let setter_doc = doc_attrs(&text);
+            setters.push(quote! {
+                #setter_doc
+                pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+        }
+        let style = match param.style {
+            Style::Form => quote! { Form },
+            Style::SpaceDelimited => quote! { SpaceDelimited },
+            Style::PipeDelimited => quote! { PipeDelimited },
+            Style::DeepObject => quote! { DeepObject },
+            Style::Simple => quote! { Simple },
+        };
+        let explode = param.explode;
+        encode.push(match param.location {
+            Location::Path => quote! { parts.path_param(#wire, &self.#field)?; },
+            Location::Query => quote! { parts.query_param(#wire, #rt::ParamStyle::#style, #explode, &self.#field)?; },
+            Location::Header => quote! { parts.header_param(#wire, &self.#field)?; },
+            Location::Cookie => quote! { parts.cookie_param(#wire, &self.#field)?; },
+        });
+    }
+    if let Some(body) = &op.body {
+        let field = ident(&body.name);
+        let ty = type_tokens(space, rt, &prefix, &body.ty);
+        let content_type = &body.content_type;
+        let value = if body.required { quote! { &self.#field } } else { quote! { body } };
+        let encode_one = match body.kind {
+            BodyKind::Json => quote! { parts.json_body(#content_type, #value)?; },
+            BodyKind::Form => quote! { parts.form_body(#value)?; },
+            BodyKind::Text => quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value).into_bytes()); },
+            BodyKind::Bytes => quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value)); },
+        };
+        if body.required {
+            fields.push(quote! { #field: #ty });
+            encode.push(encode_one);
+        } else {
+            fields.push(quote! { #field: ::std::option::Option<#ty> });
+            let text = body.doc.clone().unwrap_or_else(|| "Sets the request body.".to_owned());
+            let setter_doc = doc_attrs(&text);
+            setters.push(quote! {
+                #setter_doc
+                pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+            encode.push(quote! { if let ::std::option::Option::Some(body) = &self.#field { #encode_one } });
+        }
+    }
+
+    let output = type_tokens(space, rt, &prefix, &types.output);
+    let error = type_tokens(space, rt, &prefix, &types.error);
+    let decode_success = success_decoder(rt, op, &types.output, &prefix, space);
+    let decode_error = error_decoder(rt, op, &types.error, &prefix, space);
+    let id = &op.id;
+    let method = format_ident!("{}", http_method_variant(op.http_method));
+    let path = &op.path;
+    let security = match &op.security {
+        Some(requirements) => {
+            let tokens = requirements_tokens(requirements);
+            quote! { ::std::option::Option::Some(#tokens) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let setters_impl = (!setters.is_empty()).then(|| quote! { impl #name { #(#setters)* } });
+    let parts_name = if encode.is_empty() { quote! { _parts } } else { quote! { parts } };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #name {
+            pub(super) call: #rt::__private::Call,
+            #(pub(super) #fields,)*
+        }
+
+        #setters_impl
+
+        impl #rt::Operation for #name {
+            type Output = #output;
+            type ErrorBody = #error;
+            const SPEC: &'static #rt::OperationSpec = &#rt::OperationSpec {
+                id: #id,
+                method: #rt::HttpMethod::#method,
+                path: #path,
+                security: #security,
+                api: &super::API,
+            };
+
+            fn call_mut(&mut self) -> &mut #rt::__private::Call {
+                &mut self.call
+            }
+
+            fn encode(&self, #parts_name: &mut #rt::RequestParts) -> ::std::result::Result<(), #rt::EncodeError> {
+                #(#encode)*
+                ::std::result::Result::Ok(())
+            }
+
+            fn decode_success(response: &#rt::__private::RawResponse) -> ::std::result::Result<Self::Output, #rt::DecodeError> {
+                #decode_success
+            }
+
+            fn decode_error(response: &#rt::__private::RawResponse) -> ::std::option::Option<::std::result::Result<Self::ErrorBody, #rt::DecodeError>> {
+                #decode_error
+            }
+        }
+
+        impl ::std::future::IntoFuture for #name {
+            type Output = ::std::result::Result<#output, #rt::Error<#error>>;
+            type IntoFuture = #rt::__private::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                #rt::__private::execute(self)
+            }
+        }
+    }
+}
+
+fn http_method_variant(method: &str) -> &'static str {
+    match method {
+        "GET" => "Get",
+        "PUT" => "Put",
+        "POST" => "Post",
+        "DELETE" => "Delete",
+        "OPTIONS" => "Options",
+        "HEAD" => "Head",
+        "PATCH" => "Patch",
+        _ => "Trace",
+    }
+}
+
+fn success_decoder(rt: &syn::Path, op: &Operation, output: &TypeRef, prefix: &TokenStream, space: &TypeSpace<'_>) -> TokenStream {
+    let by_status = matches!(output, TypeRef::Named(id) if op.success.len() > 1 && is_by_status(space, *id));
+    if !by_status {
+        // One body type (possibly optional); pick the decoder of the first entry with a body.
+        let payload = op.success.iter().map(|(_, p)| p).find(|p| **p != Payload::Empty).cloned().unwrap_or(Payload::Empty);
+        let decode = decoder(rt, &payload);
+        return quote! { #decode(response) };
+    }
+    let enum_ty = type_tokens(space, rt, prefix, output);
+    let arms = sorted(&op.success).into_iter().map(|(status, payload)| {
+        let pattern = status_pattern(*status);
+        let variant = format_ident!("{}", status_variant(*status));
+        let decode = decoder(rt, payload);
+        quote! { #pattern => #decode(response).map(#enum_ty::#variant), }
+    });
+    let has_default = op.success.iter().any(|(s, _)| *s == Status::Default);
+    let fallback = (!has_default).then(|| {
+        let (status, payload) = &op.success[0];
+        let variant = format_ident!("{}", status_variant(*status));
+        let decode = decoder(rt, payload);
+        quote! { _ => #decode(response).map(#enum_ty::#variant), }
+    });
+    quote! {
+        match response.status_code() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
+fn error_decoder(rt: &syn::Path, op: &Operation, error: &TypeRef, prefix: &TokenStream, space: &TypeSpace<'_>) -> TokenStream {
+    let json_errors: Vec<&(Status, Payload)> = sorted(&op.errors).into_iter().filter(|(_, p)| matches!(p, Payload::Json(_))).collect();
+    if json_errors.is_empty() {
+        return quote! { let _ = response; ::std::option::Option::None };
+    }
+    let by_status = matches!(error, TypeRef::Named(id) if is_by_status(space, *id));
+    let has_default = json_errors.iter().any(|(s, _)| *s == Status::Default);
+    let fallback = (!has_default).then(|| quote! { _ => ::std::option::Option::None, });
+    if !by_status {
+        let patterns = json_errors.iter().map(|(status, _)| status_pattern(*status));
+        return quote! {
+            match response.status_code() {
+                #(#patterns)|* => ::std::option::Option::Some(#rt::__private::decode_json(response)),
+                #fallback
+            }
+        };
+    }
+    let enum_ty = type_tokens(space, rt, prefix, error);
+    let arms = json_errors.iter().map(|(status, _)| {
+        let pattern = status_pattern(*status);
+        let variant = format_ident!("{}", status_variant(*status));
+        quote! { #pattern => ::std::option::Option::Some(#rt::__private::decode_json(response).map(#enum_ty::#variant)), }
+    });
+    quote! {
+        match response.status_code() {
+            #(#arms)*
+            #fallback
+        }
+    }
+}
+
+fn is_by_status(space: &TypeSpace<'_>, id: usize) -> bool {
+    matches!(space.def(id).kind, crate::typespace::TypeKind::ByStatus { .. })
+}
+
+pub(crate) fn status_variant(status: Status) -> String {
+    match status {
+        Status::Code(code) => format!("Status{code}"),
+        Status::Class(class) => format!("Status{class}XX"),
+        Status::Default => "Default".to_owned(),
+    }
+}

@@ -1,0 +1,4 @@
+//! Emission: the model → tokens.
+
+pub(crate) mod client;
+pub(crate) mod types;

@@ -1,0 +1,229 @@
+//! Tokens for the `types` module.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::docs::doc_attrs;
+use crate::names::ident;
+use crate::typespace::{TypeDef, TypeKind, TypeRef, TypeSpace};
+
+/// How a [`TypeRef`] is spelled; `prefix` is the path to the `types` module from where the
+/// spelling is used (empty inside it).
+pub(crate) fn type_tokens(space: &TypeSpace<'_>, rt: &syn::Path, prefix: &TokenStream, ty: &TypeRef) -> TokenStream {
+    let inner = |ty: &TypeRef| type_tokens(space, rt, prefix, ty);
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&space.def(*id).name);
+            quote! { #prefix #name }
+        }
+        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::U32 => quote! { u32 },
+        TypeRef::U64 => quote! { u64 },
+        TypeRef::F32 => quote! { f32 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::DateTime => quote! { #rt::types::DateTime },
+        TypeRef::Date => quote! { #rt::types::Date },
+        TypeRef::Uuid => quote! { #rt::types::Uuid },
+        TypeRef::Base64 => quote! { #rt::types::Base64 },
+        TypeRef::Bytes => quote! { #rt::types::Bytes },
+        TypeRef::Value => quote! { #rt::types::Value },
+        TypeRef::Unit => quote! { () },
+        TypeRef::Vec(item) => {
+            let item = inner(item);
+            quote! { ::std::vec::Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = inner(value);
+            quote! { ::std::collections::BTreeMap<::std::string::String, #value> }
+        }
+        TypeRef::Option(value) => {
+            let value = inner(value);
+            quote! { ::std::option::Option<#value> }
+        }
+        TypeRef::Box(value) => {
+            let value = inner(value);
+            quote! { ::std::boxed::Box<#value> }
+        }
+    }
+}
+
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let text = match &def.doc {
+        Some(doc) if !doc.trim().is_empty() => format!("{}\n\nGenerated from `{}`.", doc.trim(), def.origin),
+        _ => format!("Generated from `{}`.", def.origin),
+    };
+    doc_attrs(&text)
+}
+
+/// Whether a type derives `Serialize` / `Deserialize`. A type no operation reaches is only
+/// deserializable (such schemas are usually webhook or event payloads).
+fn directions(def: &TypeDef) -> (bool, bool) {
+    if !def.ser && !def.de {
+        (false, true)
+    } else {
+        (def.ser, def.de)
+    }
+}
+
+pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path) -> TokenStream {
+    let serde_crate = format!("{}::__private::serde", quote!(#rt).to_string().replace(' ', ""));
+    let items = space.defs.iter().map(|def| type_item(space, rt, def, &serde_crate));
+    quote! {
+        /// The models: one type per schema of the spec.
+        #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+        pub mod types {
+            #(#items)*
+        }
+    }
+}
+
+fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def);
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let empty = TokenStream::new();
+    let spell = |ty: &TypeRef| type_tokens(space, rt, &empty, ty);
+    let (ser, de) = directions(def);
+    let flags = match (ser, de) {
+        (true, true) => quote! { ser de },
+        (true, false) => quote! { ser },
+        _ => quote! { de },
+    };
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let mut derives = vec![quote! { Debug }, quote! { Clone }];
+            if ser {
+                derives.push(quote! { #rt::__private::Serialize });
+            }
+            if de {
+                derives.push(quote! { #rt::__private::Deserialize });
+            }
+            let fields_tokens = fields.iter().map(|field| {
+                let field_name = ident(&field.name);
+                let ty = spell(&field.ty);
+                let text = match &field.doc {
+                    Some(doc) if !doc.trim().is_empty() => doc.clone(),
+                    _ => format!("`{}`", field.wire),
+                };
+                let doc = doc_attrs(&text);
+                let rename = (field.name != field.wire).then(|| {
+                    let wire = &field.wire;
+                    quote! { #[serde(rename = #wire)] }
+                });
+                let skip = matches!(field.ty, TypeRef::Option(_)).then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
+                let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
+                quote! { #doc #deprecated #rename #skip pub #field_name: #ty, }
+            });
+            let additional_tokens = additional.as_ref().map(|value| {
+                let value = spell(value);
+                let taken = fields.iter().any(|f| f.name == "additional_properties");
+                let field_name = if taken { format_ident!("additional_properties_") } else { format_ident!("additional_properties") };
+                quote! {
+                    /// Properties the schema does not name.
+                    #[serde(flatten)]
+                    pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>,
+                }
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(#(#derives),*)]
+                #[serde(crate = #serde_crate)]
+                pub struct #name {
+                    #(#fields_tokens)*
+                    #additional_tokens
+                }
+            }
+        }
+        TypeKind::StringEnum { variants, other } => {
+            let other = ident(other);
+            let variants = variants.iter().map(|(variant, wire)| {
+                let variant = ident(variant);
+                let doc = format!(" `{wire}`");
+                quote! { #[doc = #doc] #variant = #wire, }
+            });
+            quote! {
+                #rt::__private::string_enum! {
+                    #doc
+                    #deprecated
+                    pub enum #name { #(#variants)* }
+                    other #other;
+                }
+            }
+        }
+        TypeKind::IntEnum { variants, other } => {
+            let other = ident(other);
+            let variants = variants.iter().map(|(variant, value)| {
+                let variant = ident(variant);
+                let doc = format!(" `{value}`");
+                let literal = proc_macro2::Literal::i64_unsuffixed(value.abs());
+                let value_tokens = if *value < 0 { quote! { -#literal } } else { quote! { #literal } };
+                quote! { #[doc = #doc] #variant = #value_tokens, }
+            });
+            quote! {
+                #rt::__private::int_enum! {
+                    #doc
+                    #deprecated
+                    pub enum #name { #(#variants)* }
+                    other #other;
+                }
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let variant = ident(variant);
+                let ty = spell(ty);
+                quote! { #[doc = " One of the alternatives."] #variant(#ty), }
+            });
+            quote! {
+                #rt::__private::untagged_enum! {
+                    #flags
+                    #doc
+                    #deprecated
+                    pub enum #name { #(#variants)* }
+                }
+            }
+        }
+        TypeKind::Tagged { tag, variants, other } => {
+            let other = ident(other);
+            let variants = variants.iter().map(|(variant, ty, wires)| {
+                let variant = ident(variant);
+                let ty = spell(ty);
+                let doc = format!(" `{tag}` is {}.", wires.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or "));
+                quote! { #[doc = #doc] #variant(#ty) = [#(#wires),*], }
+            });
+            quote! {
+                #rt::__private::tagged_enum! {
+                    #flags
+                    #doc
+                    #deprecated
+                    pub enum #name tag #tag { #(#variants)* }
+                    other #other;
+                }
+            }
+        }
+        TypeKind::ByStatus { variants } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let doc = format!(" The response with status {}.", variant.trim_start_matches("Status"));
+                let variant = ident(variant);
+                let ty = spell(ty);
+                quote! { #[doc = #doc] #variant(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone)]
+                pub enum #name { #(#variants)* }
+            }
+        }
+        TypeKind::Alias(target) => {
+            let target = spell(target);
+            quote! { #doc pub type #name = #target; }
+        }
+        TypeKind::Pending => {
+            quote! { #doc pub type #name = #rt::types::Value; }
+        }
+    }
+}

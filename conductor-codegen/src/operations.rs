@@ -1,0 +1,418 @@
+//! The model of the operations: parameters, bodies, responses and security, with every
+//! reference resolved and every name chosen.
+
+use heck::ToPascalCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
+    RequestBody, Response, StatusCode,
+};
+use serde::de::DeserializeOwned;
+
+use crate::names::{field_name, type_name, NameSet};
+use crate::typespace::{SchemaRef, TypeRef, TypeSpace};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub(crate) wire: String,
+    pub(crate) name: String,
+    pub(crate) location: Location,
+    pub(crate) style: Style,
+    pub(crate) explode: bool,
+    pub(crate) required: bool,
+    pub(crate) ty: TypeRef,
+    pub(crate) doc: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub(crate) content_type: String,
+    pub(crate) kind: BodyKind,
+    pub(crate) ty: TypeRef,
+    pub(crate) required: bool,
+    pub(crate) name: String,
+    pub(crate) doc: Option<String>,
+}
+
+/// How one response's body is decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Payload {
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+}
+
+impl Payload {
+    pub(crate) fn type_ref(&self) -> TypeRef {
+        match self {
+            Payload::Empty => TypeRef::Unit,
+            Payload::Json(ty) => ty.clone(),
+            Payload::Text => TypeRef::String,
+            Payload::Bytes => TypeRef::Bytes,
+        }
+    }
+}
+
+/// A status selector: an exact code, a class (`4XX`), or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    Code(u16),
+    Class(u16),
+    Default,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Operation {
+    pub(crate) id: String,
+    pub(crate) method_name: String,
+    pub(crate) builder_name: String,
+    pub(crate) http_method: &'static str,
+    pub(crate) path: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) deprecated: bool,
+    pub(crate) params: Vec<Param>,
+    pub(crate) body: Option<Body>,
+    pub(crate) success: Vec<(Status, Payload)>,
+    pub(crate) errors: Vec<(Status, Payload)>,
+    pub(crate) security: Option<Vec<Vec<String>>>,
+}
+
+/// Method names the generated `Client` already uses.
+const RESERVED_METHODS: &[&str] = &["new", "builder", "runtime", "base_url", "from", "clone", "fmt"];
+
+pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Operation> {
+    let mut method_names = NameSet::new(RESERVED_METHODS);
+    let mut builder_names = NameSet::new(&[]);
+    let mut operations = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let item: PathItem = match item {
+            ReferenceOr::Item(item) => item.clone(),
+            ReferenceOr::Reference { reference } => match resolve::<PathItem>(space.raw, reference) {
+                Some(item) => item,
+                None => {
+                    space.warn(&path_pointer(path), format!("unresolved path item reference `{reference}`; its operations are skipped"));
+                    continue;
+                }
+            },
+        };
+        let methods: [(&'static str, &Option<SpecOperation>); 8] = [
+            ("GET", &item.get),
+            ("PUT", &item.put),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+            ("OPTIONS", &item.options),
+            ("HEAD", &item.head),
+            ("PATCH", &item.patch),
+            ("TRACE", &item.trace),
+        ];
+        for (method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let pointer = format!("{}/{}", path_pointer(path), method.to_ascii_lowercase());
+            let id = operation
+                .operation_id
+                .clone()
+                .filter(|id| !id.trim().is_empty())
+                .unwrap_or_else(|| derived_id(method, path));
+            let method_name = method_names.claim(field_name(&id));
+            let builder_name = builder_names.claim(type_name(&id));
+            let op = build_operation(space, &item, operation, OperationNames { id, method_name, builder_name }, method, path, &pointer);
+            operations.push(op);
+        }
+    }
+    operations
+}
+
+struct OperationNames {
+    id: String,
+    method_name: String,
+    builder_name: String,
+}
+
+fn path_pointer(path: &str) -> String {
+    format!("#/paths/{}", conductor_spec::escape_token(path))
+}
+
+/// `GET /pets/{petId}/toys` → `get_pets_pet_id_toys`.
+fn derived_id(method: &str, path: &str) -> String {
+    let mut id = method.to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_matches(|c| c == '{' || c == '}'));
+    }
+    id
+}
+
+fn resolve<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {
+    let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
+    serde_json::from_value(target.clone()).ok()
+}
+
+fn resolve_or<T: DeserializeOwned + Clone>(raw: &serde_json::Value, value: &ReferenceOr<T>) -> Option<T> {
+    match value {
+        ReferenceOr::Item(item) => Some(item.clone()),
+        ReferenceOr::Reference { reference } => {
+            // References may chain (`#/components/parameters/A` → `#/components/parameters/B`).
+            let mut reference = reference.clone();
+            for _ in 0..16 {
+                let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
+                match target.get("$ref").and_then(|r| r.as_str()) {
+                    Some(next) => reference = next.to_owned(),
+                    None => return serde_json::from_value(target.clone()).ok(),
+                }
+            }
+            None
+        }
+    }
+}
+
+fn build_operation(
+    space: &mut TypeSpace<'_>,
+    item: &PathItem,
+    operation: &SpecOperation,
+    names: OperationNames,
+    method: &'static str,
+    path: &str,
+    pointer: &str,
+) -> Operation {
+    let type_base = names.builder_name.clone();
+    let mut arg_names = NameSet::new(&["call"]);
+
+    // Path-level parameters first, replaced by operation parameters with the same name and location.
+    let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
+    let sources = item
+        .parameters
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p, format!("{}/parameters/{i}", path_pointer(path))))
+        .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+    for (parameter, param_pointer) in sources {
+        let Some(parameter) = resolve_or(space.raw, parameter) else {
+            space.warn(&param_pointer, "unresolved parameter reference; the parameter is skipped".to_owned());
+            continue;
+        };
+        let location = match &parameter {
+            Parameter::Path { .. } => "path",
+            Parameter::Query { .. } => "query",
+            Parameter::Header { .. } => "header",
+            Parameter::Cookie { .. } => "cookie",
+        };
+        merged.insert((parameter.parameter_data_ref().name.clone(), location), (parameter, param_pointer));
+    }
+
+    let mut params = Vec::new();
+    for (parameter, param_pointer) in merged.values() {
+        let data = parameter.parameter_data_ref();
+        let (location, style, explode_default) = match parameter {
+            Parameter::Path { .. } => (Location::Path, Style::Simple, false),
+            Parameter::Query { style, .. } => {
+                let style = match style {
+                    QueryStyle::Form => Style::Form,
+                    QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+                    QueryStyle::PipeDelimited => Style::PipeDelimited,
+                    QueryStyle::DeepObject => Style::DeepObject,
+                };
+                (Location::Query, style, style == Style::Form)
+            }
+            Parameter::Header { .. } => (Location::Header, Style::Simple, false),
+            Parameter::Cookie { .. } => (Location::Cookie, Style::Form, true),
+        };
+        if location == Location::Header && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
+            continue;
+        }
+        let hint = format!("{type_base}{}", type_name(&data.name).to_pascal_case());
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/schema")),
+            ParameterSchemaOrContent::Content(content) => match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
+                Some(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/content")),
+                None => TypeRef::String,
+            },
+        };
+        let required = data.required || location == Location::Path;
+        let ty = ty.strip_option().clone();
+        space.mark(&ty, true, false);
+        params.push(Param {
+            wire: data.name.clone(),
+            name: arg_names.claim(field_name(&data.name)),
+            location,
+            style,
+            explode: data.explode.unwrap_or(explode_default),
+            required,
+            ty,
+            doc: data.description.clone(),
+        });
+    }
+
+    let body = operation.request_body.as_ref().and_then(|body| {
+        let body_pointer = format!("{pointer}/requestBody");
+        let Some(body) = resolve_or::<RequestBody>(space.raw, body) else {
+            space.warn(&body_pointer, "unresolved request body reference; the body is skipped".to_owned());
+            return None;
+        };
+        build_body(space, &body, &type_base, &body_pointer, &mut arg_names)
+    });
+
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    let has_2xx = operation.responses.responses.keys().any(|code| is_success(code));
+    let responses = operation
+        .responses
+        .responses
+        .iter()
+        .map(|(code, response)| (status_of(code), response, status_token(code)))
+        .chain(operation.responses.default.iter().map(|r| (Status::Default, r, "default".to_owned())));
+    for (status, response, token) in responses {
+        let response_pointer = format!("{pointer}/responses/{token}");
+        let Some(response) = resolve_or::<Response>(space.raw, response) else {
+            space.warn(&response_pointer, "unresolved response reference; treated as undocumented".to_owned());
+            continue;
+        };
+        let is_ok = match status {
+            Status::Code(code) => (200..400).contains(&code),
+            Status::Class(class) => class == 2 || class == 3,
+            Status::Default => !has_2xx,
+        };
+        let hint = if is_ok { format!("{type_base}Response") } else { format!("{type_base}{}", type_name(&format!("error {token}"))) };
+        let payload = response_payload(space, &response, &hint, &response_pointer);
+        space.mark(&payload.type_ref(), false, true);
+        if is_ok {
+            success.push((status, payload));
+        } else {
+            errors.push((status, payload));
+        }
+    }
+
+    let security = operation.security.as_ref().map(|requirements| {
+        requirements
+            .iter()
+            .map(|requirement| requirement.keys().cloned().collect())
+            .collect()
+    });
+
+    Operation {
+        id: names.id,
+        method_name: names.method_name,
+        builder_name: names.builder_name,
+        http_method: method,
+        path: path.to_owned(),
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        deprecated: operation.deprecated,
+        params,
+        body,
+        success,
+        errors,
+        security,
+    }
+}
+
+fn build_body(space: &mut TypeSpace<'_>, body: &RequestBody, type_base: &str, pointer: &str, arg_names: &mut NameSet) -> Option<Body> {
+    let (content_type, media) = pick_media(&body.content, &["json", "x-www-form-urlencoded", "text/plain", "octet-stream", ""])?;
+    let kind = body_kind(content_type);
+    let hint = format!("{type_base}Body");
+    let media_pointer = format!("{pointer}/content/{}/schema", conductor_spec::escape_token(content_type));
+    let ty = match kind {
+        BodyKind::Json | BodyKind::Form => match &media.schema {
+            Some(schema) => space.convert(SchemaRef::from(schema), &hint, &media_pointer),
+            None => TypeRef::Value,
+        },
+        BodyKind::Text => TypeRef::String,
+        BodyKind::Bytes => TypeRef::Bytes,
+    };
+    space.mark(&ty, true, false);
+    Some(Body {
+        content_type: content_type.to_owned(),
+        kind,
+        ty,
+        required: body.required,
+        name: arg_names.claim("body".to_owned()),
+        doc: body.description.clone(),
+    })
+}
+
+fn body_kind(content_type: &str) -> BodyKind {
+    let lower = content_type.to_ascii_lowercase();
+    if lower.contains("json") {
+        BodyKind::Json
+    } else if lower.contains("x-www-form-urlencoded") {
+        BodyKind::Form
+    } else if lower.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Bytes
+    }
+}
+
+/// Picks the first media type matching the preferences in order (substring match).
+fn pick_media<'c>(content: &'c IndexMap<String, openapiv3::MediaType>, preferences: &[&str]) -> Option<(&'c str, &'c openapiv3::MediaType)> {
+    for preference in preferences {
+        if let Some((name, media)) = content.iter().find(|(name, _)| name.to_ascii_lowercase().contains(preference)) {
+            return Some((name.as_str(), media));
+        }
+    }
+    None
+}
+
+fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, pointer: &str) -> Payload {
+    let Some((content_type, media)) = pick_media(&response.content, &["json", "text/", ""]) else {
+        return Payload::Empty;
+    };
+    match body_kind(content_type) {
+        BodyKind::Json => {
+            let media_pointer = format!("{pointer}/content/{}/schema", conductor_spec::escape_token(content_type));
+            match &media.schema {
+                Some(schema) => Payload::Json(space.convert(SchemaRef::from(schema), hint, &media_pointer)),
+                None => Payload::Json(TypeRef::Value),
+            }
+        }
+        BodyKind::Text => Payload::Text,
+        BodyKind::Form | BodyKind::Bytes => Payload::Bytes,
+    }
+}
+
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(class) => *class == 2,
+    }
+}
+
+fn status_of(code: &StatusCode) -> Status {
+    match code {
+        StatusCode::Code(code) => Status::Code(*code),
+        StatusCode::Range(class) => Status::Class(*class),
+    }
+}
+
+fn status_token(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(code) => code.to_string(),
+        StatusCode::Range(class) => format!("{class}XX"),
+    }
+}

@@ -1,0 +1,502 @@
+//! Schema → type conversion.
+
+use std::collections::BTreeSet;
+
+use heck::ToPascalCase;
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+use super::{Field, SchemaRef, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use crate::names::{field_name, type_name, NameSet};
+
+/// Deeper nesting than this becomes `serde_json::Value` (with a warning).
+const MAX_DEPTH: usize = 48;
+
+/// What a schema is, before deciding whether it needs a named type.
+enum Shape {
+    /// Spelled directly (primitives, arrays, maps, `Value`).
+    Direct(TypeRef),
+    StringEnum(Vec<String>),
+    IntEnum(Vec<i64>),
+    Object,
+    Union {
+        branches: Vec<ReferenceOr<Schema>>,
+        discriminator: Option<openapiv3::Discriminator>,
+    },
+    /// `allOf` with a single part and nothing else: the part itself.
+    SinglePart(ReferenceOr<Schema>),
+}
+
+/// The properties of an object schema, with `allOf` parts merged in.
+#[derive(Default)]
+struct ObjectParts {
+    properties: IndexMap<String, (ReferenceOr<Schema>, String)>,
+    required: BTreeSet<String>,
+    additional: Option<(ReferenceOr<Schema>, String)>,
+    /// `allOf` parts that are unions: represented as flattened free-form data.
+    opaque_parts: usize,
+}
+
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+    }
+}
+
+fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", conductor_spec::escape_token(token))
+}
+
+impl<'a> TypeSpace<'a> {
+    /// Converts a schema found at `pointer`; `hint` names any type it needs.
+    pub(crate) fn convert(&mut self, schema: SchemaRef<'_>, hint: &str, pointer: &str) -> TypeRef {
+        match schema {
+            SchemaRef::Ref(reference) => self.resolve_ref(reference, hint, pointer),
+            SchemaRef::Inline(schema) => self.convert_inline(schema, hint, pointer),
+        }
+    }
+
+    fn convert_owned(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> TypeRef {
+        self.convert(SchemaRef::from(schema), hint, pointer)
+    }
+
+    /// The type a `$ref` names. Refs to `#/components/schemas/X` name X's type; other refs
+    /// are followed and converted once per target.
+    pub(crate) fn resolve_ref(&mut self, reference: &str, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+            let name = unescape(name);
+            if let Some(&id) = self.components.get(&name) {
+                let named = TypeRef::Named(id);
+                return if self.nullable_components.contains(&id) { named.optional() } else { named };
+            }
+        }
+        let Some(target_pointer) = reference.strip_prefix('#') else {
+            self.warn(pointer, format!("the reference `{reference}` is not local; using serde_json::Value"));
+            return TypeRef::Value;
+        };
+        if let Some(done) = self.by_pointer.get(reference) {
+            return done.clone();
+        }
+        let Some(raw) = conductor_spec::resolve_pointer(self.raw, target_pointer) else {
+            self.warn(pointer, format!("unresolved reference `{reference}`; using serde_json::Value"));
+            return TypeRef::Value;
+        };
+        let Ok(schema) = serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) else {
+            self.warn(pointer, format!("the reference `{reference}` does not point at a schema; using serde_json::Value"));
+            return TypeRef::Value;
+        };
+        // Guard against reference loops while converting.
+        self.by_pointer.insert(reference.to_owned(), TypeRef::Value);
+        let converted = self.convert_owned(&schema, hint, reference);
+        self.by_pointer.insert(reference.to_owned(), converted.clone());
+        converted
+    }
+
+    fn convert_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        let nullable = schema.schema_data.nullable;
+        let ty = match self.shape(schema, pointer) {
+            Shape::Direct(ty) => ty,
+            Shape::SinglePart(part) => self.convert_owned(&part, hint, &format!("{pointer}/allOf/0")),
+            _ => {
+                if let Some(done) = self.by_pointer.get(pointer) {
+                    done.clone()
+                } else if self.depth > MAX_DEPTH {
+                    self.warn(pointer, "schema nests too deeply; using serde_json::Value".to_owned());
+                    TypeRef::Value
+                } else {
+                    let id = self.reserve(type_name(hint), pointer.to_owned());
+                    self.by_pointer.insert(pointer.to_owned(), TypeRef::Named(id));
+                    self.depth += 1;
+                    self.define(id, schema, pointer);
+                    self.depth -= 1;
+                    TypeRef::Named(id)
+                }
+            }
+        };
+        if nullable {
+            ty.optional()
+        } else {
+            ty
+        }
+    }
+
+    /// Fills in the type `id` from `schema` (nullability is the caller's business).
+    pub(crate) fn define(&mut self, id: TypeId, schema: &Schema, pointer: &str) {
+        let data = &schema.schema_data;
+        self.defs[id].doc = data.description.clone().or_else(|| data.title.clone());
+        self.defs[id].deprecated = data.deprecated;
+        let name = self.defs[id].name.clone();
+        let kind = match self.shape(schema, pointer) {
+            Shape::Direct(ty) => TypeKind::Alias(ty),
+            Shape::SinglePart(part) => {
+                let ty = self.convert_owned(&part, &name, &format!("{pointer}/allOf/0"));
+                TypeKind::Alias(ty)
+            }
+            Shape::StringEnum(values) => {
+                let mut names = NameSet::default();
+                let variants = values.into_iter().map(|wire| (names.claim(type_name(&wire)), wire)).collect();
+                TypeKind::StringEnum { variants, other: names.claim("Other".to_owned()) }
+            }
+            Shape::IntEnum(values) => {
+                let mut names = NameSet::default();
+                let variants = values
+                    .into_iter()
+                    .map(|value| (names.claim(type_name(&value.to_string())), value))
+                    .collect();
+                TypeKind::IntEnum { variants, other: names.claim("Other".to_owned()) }
+            }
+            Shape::Object => self.object_kind(schema, &name, pointer),
+            Shape::Union { branches, discriminator } => self.union_kind(&branches, discriminator.as_ref(), &name, pointer),
+        };
+        self.defs[id].kind = kind;
+    }
+
+    fn shape(&mut self, schema: &Schema, pointer: &str) -> Shape {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let values: Vec<String> = dedup(s.enumeration.iter().flatten().cloned());
+                if !values.is_empty() {
+                    return Shape::StringEnum(values);
+                }
+                Shape::Direct(string_format(&s.format))
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let values: Vec<i64> = dedup(i.enumeration.iter().flatten().copied());
+                if !values.is_empty() {
+                    return Shape::IntEnum(values);
+                }
+                Shape::Direct(match &i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => TypeRef::U32,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => TypeRef::U64,
+                    _ => TypeRef::I64,
+                })
+            }
+            SchemaKind::Type(Type::Number(n)) => Shape::Direct(match &n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Direct(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(a)) => {
+                let items = match &a.items {
+                    Some(items) => {
+                        let hint = format!("{}Item", self.hint_for(pointer));
+                        self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
+                    }
+                    None => TypeRef::Value,
+                };
+                Shape::Direct(TypeRef::Vec(Box::new(items)))
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    self.map_shape(o.additional_properties.as_ref(), pointer)
+                } else {
+                    Shape::Object
+                }
+            }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => union_shape(branches, schema),
+            SchemaKind::AllOf { all_of } => {
+                if all_of.len() == 1 {
+                    Shape::SinglePart(all_of[0].clone())
+                } else if all_of.is_empty() {
+                    Shape::Direct(TypeRef::Value)
+                } else {
+                    Shape::Object
+                }
+            }
+            SchemaKind::Not { .. } => Shape::Direct(TypeRef::Value),
+            SchemaKind::Any(any) => {
+                if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                    if any.properties.is_empty() && any.all_of.is_empty() {
+                        let branches = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+                        return union_shape(branches, schema);
+                    }
+                    return Shape::Object;
+                }
+                if !any.properties.is_empty() || any.all_of.len() > 1 {
+                    return Shape::Object;
+                }
+                if any.all_of.len() == 1 {
+                    return Shape::SinglePart(any.all_of[0].clone());
+                }
+                match any.typ.as_deref() {
+                    Some("string") => {
+                        let values = dedup(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+                        if values.is_empty() {
+                            Shape::Direct(TypeRef::String)
+                        } else {
+                            Shape::StringEnum(values)
+                        }
+                    }
+                    Some("integer") => Shape::Direct(TypeRef::I64),
+                    Some("number") => Shape::Direct(TypeRef::F64),
+                    Some("boolean") => Shape::Direct(TypeRef::Bool),
+                    Some("array") => {
+                        let items = match &any.items {
+                            Some(items) => {
+                                let hint = format!("{}Item", self.hint_for(pointer));
+                                self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
+                            }
+                            None => TypeRef::Value,
+                        };
+                        Shape::Direct(TypeRef::Vec(Box::new(items)))
+                    }
+                    Some("object") => self.map_shape(any.additional_properties.as_ref(), pointer),
+                    _ => {
+                        // Untyped enums of strings are common (e.g. `enum: [a, b]` with no type).
+                        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+                        if !strings.is_empty() && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+                            Shape::StringEnum(dedup(strings.into_iter()))
+                        } else {
+                            Shape::Direct(TypeRef::Value)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str) -> Shape {
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let hint = format!("{}Value", self.hint_for(pointer));
+                let ty = self.convert(SchemaRef::from(&**value), &hint, &format!("{pointer}/additionalProperties"));
+                Shape::Direct(TypeRef::Map(Box::new(ty)))
+            }
+            _ => Shape::Direct(TypeRef::Value),
+        }
+    }
+
+    /// The name of the type defined at `pointer`, or a name made from the pointer's last token.
+    fn hint_for(&self, pointer: &str) -> String {
+        if let Some(TypeRef::Named(id)) = self.by_pointer.get(pointer) {
+            return self.defs[*id].name.clone();
+        }
+        if let Some(def) = self.defs.iter().rev().find(|d| d.origin == pointer) {
+            return def.name.clone();
+        }
+        pointer
+            .rsplit('/')
+            .find(|t| !t.is_empty() && !matches!(*t, "schema" | "items" | "properties" | "content"))
+            .map_or_else(|| "Item".to_owned(), |t| type_name(&unescape(t)))
+    }
+
+    fn object_kind(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeKind {
+        let mut parts = ObjectParts::default();
+        let mut seen = BTreeSet::new();
+        self.collect_object(&ReferenceOr::Item(schema.clone()), pointer, &mut parts, &mut seen, 0);
+        if parts.opaque_parts > 0 {
+            self.warn(pointer, "an `allOf` part is a union; its extra fields are kept as free-form JSON".to_owned());
+        }
+        let mut field_names = NameSet::default();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire, (property, property_pointer)) in &parts.properties {
+            let hint = format!("{name}{}", type_name(wire).to_pascal_case());
+            let mut ty = self.convert_owned(property, &hint, property_pointer);
+            let (doc, deprecated, read_only, write_only) = match property {
+                ReferenceOr::Item(schema) => {
+                    let data = &schema.schema_data;
+                    (data.description.clone().or_else(|| data.title.clone()), data.deprecated, data.read_only, data.write_only)
+                }
+                ReferenceOr::Reference { .. } => (None, false, false, false),
+            };
+            if !parts.required.contains(wire) || read_only || write_only {
+                ty = ty.optional();
+            }
+            fields.push(Field {
+                name: field_names.claim(field_name(wire)),
+                wire: wire.clone(),
+                ty,
+                doc,
+                deprecated,
+            });
+        }
+        let additional = match parts.additional {
+            Some((schema, additional_pointer)) => {
+                let hint = format!("{name}Value");
+                Some(self.convert_owned(&schema, &hint, &additional_pointer))
+            }
+            None if parts.opaque_parts > 0 => Some(TypeRef::Value),
+            None => None,
+        };
+        TypeKind::Struct { fields, additional }
+    }
+
+    /// Gathers properties from an object schema and its `allOf` parts, following references.
+    fn collect_object(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, parts: &mut ObjectParts, seen: &mut BTreeSet<String>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let (resolved, pointer): (ReferenceOr<Schema>, String) = match schema {
+            ReferenceOr::Reference { reference } => {
+                if !seen.insert(reference.clone()) {
+                    return;
+                }
+                match self.lookup_schema(reference) {
+                    Some(resolved) => (resolved, reference.clone()),
+                    None => {
+                        self.warn(pointer, format!("unresolved reference `{reference}` in allOf"));
+                        return;
+                    }
+                }
+            }
+            ReferenceOr::Item(schema) => (ReferenceOr::Item(schema.clone()), pointer.to_owned()),
+        };
+        let ReferenceOr::Item(schema) = resolved else { return };
+        let no_names: Vec<String> = Vec::new();
+        type Props = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
+        let (properties, required, additional, all_of, unions): (Option<&Props>, &Vec<String>, Option<&AdditionalProperties>, Option<&Vec<ReferenceOr<Schema>>>, bool) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, o.additional_properties.as_ref(), None, false),
+                SchemaKind::AllOf { all_of } => (None, &no_names, None, Some(all_of), false),
+                SchemaKind::Any(any) => (
+                    Some(&any.properties),
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    Some(&any.all_of),
+                    !any.one_of.is_empty() || !any.any_of.is_empty(),
+                ),
+                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &no_names, None, None, true),
+                _ => (None, &no_names, None, None, false),
+            };
+        if unions {
+            parts.opaque_parts += 1;
+        }
+        if let Some(all_of) = all_of {
+            for (index, part) in all_of.iter().enumerate() {
+                let part_pointer = format!("{pointer}/allOf/{index}");
+                self.collect_object(part, &part_pointer, parts, seen, depth + 1);
+            }
+        }
+        if let Some(properties) = properties {
+            for (wire, property) in properties {
+                let property_pointer = child(&format!("{pointer}/properties"), wire);
+                parts.properties.insert(wire.clone(), (unbox(property), property_pointer));
+            }
+        }
+        parts.required.extend(required.iter().cloned());
+        if let Some(AdditionalProperties::Schema(value)) = additional {
+            parts.additional = Some(((**value).clone(), format!("{pointer}/additionalProperties")));
+        }
+    }
+
+    /// The schema a reference points at, as an owned value.
+    fn lookup_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
+        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+            if let Some(schema) = self.document.components.as_ref().and_then(|c| c.schemas.get(&unescape(name))) {
+                return Some(schema.clone());
+            }
+        }
+        let raw = conductor_spec::resolve_pointer(self.raw, reference.strip_prefix('#')?)?;
+        serde_json::from_value(raw.clone()).ok()
+    }
+
+    fn union_kind(&mut self, branches: &[ReferenceOr<Schema>], discriminator: Option<&openapiv3::Discriminator>, name: &str, pointer: &str) -> TypeKind {
+        let key = if pointer.contains("anyOf") { "anyOf" } else { "oneOf" };
+        let all_refs = branches.iter().all(|b| matches!(b, ReferenceOr::Reference { .. }));
+        let mut names = NameSet::default();
+        if let (Some(discriminator), true) = (discriminator, all_refs) {
+            let mut variants = Vec::new();
+            for (index, branch) in branches.iter().enumerate() {
+                let ReferenceOr::Reference { reference } = branch else { continue };
+                let ty = self.convert_owned(branch, &format!("{name}Variant{}", index + 1), &format!("{pointer}/{key}/{index}"));
+                let mut wires: Vec<String> = discriminator
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| *target == reference || reference.ends_with(&format!("/{target}")))
+                    .map(|(wire, _)| wire.clone())
+                    .collect();
+                if wires.is_empty() {
+                    wires.push(unescape(reference.rsplit('/').next().unwrap_or(reference)));
+                }
+                let variant = names.claim(self.variant_name(&ty));
+                variants.push((variant, ty, wires));
+            }
+            let other = names.claim("Other".to_owned());
+            return TypeKind::Tagged { tag: discriminator.property_name.clone(), variants, other };
+        }
+        let mut variants: Vec<(String, TypeRef)> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let hint = match branch {
+                ReferenceOr::Item(schema) => schema
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(|t| format!("{name}{}", type_name(t)))
+                    .unwrap_or_else(|| format!("{name}Variant{}", index + 1)),
+                ReferenceOr::Reference { .. } => format!("{name}Variant{}", index + 1),
+            };
+            let ty = self.convert_owned(branch, &hint, &format!("{pointer}/{key}/{index}"));
+            if variants.iter().any(|(_, existing)| *existing == ty) {
+                continue;
+            }
+            let variant = names.claim(self.variant_name(&ty));
+            variants.push((variant, ty));
+        }
+        // Catch-alls last, so they do not shadow more specific variants.
+        variants.sort_by_key(|(_, ty)| matches!(ty.strip_option(), TypeRef::Value));
+        TypeKind::Untagged { variants }
+    }
+
+    fn variant_name(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.defs[*id].name.clone(),
+            TypeRef::String => "String".to_owned(),
+            TypeRef::Bool => "Boolean".to_owned(),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer".to_owned(),
+            TypeRef::F32 | TypeRef::F64 => "Number".to_owned(),
+            TypeRef::DateTime => "DateTime".to_owned(),
+            TypeRef::Date => "Date".to_owned(),
+            TypeRef::Uuid => "Uuid".to_owned(),
+            TypeRef::Base64 | TypeRef::Bytes => "Bytes".to_owned(),
+            TypeRef::Value | TypeRef::Unit => "Value".to_owned(),
+            TypeRef::Vec(inner) => format!("{}List", self.variant_name(inner)),
+            TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),
+            TypeRef::Option(inner) | TypeRef::Box(inner) => self.variant_name(inner),
+        }
+    }
+
+    /// A copy of a def, for emitters that need to look at several defs at once.
+    pub(crate) fn def(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id]
+    }
+}
+
+fn union_shape(branches: &[ReferenceOr<Schema>], schema: &Schema) -> Shape {
+    match branches.len() {
+        0 => Shape::Direct(TypeRef::Value),
+        1 => Shape::SinglePart(branches[0].clone()),
+        _ => Shape::Union {
+            branches: branches.to_vec(),
+            discriminator: schema.schema_data.discriminator.clone(),
+        },
+    }
+}
+
+fn string_format(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Base64,
+        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
+        _ => TypeRef::String,
+    }
+}
+
+fn dedup<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for value in values {
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+pub(crate) fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -1,0 +1,254 @@
+//! The model of the generated types: one [`TypeDef`] per named schema and per inline schema
+//! that needs a name (objects, enums, unions), and [`TypeRef`]s that say how a value of a
+//! schema is spelled in Rust.
+
+mod analysis;
+mod convert;
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use crate::diagnostics::Diagnostic;
+use crate::names::NameSet;
+
+/// Index of a [`TypeDef`] in [`TypeSpace::defs`].
+pub(crate) type TypeId = usize;
+
+/// How a value is spelled in Rust.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum TypeRef {
+    Named(TypeId),
+    String,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    Base64,
+    /// Raw bytes (binary bodies).
+    Bytes,
+    /// Free-form JSON.
+    Value,
+    Unit,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Option(Box<TypeRef>),
+    Box(Box<TypeRef>),
+}
+
+impl TypeRef {
+    pub(crate) fn optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) | TypeRef::Value | TypeRef::Unit => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// The type without an outer `Option`.
+    pub(crate) fn strip_option(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner,
+            other => other,
+        }
+    }
+
+    /// Every named type this reference mentions.
+    pub(crate) fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.named(out),
+            _ => {}
+        }
+    }
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeDef {
+    pub(crate) name: String,
+    pub(crate) doc: Option<String>,
+    pub(crate) deprecated: bool,
+    pub(crate) kind: TypeKind,
+    /// Where the schema sits, as a JSON pointer (`#/components/schemas/Pet`).
+    pub(crate) origin: String,
+    /// Whether the type is sent (needs `Serialize`).
+    pub(crate) ser: bool,
+    /// Whether the type is received (needs `Deserialize`).
+    pub(crate) de: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TypeKind {
+    /// Being built; a reference to it can be made but it has no shape yet.
+    Pending,
+    Struct {
+        fields: Vec<Field>,
+        additional: Option<TypeRef>,
+    },
+    StringEnum {
+        variants: Vec<(String, String)>,
+        other: String,
+    },
+    IntEnum {
+        variants: Vec<(String, i64)>,
+        other: String,
+    },
+    Untagged {
+        variants: Vec<(String, TypeRef)>,
+    },
+    Tagged {
+        tag: String,
+        variants: Vec<(String, TypeRef, Vec<String>)>,
+        other: String,
+    },
+    /// An operation's responses by status, decoded by status rather than by serde.
+    ByStatus {
+        variants: Vec<(String, TypeRef)>,
+    },
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Field {
+    pub(crate) name: String,
+    pub(crate) wire: String,
+    pub(crate) ty: TypeRef,
+    pub(crate) doc: Option<String>,
+    pub(crate) deprecated: bool,
+}
+
+/// All types of one expansion.
+pub(crate) struct TypeSpace<'a> {
+    pub(crate) document: &'a OpenAPI,
+    pub(crate) raw: &'a serde_json::Value,
+    pub(crate) defs: Vec<TypeDef>,
+    pub(crate) names: NameSet,
+    /// Component schema name → type.
+    pub(crate) components: BTreeMap<String, TypeId>,
+    /// Component schemas that are nullable at the top level: references to them are `Option`.
+    nullable_components: std::collections::BTreeSet<TypeId>,
+    /// Inline schemas already converted, by JSON pointer.
+    by_pointer: BTreeMap<String, TypeRef>,
+    pub(crate) warnings: Vec<Diagnostic>,
+    depth: usize,
+}
+
+/// A schema as found in the document: a reference or an inline schema.
+#[derive(Clone, Copy)]
+pub(crate) enum SchemaRef<'s> {
+    Ref(&'s str),
+    Inline(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(value: &'s ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(value: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// Names generated code defines next to the types, which schema names must not take.
+const RESERVED_TYPE_NAMES: &[&str] = &[];
+
+impl<'a> TypeSpace<'a> {
+    /// Reserves a name for every component schema (so names don't depend on use order), then
+    /// converts each.
+    pub(crate) fn new(document: &'a OpenAPI, raw: &'a serde_json::Value) -> Self {
+        let mut space = TypeSpace {
+            document,
+            raw,
+            defs: Vec::new(),
+            names: NameSet::new(RESERVED_TYPE_NAMES),
+            components: BTreeMap::new(),
+            nullable_components: Default::default(),
+            by_pointer: BTreeMap::new(),
+            warnings: Vec::new(),
+            depth: 0,
+        };
+        let Some(components) = &document.components else {
+            return space;
+        };
+        for (name, _) in &components.schemas {
+            let id = space.reserve(crate::names::type_name(name), format!("#/components/schemas/{}", conductor_spec::escape_token(name)));
+            space.components.insert(name.clone(), id);
+        }
+        space
+    }
+
+    /// Converts every component schema.
+    pub(crate) fn convert_components(&mut self) {
+        let Some(components) = &self.document.components else {
+            return;
+        };
+        for (name, schema) in &components.schemas {
+            let Some(&id) = self.components.get(name) else { continue };
+            let pointer = self.defs[id].origin.clone();
+            match schema {
+                ReferenceOr::Item(schema) => {
+                    if schema.schema_data.nullable {
+                        self.nullable_components.insert(id);
+                    }
+                    self.define(id, schema, &pointer);
+                }
+                ReferenceOr::Reference { reference } => {
+                    let target = self.resolve_ref(reference, &name.clone(), &pointer);
+                    self.defs[id].kind = TypeKind::Alias(target);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn reserve(&mut self, wanted: String, origin: String) -> TypeId {
+        let name = self.names.claim(wanted);
+        self.defs.push(TypeDef {
+            name,
+            doc: None,
+            deprecated: false,
+            kind: TypeKind::Pending,
+            origin,
+            ser: false,
+            de: false,
+        });
+        self.defs.len() - 1
+    }
+
+    /// Adds a type that is not a schema (an operation's responses by status).
+    pub(crate) fn add_by_status(&mut self, wanted: String, origin: String, doc: String, variants: Vec<(String, TypeRef)>) -> TypeId {
+        let id = self.reserve(wanted, origin);
+        self.defs[id].doc = Some(doc);
+        self.defs[id].kind = TypeKind::ByStatus { variants };
+        id
+    }
+
+    /// Finishes the model: breaks alias cycles, boxes recursive fields.
+    pub(crate) fn finish(&mut self) {
+        analysis::break_alias_cycles(self);
+        analysis::box_recursive_fields(self);
+    }
+
+    /// Marks every type reachable from `root` as sent (`ser`) and/or received (`de`).
+    pub(crate) fn mark(&mut self, root: &TypeRef, ser: bool, de: bool) {
+        analysis::mark_direction(self, root, ser, de);
+    }
+
+    pub(crate) fn warn(&mut self, pointer: &str, message: String) {
+        self.warnings.push(Diagnostic::warning(pointer, message));
+    }
+}

@@ -1,0 +1,260 @@
+//! Credentials and how they are applied to a request.
+//!
+//! Credentials are looked up by the name of the security scheme in the spec; for convenience a
+//! credential can also be set for every scheme of a kind (every bearer/OAuth scheme, every API
+//! key scheme, every basic scheme). Secrets are held in [`secrecy::SecretString`] and never
+//! appear in `Debug` output.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::request::RequestParts;
+use crate::spec::{ApiKeyLocation, SchemeKind, SecuritySchemeSpec};
+
+/// A custom authentication scheme, e.g. request signing.
+///
+/// It is called for each attempt, after parameters are encoded, and may add headers, query
+/// parameters or cookies.
+pub trait AuthScheme: Send + Sync + 'static {
+    /// Adds this scheme's credentials to the request.
+    ///
+    /// # Errors
+    ///
+    /// A message explaining why the request cannot be authenticated; the call fails with
+    /// [`crate::ErrorKind::MissingCredentials`] and nothing is sent.
+    fn apply(&self, method: &str, parts: &mut RequestParts) -> Result<(), String>;
+}
+
+/// One credential.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credential {
+    /// An API key; where it goes is the scheme's business.
+    ApiKey(SecretString),
+    /// HTTP basic authentication.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: SecretString,
+    },
+    /// A bearer token (HTTP bearer, OAuth 2.0 access token, OpenID Connect).
+    Bearer(SecretString),
+    /// A custom scheme.
+    Custom(Arc<dyn AuthScheme>),
+}
+
+impl Credential {
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::ApiKey(SecretString::from(key.into()))
+    }
+
+    /// A bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Self::Bearer(SecretString::from(token.into()))
+    }
+
+    /// HTTP basic credentials.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self::Basic {
+            username: username.into(),
+            password: SecretString::from(password.into()),
+        }
+    }
+
+    /// A custom scheme.
+    pub fn custom(scheme: impl AuthScheme) -> Self {
+        Self::Custom(Arc::new(scheme))
+    }
+
+    /// Reads a secret from the environment variable `var`, or `None` if it is unset or empty.
+    pub fn bearer_from_env(var: &str) -> Option<Self> {
+        std::env::var(var).ok().filter(|v| !v.is_empty()).map(Self::bearer)
+    }
+
+    /// Reads an API key from the environment variable `var`, or `None` if it is unset or empty.
+    pub fn api_key_from_env(var: &str) -> Option<Self> {
+        std::env::var(var).ok().filter(|v| !v.is_empty()).map(Self::api_key)
+    }
+
+    fn fits(&self, kind: SchemeKind) -> bool {
+        matches!(
+            (self, kind),
+            (Self::Custom(_), _)
+                | (Self::ApiKey(_), SchemeKind::ApiKey { .. })
+                | (Self::Basic { .. }, SchemeKind::Basic)
+                | (Self::Bearer(_), SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect)
+        )
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
+            Self::Basic { username, .. } => write!(f, "Basic {{ username: {username:?}, password: <redacted> }}"),
+            Self::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Self::Custom(_) => f.write_str("Custom(..)"),
+        }
+    }
+}
+
+/// The credentials of a client or of one call.
+#[derive(Clone, Default, Debug)]
+pub struct Credentials {
+    by_scheme: BTreeMap<String, Credential>,
+    any_bearer: Option<Credential>,
+    any_api_key: Option<Credential>,
+    any_basic: Option<Credential>,
+}
+
+impl Credentials {
+    /// No credentials.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the credential for the scheme named `scheme` in the spec.
+    pub fn set(&mut self, scheme: impl Into<String>, credential: Credential) -> &mut Self {
+        self.by_scheme.insert(scheme.into(), credential);
+        self
+    }
+
+    /// Sets a bearer token for every bearer, OAuth 2.0 and OpenID Connect scheme.
+    pub fn set_bearer(&mut self, token: impl Into<String>) -> &mut Self {
+        self.any_bearer = Some(Credential::bearer(token));
+        self
+    }
+
+    /// Sets an API key for every API key scheme.
+    pub fn set_api_key(&mut self, key: impl Into<String>) -> &mut Self {
+        self.any_api_key = Some(Credential::api_key(key));
+        self
+    }
+
+    /// Sets basic credentials for every basic scheme.
+    pub fn set_basic(&mut self, username: impl Into<String>, password: impl Into<String>) -> &mut Self {
+        self.any_basic = Some(Credential::basic(username, password));
+        self
+    }
+
+    /// Whether no credential is set.
+    pub fn is_empty(&self) -> bool {
+        self.by_scheme.is_empty() && self.any_bearer.is_none() && self.any_api_key.is_none() && self.any_basic.is_none()
+    }
+
+    pub(crate) fn for_scheme(&self, scheme: &SecuritySchemeSpec) -> Option<&Credential> {
+        if let Some(credential) = self.by_scheme.get(scheme.name) {
+            return credential.fits(scheme.kind).then_some(credential);
+        }
+        let fallback = match scheme.kind {
+            SchemeKind::ApiKey { .. } => self.any_api_key.as_ref(),
+            SchemeKind::Basic => self.any_basic.as_ref(),
+            SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect => self.any_bearer.as_ref(),
+            SchemeKind::Other => None,
+        };
+        fallback.filter(|c| c.fits(scheme.kind))
+    }
+}
+
+/// Finds the first alternative of `requirements` whose schemes all have a credential (per-call
+/// credentials first, then the client's) and applies it.
+///
+/// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
+pub(crate) fn apply(
+    requirements: &[&[&str]],
+    api: &crate::ApiSpec,
+    call: Option<&Credentials>,
+    client: &Credentials,
+    method: &str,
+    parts: &mut RequestParts,
+) -> Result<(), String> {
+    if requirements.is_empty() {
+        return Ok(());
+    }
+    let lookup = |scheme: &SecuritySchemeSpec| {
+        call.and_then(|c| c.for_scheme(scheme))
+            .or_else(|| client.for_scheme(scheme))
+    };
+    let mut anonymous_allowed = false;
+    for alternative in requirements {
+        if alternative.is_empty() {
+            anonymous_allowed = true;
+            continue;
+        }
+        let resolved: Option<Vec<(&SecuritySchemeSpec, &Credential)>> = alternative
+            .iter()
+            .map(|name| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c))))
+            .collect();
+        if let Some(resolved) = resolved {
+            for (scheme, credential) in resolved {
+                apply_one(scheme, credential, method, parts)?;
+            }
+            return Ok(());
+        }
+    }
+    if anonymous_allowed {
+        return Ok(());
+    }
+    let wanted: Vec<String> = requirements
+        .iter()
+        .map(|alternative| alternative.join(" + "))
+        .collect();
+    Err(format!(
+        "no credential configured for the security scheme {}",
+        wanted
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    ))
+}
+
+fn apply_one(
+    scheme: &SecuritySchemeSpec,
+    credential: &Credential,
+    method: &str,
+    parts: &mut RequestParts,
+) -> Result<(), String> {
+    match (credential, scheme.kind) {
+        (Credential::Custom(custom), _) => custom.apply(method, parts),
+        (Credential::ApiKey(key), SchemeKind::ApiKey { location, name }) => {
+            let key = key.expose_secret();
+            match location {
+                ApiKeyLocation::Header => {
+                    crate::request::check_header_value(name, key).map_err(|e| e.message)?;
+                    parts.headers.push((name.to_owned(), key.to_owned()));
+                }
+                ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.to_owned())),
+                ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.to_owned())),
+            }
+            Ok(())
+        }
+        (Credential::Basic { username, password }, _) => {
+            use base64::Engine as _;
+            let token = base64::engine::general_purpose::STANDARD
+                .encode(format!("{username}:{}", password.expose_secret()));
+            parts.headers.push(("Authorization".to_owned(), format!("Basic {token}")));
+            Ok(())
+        }
+        (Credential::Bearer(token), _) => {
+            let token = token.expose_secret();
+            crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
+            parts.headers.push(("Authorization".to_owned(), format!("Bearer {token}")));
+            Ok(())
+        }
+        (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),
+    }
+}
+
+/// The names of query parameters that carry API keys, so URLs in errors and logs can omit them.
+pub(crate) fn secret_query_names(api: &crate::ApiSpec) -> impl Iterator<Item = &'static str> + '_ {
+    api.schemes.iter().filter_map(|scheme| match scheme.kind {
+        SchemeKind::ApiKey { location: ApiKeyLocation::Query, name } => Some(name),
+        _ => None,
+    })
+}

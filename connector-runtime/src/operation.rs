@@ -1,0 +1,263 @@
+//! The contract between a generated operation and the runtime, and the generic code that
+//! executes it.
+
+use std::future::{Future, IntoFuture};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::StatusCode;
+
+use crate::auth::{Credential, Credentials};
+use crate::client::Client;
+use crate::error::{DecodeError, Error, ErrorInner, ErrorKind};
+use crate::request::{EncodeError, RawResponse, RequestParts};
+use crate::retry::RetryPolicy;
+use crate::spec::OperationSpec;
+use crate::__private::BoxFuture;
+
+/// Settings for one call that override the client's.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) idempotency_header: Option<HeaderName>,
+    pub(crate) headers: Vec<(String, String)>,
+}
+
+/// The client and per-call options every generated request builder carries.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The client the call goes through.
+    pub client: Client,
+    /// Overrides for this call.
+    pub options: CallOptions,
+}
+
+impl Call {
+    /// A call through `client` with no overrides.
+    pub fn new(client: &Client) -> Self {
+        Self {
+            client: client.clone(),
+            options: CallOptions::default(),
+        }
+    }
+}
+
+/// A generated operation: how to encode its arguments and decode its responses.
+///
+/// Implemented by the request builders `#[connector]` generates; users call the methods of
+/// [`OperationExt`] on them, or simply `.await` them.
+pub trait Operation: Send + Sized + 'static {
+    /// The typed body of a success response.
+    type Output: Send + 'static;
+    /// The typed body of the documented error responses.
+    type ErrorBody: Send + 'static;
+    /// The operation's description.
+    const SPEC: &'static OperationSpec;
+
+    /// The call's client and options.
+    #[doc(hidden)]
+    fn call_mut(&mut self) -> &mut Call;
+
+    /// Adds the parameters and body to `parts`.
+    ///
+    /// # Errors
+    ///
+    /// When a value cannot be encoded.
+    #[doc(hidden)]
+    fn encode(&self, parts: &mut RequestParts) -> Result<(), EncodeError>;
+
+    /// Decodes a 2xx (or 3xx) response.
+    ///
+    /// # Errors
+    ///
+    /// When the body does not match the documented type.
+    #[doc(hidden)]
+    fn decode_success(response: &RawResponse) -> Result<Self::Output, DecodeError>;
+
+    /// Decodes a non-success response whose status the spec documents; `None` otherwise.
+    #[doc(hidden)]
+    fn decode_error(response: &RawResponse) -> Option<Result<Self::ErrorBody, DecodeError>>;
+}
+
+/// A success response: status and headers beside the typed body.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers (e.g. `ETag`, `Link`, request ids).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// A header as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The typed body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// Takes the typed body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// Settings every generated request builder accepts, in addition to its own parameters.
+pub trait OperationExt: Operation {
+    /// Uses this credential for the scheme named `scheme` on this call only (e.g. one
+    /// tenant's token).
+    #[must_use]
+    fn credential(mut self, scheme: &str, credential: Credential) -> Self {
+        self.call_mut()
+            .options
+            .credentials
+            .get_or_insert_with(Credentials::new)
+            .set(scheme, credential);
+        self
+    }
+
+    /// Uses this bearer token for every bearer/OAuth scheme on this call only.
+    #[must_use]
+    fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.call_mut()
+            .options
+            .credentials
+            .get_or_insert_with(Credentials::new)
+            .set_bearer(token);
+        self
+    }
+
+    /// Sets the timeout of each attempt of this call.
+    #[must_use]
+    fn timeout(mut self, timeout: Duration) -> Self {
+        self.call_mut().options.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits the whole call, retries included.
+    #[must_use]
+    fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.call_mut().options.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this retry policy for this call.
+    #[must_use]
+    fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.call_mut().options.retry = Some(policy);
+        self
+    }
+
+    /// Sends `key` in the header `header` on every attempt, which makes a POST/PATCH safe to
+    /// retry.
+    #[must_use]
+    fn idempotency_key(mut self, header: &'static str, key: impl Into<String>) -> Self {
+        let options = &mut self.call_mut().options;
+        options.idempotency_key = Some(key.into());
+        options.idempotency_header = Some(
+            HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")),
+        );
+        self
+    }
+
+    /// Adds a header to this call.
+    #[must_use]
+    fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call_mut().options.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Returns the status and headers together with the typed body.
+    fn with_response(self) -> WithResponse<Self> {
+        WithResponse { operation: self }
+    }
+}
+
+impl<O: Operation> OperationExt for O {}
+
+/// An operation that, awaited, returns a [`Response`] with status and headers.
+#[must_use = "a request does nothing until awaited"]
+pub struct WithResponse<O> {
+    operation: O,
+}
+
+impl<O: Operation> IntoFuture for WithResponse<O> {
+    type Output = Result<Response<O::Output>, Error<O::ErrorBody>>;
+    type IntoFuture = BoxFuture<Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(run(self.operation))
+    }
+}
+
+/// Sends an operation and decodes its response; what a generated `IntoFuture` calls.
+pub fn execute<O: Operation>(operation: O) -> BoxFuture<Result<O::Output, Error<O::ErrorBody>>> {
+    Box::pin(async move { run(operation).await.map(Response::into_body) })
+}
+
+fn run<O: Operation>(mut operation: O) -> impl Future<Output = Result<Response<O::Output>, Error<O::ErrorBody>>> + Send {
+    let spec = O::SPEC;
+    let mut parts = RequestParts::new(spec.path);
+    let encoded = operation.encode(&mut parts);
+    let call = operation.call_mut();
+    let client = call.client.clone();
+    let options = std::mem::take(&mut call.options);
+    async move {
+        if let Err(err) = encoded {
+            return Err(Error::untyped(ErrorInner::new(ErrorKind::Encode, spec, err.to_string())));
+        }
+        let exchange = client.send(spec, parts, options).await.map_err(Error::untyped)?;
+        let response = exchange.response;
+        let status = response.status;
+        if status.is_success() || status.is_redirection() {
+            return match O::decode_success(&response) {
+                Ok(body) => Ok(Response {
+                    status,
+                    headers: response.headers,
+                    body,
+                }),
+                Err(err) => {
+                    let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
+                    fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
+                    Err(Error::untyped(inner))
+                }
+            };
+        }
+        let body = match O::decode_error(&response) {
+            Some(Ok(body)) => Some(body),
+            Some(Err(err)) => {
+                tracing::debug!(operation = spec.id, error = %err, "the error body does not match its documented type");
+                None
+            }
+            None => None,
+        };
+        let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
+        fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
+        Err(Error { inner, body })
+    }
+}
+
+fn fill_from_response(inner: &mut ErrorInner, response: RawResponse, attempts: u32, url: String) {
+    inner.status = Some(response.status);
+    inner.headers = Some(response.headers);
+    inner.raw_body = Some(response.body);
+    inner.attempts = attempts;
+    inner.url = Some(url);
+}

@@ -1,0 +1,420 @@
+//! Turning an operation's arguments into the parts of an HTTP request.
+//!
+//! Generated code calls one method per parameter with the spec's location and style; the
+//! value is converted to JSON once and then encoded here, so this logic is compiled once for
+//! every connector rather than once per operation.
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::spec::ParamStyle;
+
+/// Characters escaped in a path parameter: everything but RFC 3986's unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A parameter or body that could not be encoded; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodeError {
+    /// The parameter (or `body`).
+    pub name: String,
+    /// Why.
+    pub message: String,
+}
+
+impl std::fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot encode `{}`: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+/// The encoded body of a request.
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Empty,
+    /// Bytes that can be replayed on retry, with their content type.
+    Bytes { content_type: String, data: Bytes },
+}
+
+/// The parts of one request, before credentials and the base URL are applied.
+#[derive(Debug, Clone)]
+pub struct RequestParts {
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Body,
+    template: &'static str,
+}
+
+impl RequestParts {
+    /// Starts a request for the path template `template`.
+    pub fn new(template: &'static str) -> Self {
+        Self {
+            path: template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            template,
+        }
+    }
+
+    /// The path so far, with the parameters substituted so far.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Substitutes the path parameter `name`, percent-encoding its value so it can never
+    /// change the path (`/`, `?`, `#` are escaped; a value that is `.` or `..` is refused).
+    ///
+    /// # Errors
+    ///
+    /// When the value does not serialize to a scalar or array of scalars, or would form a
+    /// dot segment.
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
+        let value = to_json(name, value)?;
+        let text = simple_string(name, &value)?;
+        let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
+        if encoded == "." || encoded == ".." || encoded.is_empty() {
+            return Err(EncodeError {
+                name: name.to_owned(),
+                message: format!("the value {text:?} cannot be a path segment"),
+            });
+        }
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        Ok(self)
+    }
+
+    /// Adds the query parameter `name` in the given style; `None`/`null` values are skipped.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized.
+    pub fn query_param<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        style: ParamStyle,
+        explode: bool,
+        value: &T,
+    ) -> Result<&mut Self, EncodeError> {
+        let value = to_json(name, value)?;
+        encode_query(&mut self.query, name, style, explode, &value);
+        Ok(self)
+    }
+
+    /// Adds the header `name`; `None` values are skipped, arrays are comma-separated.
+    ///
+    /// # Errors
+    ///
+    /// When the value contains CR or LF (header injection), or cannot be serialized.
+    pub fn header_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
+        let value = to_json(name, value)?;
+        if value.is_null() {
+            return Ok(self);
+        }
+        let text = simple_string(name, &value)?;
+        check_header_value(name, &text)?;
+        self.headers.push((name.to_owned(), text));
+        Ok(self)
+    }
+
+    /// Adds the cookie `name`; `None` values are skipped.
+    ///
+    /// # Errors
+    ///
+    /// When the value contains characters a cookie cannot carry.
+    pub fn cookie_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
+        let value = to_json(name, value)?;
+        if value.is_null() {
+            return Ok(self);
+        }
+        let text = simple_string(name, &value)?;
+        if text.chars().any(|c| matches!(c, ';' | '\r' | '\n')) {
+            return Err(EncodeError {
+                name: name.to_owned(),
+                message: "a cookie value cannot contain `;`, CR or LF".to_owned(),
+            });
+        }
+        self.cookies.push((name.to_owned(), text));
+        Ok(self)
+    }
+
+    /// Sets a JSON body with the given content type.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized.
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &str, value: &T) -> Result<&mut Self, EncodeError> {
+        let data = serde_json::to_vec(value).map_err(|err| EncodeError {
+            name: "body".to_owned(),
+            message: err.to_string(),
+        })?;
+        self.body = Body::Bytes {
+            content_type: content_type.to_owned(),
+            data: data.into(),
+        };
+        Ok(self)
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body; nested objects and arrays use the
+    /// bracket style (`metadata[key]=v`, `expand[]=x`, `items[0][price]=p`).
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized or is not an object.
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<&mut Self, EncodeError> {
+        let value = to_json("body", value)?;
+        let Value::Object(fields) = value else {
+            return Err(EncodeError {
+                name: "body".to_owned(),
+                message: "a form body must be an object".to_owned(),
+            });
+        };
+        let mut pairs = Vec::new();
+        for (key, value) in &fields {
+            flatten_brackets(&mut pairs, key.clone(), value);
+        }
+        let mut serializer = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in &pairs {
+            serializer.append_pair(key, value);
+        }
+        self.body = Body::Bytes {
+            content_type: "application/x-www-form-urlencoded".to_owned(),
+            data: serializer.finish().into_bytes().into(),
+        };
+        Ok(self)
+    }
+
+    /// Sets a raw body (`application/octet-stream`, `text/plain`, ...).
+    pub fn bytes_body(&mut self, content_type: &str, data: impl Into<Bytes>) -> &mut Self {
+        self.body = Body::Bytes {
+            content_type: content_type.to_owned(),
+            data: data.into(),
+        };
+        self
+    }
+
+    pub(crate) fn template(&self) -> &'static str {
+        self.template
+    }
+}
+
+fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, EncodeError> {
+    serde_json::to_value(value).map_err(|err| EncodeError {
+        name: name.to_owned(),
+        message: err.to_string(),
+    })
+}
+
+pub(crate) fn check_header_value(name: &str, text: &str) -> Result<(), EncodeError> {
+    if text.contains(['\r', '\n', '\0']) {
+        return Err(EncodeError {
+            name: name.to_owned(),
+            message: "a header value cannot contain CR, LF or NUL".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// A scalar as text: strings without quotes, numbers and booleans as written.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// The `simple` style: scalars as text, arrays comma-separated, objects `k,v,k,v`.
+fn simple_string(name: &str, value: &Value) -> Result<String, EncodeError> {
+    let parts: Option<Vec<String>> = match value {
+        Value::Array(items) => items.iter().map(scalar).collect(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| scalar(v).map(|v| format!("{k},{v}")))
+            .collect(),
+        other => scalar(other).map(|s| vec![s]),
+    };
+    parts.map(|p| p.join(",")).ok_or_else(|| EncodeError {
+        name: name.to_owned(),
+        message: "nested values cannot be encoded in the simple style".to_owned(),
+    })
+}
+
+fn encode_query(out: &mut Vec<(String, String)>, name: &str, style: ParamStyle, explode: bool, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) => {
+            let texts = items.iter().map(|item| scalar(item).unwrap_or_else(|| item.to_string()));
+            match (style, explode) {
+                (ParamStyle::DeepObject, _) => {
+                    for text in texts {
+                        out.push((format!("{name}[]"), text));
+                    }
+                }
+                (_, true) => {
+                    for text in texts {
+                        out.push((name.to_owned(), text));
+                    }
+                }
+                (ParamStyle::SpaceDelimited, false) => out.push((name.to_owned(), texts.collect::<Vec<_>>().join(" "))),
+                (ParamStyle::PipeDelimited, false) => out.push((name.to_owned(), texts.collect::<Vec<_>>().join("|"))),
+                (_, false) => out.push((name.to_owned(), texts.collect::<Vec<_>>().join(","))),
+            }
+        }
+        Value::Object(map) => match (style, explode) {
+            (ParamStyle::DeepObject, _) => {
+                for (key, value) in map {
+                    flatten_brackets(out, format!("{name}[{key}]"), value);
+                }
+            }
+            (_, true) => {
+                for (key, value) in map {
+                    if let Some(text) = scalar(value) {
+                        out.push((key.clone(), text));
+                    } else {
+                        out.push((key.clone(), value.to_string()));
+                    }
+                }
+            }
+            (_, false) => {
+                let joined: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{k},{}", scalar(v).unwrap_or_else(|| v.to_string())))
+                    .collect();
+                out.push((name.to_owned(), joined.join(",")));
+            }
+        },
+        scalar_value => {
+            if let Some(text) = scalar(scalar_value) {
+                out.push((name.to_owned(), text));
+            }
+        }
+    }
+}
+
+/// Bracket-style flattening, as Stripe and Rails expect.
+fn flatten_brackets(out: &mut Vec<(String, String)>, key: String, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            if map.is_empty() {
+                out.push((key.clone(), String::new()));
+            }
+            for (child, value) in map {
+                flatten_brackets(out, format!("{key}[{child}]"), value);
+            }
+        }
+        Value::Array(items) => {
+            let all_scalar = items.iter().all(|item| !item.is_object() && !item.is_array());
+            for (index, item) in items.iter().enumerate() {
+                if all_scalar {
+                    flatten_brackets(out, format!("{key}[]"), item);
+                } else {
+                    flatten_brackets(out, format!("{key}[{index}]"), item);
+                }
+            }
+        }
+        other => {
+            if let Some(text) = scalar(other) {
+                out.push((key, text));
+            }
+        }
+    }
+}
+
+/// A response as received: status, headers and the whole body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The status code as a number.
+    pub fn status_code(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn path_values_cannot_change_the_path() {
+        let mut parts = RequestParts::new("/files/{name}/raw");
+        parts.path_param("name", "../a/b?c#d e").unwrap();
+        assert_eq!(parts.path(), "/files/..%2Fa%2Fb%3Fc%23d%20e/raw");
+        let mut parts = RequestParts::new("/files/{name}");
+        assert!(parts.path_param("name", "..").is_err());
+        assert!(parts.path_param("name", ".").is_err());
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut out = Vec::new();
+        encode_query(&mut out, "ids", ParamStyle::Form, true, &json!([1, 2]));
+        encode_query(&mut out, "tags", ParamStyle::Form, false, &json!(["a", "b"]));
+        encode_query(&mut out, "p", ParamStyle::PipeDelimited, false, &json!(["a", "b"]));
+        encode_query(&mut out, "filter", ParamStyle::DeepObject, true, &json!({"name": "x", "age": {"gt": 3}}));
+        encode_query(&mut out, "skip", ParamStyle::Form, true, &json!(null));
+        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("ids", "1"),
+                ("ids", "2"),
+                ("tags", "a,b"),
+                ("p", "a|b"),
+                ("filter[name]", "x"),
+                ("filter[age][gt]", "3")
+            ]
+        );
+    }
+
+    #[test]
+    fn header_injection_is_refused() {
+        let mut parts = RequestParts::new("/");
+        assert!(parts.header_param("X-Trace", "a\r\nEvil: 1").is_err());
+        assert!(parts.header_param("X-Trace", "fine").is_ok());
+    }
+
+    #[test]
+    fn form_bodies_use_brackets() {
+        let mut parts = RequestParts::new("/");
+        parts
+            .form_body(&json!({"metadata": {"k": "v"}, "expand": ["a", "b"], "items": [{"price": "p"}], "n": 1}))
+            .unwrap();
+        let Body::Bytes { data, .. } = &parts.body else { panic!("no body") };
+        assert_eq!(
+            std::str::from_utf8(data).unwrap(),
+            "metadata%5Bk%5D=v&expand%5B%5D=a&expand%5B%5D=b&items%5B0%5D%5Bprice%5D=p&n=1"
+        );
+    }
+}

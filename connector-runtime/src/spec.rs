@@ -1,0 +1,173 @@
+//! The static descriptions generated code emits: the API as a whole and each operation.
+
+/// An HTTP method an operation uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HttpMethod {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `OPTIONS`
+    Options,
+    /// `HEAD`
+    Head,
+    /// `PATCH`
+    Patch,
+    /// `TRACE`
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as `reqwest` knows it.
+    pub fn as_reqwest(self) -> reqwest::Method {
+        match self {
+            Self::Get => reqwest::Method::GET,
+            Self::Put => reqwest::Method::PUT,
+            Self::Post => reqwest::Method::POST,
+            Self::Delete => reqwest::Method::DELETE,
+            Self::Options => reqwest::Method::OPTIONS,
+            Self::Head => reqwest::Method::HEAD,
+            Self::Patch => reqwest::Method::PATCH,
+            Self::Trace => reqwest::Method::TRACE,
+        }
+    }
+
+    /// Whether sending the request twice has the same effect as sending it once (RFC 9110 §9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+
+    /// The method's name, upper case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a parameter is serialized (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParamStyle {
+    /// `form`: `a=1&a=2` exploded, `a=1,2` otherwise.
+    Form,
+    /// `spaceDelimited`: `a=1 2`.
+    SpaceDelimited,
+    /// `pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `deepObject`: `a[key]=value`.
+    DeepObject,
+    /// `simple`: `1,2` (path and header parameters).
+    Simple,
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiKeyLocation {
+    /// In a request header.
+    Header,
+    /// In the query string.
+    Query,
+    /// In a cookie.
+    Cookie,
+}
+
+/// The kind of a security scheme the spec declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemeKind {
+    /// An API key sent under `name`.
+    ApiKey {
+        /// Header, query or cookie.
+        location: ApiKeyLocation,
+        /// The header, parameter or cookie name.
+        name: &'static str,
+    },
+    /// HTTP basic authentication.
+    Basic,
+    /// HTTP bearer authentication.
+    Bearer,
+    /// OAuth 2.0; the credential is a bearer access token.
+    OAuth2 {
+        /// The token endpoint of the first flow that has one.
+        token_url: Option<&'static str>,
+        /// The authorization endpoint, for the authorization code flow.
+        authorization_url: Option<&'static str>,
+    },
+    /// OpenID Connect; the credential is a bearer token.
+    OpenIdConnect,
+    /// A scheme this runtime does not know; only a custom credential can satisfy it.
+    Other,
+}
+
+/// One entry of `components/securitySchemes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecuritySchemeSpec {
+    /// The scheme's name in the spec.
+    pub name: &'static str,
+    /// What it is.
+    pub kind: SchemeKind,
+}
+
+/// The API as a whole, as the spec describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiSpec {
+    /// `info.title`.
+    pub title: &'static str,
+    /// `info.version`.
+    pub version: &'static str,
+    /// The first server's URL with its variables' defaults substituted, if the spec has one.
+    pub default_server: Option<&'static str>,
+    /// The top-level security requirements: alternatives, each a list of scheme names.
+    pub security: &'static [&'static [&'static str]],
+    /// The security schemes.
+    pub schemes: &'static [SecuritySchemeSpec],
+}
+
+impl ApiSpec {
+    /// Looks up a scheme by name.
+    pub fn scheme(&self, name: &str) -> Option<&'static SecuritySchemeSpec> {
+        self.schemes.iter().find(|scheme| scheme.name == name)
+    }
+}
+
+/// One operation, as the spec describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationSpec {
+    /// The `operationId` (or the name derived from method and path when the spec has none).
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template, e.g. `/pets/{petId}`.
+    pub path: &'static str,
+    /// The operation's own security requirements; `None` means the API's apply.
+    pub security: Option<&'static [&'static [&'static str]]>,
+    /// The API this operation belongs to.
+    pub api: &'static ApiSpec,
+}
+
+impl OperationSpec {
+    /// The security requirements that apply: the operation's, else the API's.
+    pub fn effective_security(&self) -> &'static [&'static [&'static str]] {
+        self.security.unwrap_or(self.api.security)
+    }
+}

@@ -1,0 +1,43 @@
+//! Snapshot tests of the generated code: every spec in `specs/` is expanded, pretty-printed
+//! and compared with the committed file in `tests/snapshots/`. Set `SNAPSHOTS=overwrite` to
+//! accept changes.
+
+use std::path::{Path, PathBuf};
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn check_snapshot(spec: &str) {
+    let root = workspace_root();
+    let path = root.join("specs").join(spec);
+    let generated = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default())
+        .unwrap_or_else(|problems| panic!("{spec} did not expand: {:?}", problems.diagnostics));
+    let rendered = conductor_codegen::render(&generated.tokens).unwrap();
+    let again = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default()).unwrap();
+    assert_eq!(rendered, conductor_codegen::render(&again.tokens).unwrap(), "output must be deterministic");
+    let snapshot = root.join("tests/snapshots").join(format!("{spec}.rs"));
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") || !snapshot.exists() {
+        std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
+        std::fs::write(&snapshot, &rendered).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&snapshot).unwrap();
+    if expected != rendered {
+        let first_difference = expected
+            .lines()
+            .zip(rendered.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(rendered.lines().count()));
+        panic!(
+            "{} is out of date (first difference at line {}); run with SNAPSHOTS=overwrite to accept",
+            snapshot.display(),
+            first_difference + 1
+        );
+    }
+}
+
+#[test]
+fn petstore() {
+    check_snapshot("petstore.yaml");
+}
