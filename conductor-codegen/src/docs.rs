@@ -11,7 +11,11 @@ use quote::quote;
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     let lines = doc_lines(text);
     let attrs = lines.iter().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#attrs)* }
@@ -56,6 +60,23 @@ mod tests {
     #[test]
     fn fences_never_become_doctests() {
         let lines = doc_lines("Intro\n\n```\nlet x = 1;\n```\n\n    indented code\n```json\n{}\n```\n```\nunclosed");
-        assert_eq!(lines, ["Intro", "", "```text", "let x = 1;", "```", "", "indented code", "```json", "{}", "```", "```text", "unclosed", "```"]);
+        assert_eq!(
+            lines,
+            [
+                "Intro",
+                "",
+                "```text",
+                "let x = 1;",
+                "```",
+                "",
+                "indented code",
+                "```json",
+                "{}",
+                "```",
+                "```text",
+                "unclosed",
+                "```"
+            ]
+        );
     }
 }

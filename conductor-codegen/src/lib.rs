@@ -39,7 +39,9 @@ pub struct Settings {
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let path = &self.runtime_path;
-        f.debug_struct("Settings").field("runtime_path", &quote!(#path).to_string()).finish()
+        f.debug_struct("Settings")
+            .field("runtime_path", &quote!(#path).to_string())
+            .finish()
     }
 }
 
@@ -143,9 +145,18 @@ fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
             other => other.type_ref(),
         },
         _ => {
-            let variants = op.success.iter().map(|(status, payload)| (status_variant(*status), payload.type_ref())).collect();
+            let variants = op
+                .success
+                .iter()
+                .map(|(status, payload)| (status_variant(*status), payload.type_ref()))
+                .collect();
             let doc = format!("The success responses of `{}`, by status.", op.id);
-            let id = space.add_by_status(format!("{}Responses", op.builder_name), format!("{} responses", op.id), doc, variants);
+            let id = space.add_by_status(
+                format!("{}Responses", op.builder_name),
+                format!("{} responses", op.id),
+                doc,
+                variants,
+            );
             TypeRef::Named(id)
         }
     };
@@ -170,7 +181,12 @@ fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
                 })
                 .collect();
             let doc = format!("The documented error responses of `{}`, by status.", op.id);
-            let id = space.add_by_status(format!("{}Errors", op.builder_name), format!("{} errors", op.id), doc, variants);
+            let id = space.add_by_status(
+                format!("{}Errors", op.builder_name),
+                format!("{} errors", op.id),
+                doc,
+                variants,
+            );
             TypeRef::Named(id)
         }
     };

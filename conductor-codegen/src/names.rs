@@ -37,7 +37,9 @@ fn spell_symbols(name: &str) -> String {
 }
 
 fn ascii_only(text: &str) -> String {
-    text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 /// A type or variant name: `PascalCase`, never empty, never starting with a digit.

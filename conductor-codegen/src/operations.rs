@@ -117,7 +117,10 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Oper
             ReferenceOr::Reference { reference } => match resolve::<PathItem>(space.raw, reference) {
                 Some(item) => item,
                 None => {
-                    space.warn(&path_pointer(path), format!("unresolved path item reference `{reference}`; its operations are skipped"));
+                    space.warn(
+                        &path_pointer(path),
+                        format!("unresolved path item reference `{reference}`; its operations are skipped"),
+                    );
                     continue;
                 }
             },
@@ -142,7 +145,19 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Oper
                 .unwrap_or_else(|| derived_id(method, path));
             let method_name = method_names.claim(field_name(&id));
             let builder_name = builder_names.claim(type_name(&id));
-            let op = build_operation(space, &item, operation, OperationNames { id, method_name, builder_name }, method, path, &pointer);
+            let op = build_operation(
+                space,
+                &item,
+                operation,
+                OperationNames {
+                    id,
+                    method_name,
+                    builder_name,
+                },
+                method,
+                path,
+                &pointer,
+            );
             operations.push(op);
         }
     }
@@ -211,10 +226,19 @@ fn build_operation(
         .iter()
         .enumerate()
         .map(|(i, p)| (p, format!("{}/parameters/{i}", path_pointer(path))))
-        .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))));
+        .chain(
+            operation
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
+        );
     for (parameter, param_pointer) in sources {
         let Some(parameter) = resolve_or(space.raw, parameter) else {
-            space.warn(&param_pointer, "unresolved parameter reference; the parameter is skipped".to_owned());
+            space.warn(
+                &param_pointer,
+                "unresolved parameter reference; the parameter is skipped".to_owned(),
+            );
             continue;
         };
         let location = match &parameter {
@@ -223,7 +247,10 @@ fn build_operation(
             Parameter::Header { .. } => "header",
             Parameter::Cookie { .. } => "cookie",
         };
-        merged.insert((parameter.parameter_data_ref().name.clone(), location), (parameter, param_pointer));
+        merged.insert(
+            (parameter.parameter_data_ref().name.clone(), location),
+            (parameter, param_pointer),
+        );
     }
 
     let mut params = Vec::new();
@@ -243,16 +270,22 @@ fn build_operation(
             Parameter::Header { .. } => (Location::Header, Style::Simple, false),
             Parameter::Cookie { .. } => (Location::Cookie, Style::Form, true),
         };
-        if location == Location::Header && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str()) {
+        if location == Location::Header
+            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+        {
             continue;
         }
         let hint = format!("{type_base}{}", type_name(&data.name).to_pascal_case());
         let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/schema")),
-            ParameterSchemaOrContent::Content(content) => match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
-                Some(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/content")),
-                None => TypeRef::String,
-            },
+            ParameterSchemaOrContent::Schema(schema) => {
+                space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/schema"))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
+                    Some(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/content")),
+                    None => TypeRef::String,
+                }
+            }
         };
         let required = data.required || location == Location::Path;
         let ty = ty.strip_option().clone();
@@ -272,7 +305,10 @@ fn build_operation(
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
         let Some(body) = resolve_or::<RequestBody>(space.raw, body) else {
-            space.warn(&body_pointer, "unresolved request body reference; the body is skipped".to_owned());
+            space.warn(
+                &body_pointer,
+                "unresolved request body reference; the body is skipped".to_owned(),
+            );
             return None;
         };
         build_body(space, &body, &type_base, &body_pointer, &mut arg_names)
@@ -286,11 +322,20 @@ fn build_operation(
         .responses
         .iter()
         .map(|(code, response)| (status_of(code), response, status_token(code)))
-        .chain(operation.responses.default.iter().map(|r| (Status::Default, r, "default".to_owned())));
+        .chain(
+            operation
+                .responses
+                .default
+                .iter()
+                .map(|r| (Status::Default, r, "default".to_owned())),
+        );
     for (status, response, token) in responses {
         let response_pointer = format!("{pointer}/responses/{token}");
         let Some(response) = resolve_or::<Response>(space.raw, response) else {
-            space.warn(&response_pointer, "unresolved response reference; treated as undocumented".to_owned());
+            space.warn(
+                &response_pointer,
+                "unresolved response reference; treated as undocumented".to_owned(),
+            );
             continue;
         };
         let is_ok = match status {
@@ -298,7 +343,11 @@ fn build_operation(
             Status::Class(class) => class == 2 || class == 3,
             Status::Default => !has_2xx,
         };
-        let hint = if is_ok { format!("{type_base}Response") } else { format!("{type_base}{}", type_name(&format!("error {token}"))) };
+        let hint = if is_ok {
+            format!("{type_base}Response")
+        } else {
+            format!("{type_base}{}", type_name(&format!("error {token}")))
+        };
         let payload = response_payload(space, &response, &hint, &response_pointer);
         space.mark(&payload.type_ref(), false, true);
         if is_ok {
@@ -332,11 +381,23 @@ fn build_operation(
     }
 }
 
-fn build_body(space: &mut TypeSpace<'_>, body: &RequestBody, type_base: &str, pointer: &str, arg_names: &mut NameSet) -> Option<Body> {
-    let (content_type, media) = pick_media(&body.content, &["json", "x-www-form-urlencoded", "text/plain", "octet-stream", ""])?;
+fn build_body(
+    space: &mut TypeSpace<'_>,
+    body: &RequestBody,
+    type_base: &str,
+    pointer: &str,
+    arg_names: &mut NameSet,
+) -> Option<Body> {
+    let (content_type, media) = pick_media(
+        &body.content,
+        &["json", "x-www-form-urlencoded", "text/plain", "octet-stream", ""],
+    )?;
     let kind = body_kind(content_type);
     let hint = format!("{type_base}Body");
-    let media_pointer = format!("{pointer}/content/{}/schema", conductor_spec::escape_token(content_type));
+    let media_pointer = format!(
+        "{pointer}/content/{}/schema",
+        conductor_spec::escape_token(content_type)
+    );
     let ty = match kind {
         BodyKind::Json | BodyKind::Form => match &media.schema {
             Some(schema) => space.convert(SchemaRef::from(schema), &hint, &media_pointer),
@@ -370,9 +431,15 @@ fn body_kind(content_type: &str) -> BodyKind {
 }
 
 /// Picks the first media type matching the preferences in order (substring match).
-fn pick_media<'c>(content: &'c IndexMap<String, openapiv3::MediaType>, preferences: &[&str]) -> Option<(&'c str, &'c openapiv3::MediaType)> {
+fn pick_media<'c>(
+    content: &'c IndexMap<String, openapiv3::MediaType>,
+    preferences: &[&str],
+) -> Option<(&'c str, &'c openapiv3::MediaType)> {
     for preference in preferences {
-        if let Some((name, media)) = content.iter().find(|(name, _)| name.to_ascii_lowercase().contains(preference)) {
+        if let Some((name, media)) = content
+            .iter()
+            .find(|(name, _)| name.to_ascii_lowercase().contains(preference))
+        {
             return Some((name.as_str(), media));
         }
     }
@@ -385,7 +452,10 @@ fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, 
     };
     match body_kind(content_type) {
         BodyKind::Json => {
-            let media_pointer = format!("{pointer}/content/{}/schema", conductor_spec::escape_token(content_type));
+            let media_pointer = format!(
+                "{pointer}/content/{}/schema",
+                conductor_spec::escape_token(content_type)
+            );
             match &media.schema {
                 Some(schema) => Payload::Json(space.convert(SchemaRef::from(schema), hint, &media_pointer)),
                 None => Payload::Json(TypeRef::Value),

@@ -17,10 +17,7 @@ use crate::SpecError;
 /// How deep inlined references may nest before we call it a cycle.
 const MAX_INLINE_DEPTH: usize = 64;
 
-pub(crate) fn bundle(
-    root_path: &Path,
-    mut root: Value,
-) -> Result<(Value, Vec<PathBuf>), SpecError> {
+pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Result<(Value, Vec<PathBuf>), SpecError> {
     let root_file = normalize_path(root_path);
     let mut bundler = Bundler {
         root_file: root_file.clone(),
@@ -64,9 +61,7 @@ impl Bundler {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let reference = reference.clone();
-                    if let Some(replacement) =
-                        self.resolve_ref(&reference, file, location, in_schema, depth)?
-                    {
+                    if let Some(replacement) = self.resolve_ref(&reference, file, location, in_schema, depth)? {
                         match replacement {
                             Resolved::Ref(local) => {
                                 map.insert("$ref".to_owned(), Value::String(local));
@@ -230,16 +225,8 @@ fn existing_schema_names(root: &Value) -> std::collections::BTreeSet<String> {
 
 fn schemas_mut(root: &mut Value) -> &mut Map<String, Value> {
     let object = ensure_object(root);
-    let components = ensure_object(
-        object
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new())),
-    );
-    ensure_object(
-        components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new())),
-    )
+    let components = ensure_object(object.entry("components").or_insert_with(|| Value::Object(Map::new())));
+    ensure_object(components.entry("schemas").or_insert_with(|| Value::Object(Map::new())))
 }
 
 fn ensure_object(value: &mut Value) -> &mut Map<String, Value> {

@@ -81,11 +81,9 @@ pub fn from_value(path: &Path, root_value: serde_json::Value) -> Result<LoadedSp
         normalize::normalize_3_1(&mut raw);
     }
     normalize::normalize_common(&mut raw);
-    let document = serde_json::from_value::<openapiv3::OpenAPI>(raw.clone()).map_err(|err| {
-        SpecError::Model {
-            path: path.to_path_buf(),
-            message: err.to_string(),
-        }
+    let document = serde_json::from_value::<openapiv3::OpenAPI>(raw.clone()).map_err(|err| SpecError::Model {
+        path: path.to_path_buf(),
+        message: err.to_string(),
     })?;
     Ok(LoadedSpec {
         document,
@@ -114,9 +112,7 @@ fn detect_version(path: &Path, value: &serde_json::Value) -> Result<SpecVersion,
     if let Some(swagger) = object.get("swagger") {
         return Err(SpecError::Swagger2 {
             path: path.to_path_buf(),
-            version: swagger
-                .as_str()
-                .map_or_else(|| swagger.to_string(), str::to_owned),
+            version: swagger.as_str().map_or_else(|| swagger.to_string(), str::to_owned),
         });
     }
     let Some(version) = object.get("openapi") else {
@@ -125,9 +121,7 @@ fn detect_version(path: &Path, value: &serde_json::Value) -> Result<SpecVersion,
             message: "it has no `openapi` version field".to_owned(),
         });
     };
-    let text = version
-        .as_str()
-        .map_or_else(|| version.to_string(), str::to_owned);
+    let text = version.as_str().map_or_else(|| version.to_string(), str::to_owned);
     if text.starts_with("3.0") {
         Ok(SpecVersion::V3_0)
     } else if text.starts_with("3.1") {

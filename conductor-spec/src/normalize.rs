@@ -33,8 +33,7 @@ pub(crate) fn normalize_3_1(document: &mut Value) {
     root.insert("openapi".to_owned(), Value::String("3.0.3".to_owned()));
     root.remove("webhooks");
     root.remove("jsonSchemaDialect");
-    root.entry("paths")
-        .or_insert_with(|| Value::Object(Map::new()));
+    root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
     inline_path_item_refs(document);
     walk_document(document, &mut |schema| normalize_schema_3_1(schema));
 }
@@ -42,13 +41,9 @@ pub(crate) fn normalize_3_1(document: &mut Value) {
 /// Fixes that apply to every version: shapes real 3.0 documents use that `openapiv3` rejects.
 pub(crate) fn normalize_common(document: &mut Value) {
     if let Some(root) = document.as_object_mut() {
-        root.entry("paths")
-            .or_insert_with(|| Value::Object(Map::new()));
+        root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
         if !root.contains_key("info") {
-            root.insert(
-                "info".to_owned(),
-                serde_json::json!({"title": "API", "version": "0"}),
-            );
+            root.insert("info".to_owned(), serde_json::json!({"title": "API", "version": "0"}));
         }
     }
     walk_document(document, &mut normalize_schema_common);
@@ -167,10 +162,7 @@ fn normalize_schema_3_1(schema: &mut Value) {
                     map.insert("type".to_owned(), others[0].clone());
                 }
                 _ => {
-                    let branches = others
-                        .into_iter()
-                        .map(|t| single_type_branch(map, t))
-                        .collect();
+                    let branches = others.into_iter().map(|t| single_type_branch(map, t)).collect();
                     map.insert("anyOf".to_owned(), Value::Array(branches));
                 }
             }
@@ -208,7 +200,9 @@ fn normalize_schema_3_1(schema: &mut Value) {
 
 fn is_null_schema(schema: &Value) -> bool {
     schema.get("type").is_some_and(|t| t == "null")
-        || schema.get("enum").is_some_and(|e| e == &Value::Array(vec![Value::Null]))
+        || schema
+            .get("enum")
+            .is_some_and(|e| e == &Value::Array(vec![Value::Null]))
 }
 
 /// Builds the branch of a multi-type schema for one of its types, carrying the keywords that
@@ -216,9 +210,23 @@ fn is_null_schema(schema: &Value) -> bool {
 fn single_type_branch(map: &Map<String, Value>, type_name: Value) -> Value {
     let keys: &[&str] = match type_name.as_str() {
         Some("string") => &["format", "pattern", "minLength", "maxLength", "enum"],
-        Some("integer" | "number") => &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"],
+        Some("integer" | "number") => &[
+            "format",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "enum",
+        ],
         Some("array") => &["items", "minItems", "maxItems", "uniqueItems"],
-        Some("object") => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
+        Some("object") => &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
         _ => &[],
     };
     let mut branch = Map::new();
@@ -234,7 +242,16 @@ fn single_type_branch(map: &Map<String, Value>, type_name: Value) -> Value {
 /// `{$ref, description, nullable}` → `{allOf: [{$ref}], description, nullable}`; a `$ref` whose
 /// only siblings are annotations keeps just the annotations that 3.0 tolerates.
 fn ref_with_siblings(map: &mut Map<String, Value>) {
-    const ANNOTATIONS: &[&str] = &["description", "summary", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"];
+    const ANNOTATIONS: &[&str] = &[
+        "description",
+        "summary",
+        "title",
+        "example",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    ];
     if map.keys().all(|k| k == "$ref" || ANNOTATIONS.contains(&k.as_str())) {
         map.retain(|k, _| k == "$ref");
         return;
@@ -264,7 +281,10 @@ fn normalize_schema_common(schema: &mut Value) {
         map.remove("type");
     }
     if let Some(Value::String(t)) = map.get("type") {
-        if !matches!(t.as_str(), "string" | "number" | "integer" | "boolean" | "array" | "object") {
+        if !matches!(
+            t.as_str(),
+            "string" | "number" | "integer" | "boolean" | "array" | "object"
+        ) {
             map.remove("type");
         }
     }

@@ -16,9 +16,7 @@ pub(crate) enum Format {
 impl Format {
     pub(crate) fn of(path: &Path) -> Self {
         match path.extension().and_then(|e| e.to_str()) {
-            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => {
-                Self::Yaml
-            }
+            Some(ext) if ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml") => Self::Yaml,
             _ => Self::Json,
         }
     }
@@ -35,19 +33,16 @@ pub(crate) fn parse_document(path: &Path, text: &str) -> Result<Value, SpecError
             message: strip_position(&err.to_string()),
         }),
         Format::Yaml => {
-            let yaml: serde_yaml::Value =
-                serde_yaml::from_str(text).map_err(|err| {
-                    let (line, column) = err
-                        .location()
-                        .map_or((0, 0), |loc| (loc.line(), loc.column()));
-                    SpecError::Syntax {
-                        path: path.to_path_buf(),
-                        format: "YAML",
-                        line,
-                        column,
-                        message: strip_position(&err.to_string()),
-                    }
-                })?;
+            let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+                let (line, column) = err.location().map_or((0, 0), |loc| (loc.line(), loc.column()));
+                SpecError::Syntax {
+                    path: path.to_path_buf(),
+                    format: "YAML",
+                    line,
+                    column,
+                    message: strip_position(&err.to_string()),
+                }
+            })?;
             Ok(yaml_to_json(yaml))
         }
     }
@@ -71,15 +66,11 @@ fn yaml_to_json(value: serde_yaml::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::Number(u.into())
             } else {
-                n.as_f64()
-                    .and_then(Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
+                n.as_f64().and_then(Number::from_f64).map_or(Value::Null, Value::Number)
             }
         }
         serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
-            Value::Array(items.into_iter().map(yaml_to_json).collect())
-        }
+        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
         serde_yaml::Value::Mapping(mapping) => {
             let mut map = Map::new();
             for (key, value) in mapping {

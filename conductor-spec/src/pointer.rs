@@ -68,7 +68,10 @@ mod tests {
             Some(&serde_json::json!(1))
         );
         assert_eq!(resolve_pointer(&doc, "/a/1/b~0c"), Some(&serde_json::json!(2)));
-        assert_eq!(resolve_pointer(&doc, "/paths/~1pets~1%7Bid%7D/get"), Some(&serde_json::json!(1)));
+        assert_eq!(
+            resolve_pointer(&doc, "/paths/~1pets~1%7Bid%7D/get"),
+            Some(&serde_json::json!(1))
+        );
         assert_eq!(resolve_pointer(&doc, "/a/7"), None);
         assert_eq!(resolve_pointer(&doc, "nope"), None);
     }

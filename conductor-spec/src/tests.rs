@@ -30,11 +30,23 @@ fn normalises_3_1_constructs() {
     let spec = from_value(Path::new("mem.json"), doc).unwrap();
     assert_eq!(spec.version, SpecVersion::V3_1);
     let schemas = &spec.raw["components"]["schemas"];
-    assert_eq!(schemas["A"], json!({"type": "string", "nullable": true, "example": "x"}));
+    assert_eq!(
+        schemas["A"],
+        json!({"type": "string", "nullable": true, "example": "x"})
+    );
     assert_eq!(schemas["B"], json!({"enum": ["fixed"]}));
-    assert_eq!(schemas["C"], json!({"type": "integer", "minimum": 3, "exclusiveMinimum": true}));
-    assert_eq!(schemas["D"], json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]}));
-    assert_eq!(schemas["E"], json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]}));
+    assert_eq!(
+        schemas["C"],
+        json!({"type": "integer", "minimum": 3, "exclusiveMinimum": true})
+    );
+    assert_eq!(
+        schemas["D"],
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+    );
+    assert_eq!(
+        schemas["E"],
+        json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]})
+    );
     assert_eq!(schemas["F"]["anyOf"], json!([{"type": "string"}, {"type": "integer"}]));
     assert!(spec.raw.get("webhooks").is_none());
     assert!(spec.document.paths.paths["/ping"].as_item().unwrap().get.is_some());
@@ -49,7 +61,11 @@ fn bundles_refs_into_other_files() {
     )
     .unwrap();
     std::fs::create_dir_all(dir.join("common")).unwrap();
-    std::fs::write(dir.join("common/params.yaml"), "Limit:\n  name: limit\n  in: query\n  schema: {type: integer}\n").unwrap();
+    std::fs::write(
+        dir.join("common/params.yaml"),
+        "Limit:\n  name: limit\n  in: query\n  schema: {type: integer}\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("common/models.yaml"),
         "components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        owner: {$ref: '#/components/schemas/Owner'}\n        friend: {$ref: '#/components/schemas/Pet'}\n    Owner: {type: object}\n",
@@ -77,7 +93,10 @@ fn reports_missing_external_target() {
     .unwrap();
     std::fs::write(dir.join("other.json"), "{}").unwrap();
     let err = load(&dir.join("root.json")).unwrap_err();
-    assert!(matches!(err, SpecError::UnresolvedRef { ref location, .. } if location == "/components/schemas/A"), "{err}");
+    assert!(
+        matches!(err, SpecError::UnresolvedRef { ref location, .. } if location == "/components/schemas/A"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -85,7 +104,17 @@ fn rejects_swagger_and_syntax_errors_with_positions() {
     let err = from_value(Path::new("s.json"), json!({"swagger": "2.0"})).unwrap_err();
     assert!(matches!(err, SpecError::Swagger2 { .. }));
     let err = load_from_str(Path::new("bad.json"), "{\n  \"openapi\": \"3.0.0\",\n  oops\n}").unwrap_err();
-    assert!(matches!(err, SpecError::Syntax { line: 3, format: "JSON", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            SpecError::Syntax {
+                line: 3,
+                format: "JSON",
+                ..
+            }
+        ),
+        "{err}"
+    );
     let err = load_from_str(Path::new("bad.yaml"), "openapi: 3.0.0\ninfo: [\n").unwrap_err();
     assert!(matches!(err, SpecError::Syntax { format: "YAML", .. }), "{err}");
     let err = from_value(Path::new("v.json"), json!({"openapi": "4.0.0"})).unwrap_err();

@@ -89,7 +89,11 @@ fn with_module(module: &ItemMod, extra: TokenStream2) -> TokenStream2 {
     let attrs = &module.attrs;
     let vis = &module.vis;
     let ident = &module.ident;
-    let items = module.content.as_ref().map(|(_, items)| items.as_slice()).unwrap_or_default();
+    let items = module
+        .content
+        .as_ref()
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default();
     quote! {
         #(#attrs)*
         #vis mod #ident {
@@ -115,7 +119,9 @@ fn resolve_spec_path(relative: &str) -> PathBuf {
     }
     let source_file = proc_macro::Span::call_site().local_file();
     if let Some(source_dir) = source_file.as_deref().and_then(Path::parent) {
-        let source_dir = manifest_dir.as_ref().map_or_else(|| source_dir.to_path_buf(), |m| m.join(source_dir));
+        let source_dir = manifest_dir
+            .as_ref()
+            .map_or_else(|| source_dir.to_path_buf(), |m| m.join(source_dir));
         for ancestor in source_dir.ancestors() {
             let candidate = ancestor.join(given);
             if candidate.exists() {
@@ -136,7 +142,10 @@ const KEYS: &[&str] = &["spec", "crate_path"];
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut args = Args { spec: None, crate_path: None };
+        let mut args = Args {
+            spec: None,
+            crate_path: None,
+        };
         let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
         let mut errors: Option<syn::Error> = None;
         let mut push = |err: syn::Error| match &mut errors {
@@ -158,12 +167,18 @@ impl Parse for Args {
             let value = match pair.value {
                 syn::Lit::Str(value) => value,
                 other => {
-                    push(syn::Error::new(other.span(), format!("`{}` takes a string literal", pair.key)));
+                    push(syn::Error::new(
+                        other.span(),
+                        format!("`{}` takes a string literal", pair.key),
+                    ));
                     continue;
                 }
             };
             if slot.is_some() {
-                push(syn::Error::new(pair.key.span(), format!("duplicate key `{}`", pair.key)));
+                push(syn::Error::new(
+                    pair.key.span(),
+                    format!("duplicate key `{}`", pair.key),
+                ));
                 continue;
             }
             *slot = Some(value);

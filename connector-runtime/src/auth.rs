@@ -87,7 +87,10 @@ impl Credential {
             (Self::Custom(_), _)
                 | (Self::ApiKey(_), SchemeKind::ApiKey { .. })
                 | (Self::Basic { .. }, SchemeKind::Basic)
-                | (Self::Bearer(_), SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect)
+                | (
+                    Self::Bearer(_),
+                    SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect
+                )
         )
     }
 }
@@ -200,17 +203,10 @@ pub(crate) fn apply(
     if anonymous_allowed {
         return Ok(());
     }
-    let wanted: Vec<String> = requirements
-        .iter()
-        .map(|alternative| alternative.join(" + "))
-        .collect();
+    let wanted: Vec<String> = requirements.iter().map(|alternative| alternative.join(" + ")).collect();
     Err(format!(
         "no credential configured for the security scheme {}",
-        wanted
-            .iter()
-            .map(|w| format!("`{w}`"))
-            .collect::<Vec<_>>()
-            .join(" or ")
+        wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
     ))
 }
 
@@ -236,15 +232,19 @@ fn apply_one(
         }
         (Credential::Basic { username, password }, _) => {
             use base64::Engine as _;
-            let token = base64::engine::general_purpose::STANDARD
-                .encode(format!("{username}:{}", password.expose_secret()));
-            parts.headers.push(("Authorization".to_owned(), format!("Basic {token}")));
+            let token =
+                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose_secret()));
+            parts
+                .headers
+                .push(("Authorization".to_owned(), format!("Basic {token}")));
             Ok(())
         }
         (Credential::Bearer(token), _) => {
             let token = token.expose_secret();
             crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
-            parts.headers.push(("Authorization".to_owned(), format!("Bearer {token}")));
+            parts
+                .headers
+                .push(("Authorization".to_owned(), format!("Bearer {token}")));
             Ok(())
         }
         (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),
@@ -254,7 +254,10 @@ fn apply_one(
 /// The names of query parameters that carry API keys, so URLs in errors and logs can omit them.
 pub(crate) fn secret_query_names(api: &crate::ApiSpec) -> impl Iterator<Item = &'static str> + '_ {
     api.schemes.iter().filter_map(|scheme| match scheme.kind {
-        SchemeKind::ApiKey { location: ApiKeyLocation::Query, name } => Some(name),
+        SchemeKind::ApiKey {
+            location: ApiKeyLocation::Query,
+            name,
+        } => Some(name),
         _ => None,
     })
 }

@@ -136,7 +136,11 @@ impl<C: From<Client>> ClientBuilder<C> {
             let known: Vec<&str> = self.api.schemes.iter().map(|s| s.name).collect();
             self.errors.push(format!(
                 "the spec has no security scheme `{scheme}` (it has: {})",
-                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
             ));
         }
         self.credentials.set(scheme, credential);
@@ -217,8 +221,10 @@ impl<C: From<Client>> ClientBuilder<C> {
             Some(http) => Some(http),
             None => {
                 install_crypto_provider();
-                let mut builder = reqwest::Client::builder()
-                    .user_agent(self.user_agent.unwrap_or_else(|| concat!("api-conductor/", env!("CARGO_PKG_VERSION")).to_owned()));
+                let mut builder = reqwest::Client::builder().user_agent(
+                    self.user_agent
+                        .unwrap_or_else(|| concat!("api-conductor/", env!("CARGO_PKG_VERSION")).to_owned()),
+                );
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -320,7 +326,8 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let method = spec.method;
         let idempotency_key = options.idempotency_key.clone().or_else(|| {
-            (!method.is_idempotent() && inner.idempotency_header.is_some()).then(|| format!("{:032x}", fastrand::u128(..)))
+            (!method.is_idempotent() && inner.idempotency_header.is_some())
+                .then(|| format!("{:032x}", fastrand::u128(..)))
         });
         let replayable = method.is_idempotent() || idempotency_key.is_some();
 
@@ -350,7 +357,11 @@ impl Client {
                     let body = match response.bytes().await {
                         Ok(body) => body,
                         Err(err) => {
-                            let outcome = if err.is_timeout() { Outcome::Timeout } else { Outcome::Interrupted };
+                            let outcome = if err.is_timeout() {
+                                Outcome::Timeout
+                            } else {
+                                Outcome::Interrupted
+                            };
                             match self.next_step(policy, attempt, outcome, replayable, started) {
                                 Some(wait) => {
                                     tokio::time::sleep(wait).await;
@@ -362,14 +373,25 @@ impl Client {
                     };
                     let raw = RawResponse { status, headers, body };
                     if status.is_success() || status.is_redirection() || status.is_informational() {
-                        tracing::Span::current().record("status", status.as_u16()).record("attempts", attempt);
-                        return Ok(Exchange { response: raw, attempts: attempt, url });
+                        tracing::Span::current()
+                            .record("status", status.as_u16())
+                            .record("attempts", attempt);
+                        return Ok(Exchange {
+                            response: raw,
+                            attempts: attempt,
+                            url,
+                        });
                     }
                     let hint = server_wait_hint(&raw.headers, SystemTime::now());
                     let outcome = Outcome::Status(status.as_u16(), hint);
                     match policy.decide(attempt, outcome, replayable, started.elapsed(), fastrand::f64()) {
                         Decision::Retry(wait) => {
-                            tracing::debug!(status = status.as_u16(), attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                            tracing::debug!(
+                                status = status.as_u16(),
+                                attempt,
+                                wait_ms = wait.as_millis() as u64,
+                                "retrying"
+                            );
                             tokio::time::sleep(wait).await;
                             continue;
                         }
@@ -388,8 +410,14 @@ impl Client {
                             return Err(error);
                         }
                         _ => {
-                            tracing::Span::current().record("status", status.as_u16()).record("attempts", attempt);
-                            return Ok(Exchange { response: raw, attempts: attempt, url });
+                            tracing::Span::current()
+                                .record("status", status.as_u16())
+                                .record("attempts", attempt);
+                            return Ok(Exchange {
+                                response: raw,
+                                attempts: attempt,
+                                url,
+                            });
                         }
                     }
                 }
@@ -414,7 +442,14 @@ impl Client {
         }
     }
 
-    fn next_step(&self, policy: &RetryPolicy, attempt: u32, outcome: Outcome, replayable: bool, started: Instant) -> Option<Duration> {
+    fn next_step(
+        &self,
+        policy: &RetryPolicy,
+        attempt: u32,
+        outcome: Outcome,
+        replayable: bool,
+        started: Instant,
+    ) -> Option<Duration> {
         match policy.decide(attempt, outcome, replayable, started.elapsed(), fastrand::f64()) {
             Decision::Retry(wait) => Some(wait),
             _ => None,
@@ -446,7 +481,8 @@ impl Client {
             headers.append(name, value.clone());
         }
         for (name, value) in parts.headers.iter().chain(options.headers.iter()) {
-            let name = HeaderName::try_from(name.as_str()).map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|_| encode_error(format!("invalid value for header `{name}`")))?;
             headers.append(name, value);
@@ -461,12 +497,21 @@ impl Client {
             let value = HeaderValue::try_from(cookie).map_err(|_| encode_error("invalid cookie value".to_owned()))?;
             headers.append(reqwest::header::COOKIE, value);
         }
-        if let (Some(key), Some(name)) = (idempotency_key, inner.idempotency_header.as_ref().or(options.idempotency_header.as_ref())) {
+        if let (Some(key), Some(name)) = (
+            idempotency_key,
+            inner
+                .idempotency_header
+                .as_ref()
+                .or(options.idempotency_header.as_ref()),
+        ) {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
         }
         if !headers.contains_key(reqwest::header::ACCEPT) {
-            headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json, */*;q=0.5"));
+            headers.insert(
+                reqwest::header::ACCEPT,
+                HeaderValue::from_static("application/json, */*;q=0.5"),
+            );
         }
         if let Body::Bytes { content_type, data } = &parts.body {
             let value = HeaderValue::try_from(content_type.as_str())
@@ -490,7 +535,11 @@ fn redact_url(url: &reqwest::Url, api: &ApiSpec) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let value = if secret_names.contains(&k.as_ref()) { "<redacted>".to_owned() } else { v.into_owned() };
+            let value = if secret_names.contains(&k.as_ref()) {
+                "<redacted>".to_owned()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), value)
         })
         .collect();

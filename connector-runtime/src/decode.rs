@@ -14,7 +14,11 @@ use crate::request::RawResponse;
 ///
 /// When the body is not JSON or does not match `T`.
 pub fn decode_json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, DecodeError> {
-    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &response.body };
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &response.body
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeError {
         path: err.path().to_string(),

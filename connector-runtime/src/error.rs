@@ -148,8 +148,7 @@ impl<E> Error<E> {
 
     /// Whether the server refused the call for its rate limit (a 429, or a wait too long).
     pub fn is_rate_limited(&self) -> bool {
-        self.inner.kind == ErrorKind::RateLimited
-            || self.inner.status == Some(StatusCode::TOO_MANY_REQUESTS)
+        self.inner.kind == ErrorKind::RateLimited || self.inner.status == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether the failure is of a kind that trying again later could fix.
@@ -203,7 +202,13 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        write!(f, "{} {} ({})", inner.method, inner.url.as_deref().unwrap_or("<not sent>"), inner.operation)?;
+        write!(
+            f,
+            "{} {} ({})",
+            inner.method,
+            inner.url.as_deref().unwrap_or("<not sent>"),
+            inner.operation
+        )?;
         match inner.status {
             Some(status) => write!(f, " failed with {status}")?,
             None => f.write_str(" failed")?,

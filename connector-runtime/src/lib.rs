@@ -35,14 +35,14 @@ pub mod __private {
     pub use crate::decode::{decode_bytes, decode_empty, decode_json, decode_text};
     pub use crate::operation::{execute, Call};
     pub use crate::request::RawResponse;
-    pub use serde;
-    pub use serde::{Deserialize, Serialize};
-    pub use serde_json;
     pub use crate::{
         __int_enum as int_enum, __string_enum as string_enum, __tagged_enum as tagged_enum,
         __untagged_enum as untagged_enum,
     };
     pub use chrono;
+    pub use serde;
+    pub use serde::{Deserialize, Serialize};
+    pub use serde_json;
     pub use uuid;
 
     /// The future a generated operation's `IntoFuture` returns.

@@ -7,13 +7,13 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName};
 use reqwest::StatusCode;
 
+use crate::__private::BoxFuture;
 use crate::auth::{Credential, Credentials};
 use crate::client::Client;
 use crate::error::{DecodeError, Error, ErrorInner, ErrorKind};
 use crate::request::{EncodeError, RawResponse, RequestParts};
 use crate::retry::RetryPolicy;
 use crate::spec::OperationSpec;
-use crate::__private::BoxFuture;
 
 /// Settings for one call that override the client's.
 #[derive(Debug, Clone, Default)]
@@ -171,9 +171,8 @@ pub trait OperationExt: Operation {
     fn idempotency_key(mut self, header: &'static str, key: impl Into<String>) -> Self {
         let options = &mut self.call_mut().options;
         options.idempotency_key = Some(key.into());
-        options.idempotency_header = Some(
-            HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")),
-        );
+        options.idempotency_header =
+            Some(HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")));
         self
     }
 
@@ -212,7 +211,9 @@ pub fn execute<O: Operation>(operation: O) -> BoxFuture<Result<O::Output, Error<
     Box::pin(async move { run(operation).await.map(Response::into_body) })
 }
 
-fn run<O: Operation>(mut operation: O) -> impl Future<Output = Result<Response<O::Output>, Error<O::ErrorBody>>> + Send {
+fn run<O: Operation>(
+    mut operation: O,
+) -> impl Future<Output = Result<Response<O::Output>, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
     let mut parts = RequestParts::new(spec.path);
     let encoded = operation.encode(&mut parts);
@@ -221,7 +222,11 @@ fn run<O: Operation>(mut operation: O) -> impl Future<Output = Result<Response<O
     let options = std::mem::take(&mut call.options);
     async move {
         if let Err(err) = encoded {
-            return Err(Error::untyped(ErrorInner::new(ErrorKind::Encode, spec, err.to_string())));
+            return Err(Error::untyped(ErrorInner::new(
+                ErrorKind::Encode,
+                spec,
+                err.to_string(),
+            )));
         }
         let exchange = client.send(spec, parts, options).await.map_err(Error::untyped)?;
         let response = exchange.response;

@@ -38,7 +38,10 @@ impl std::error::Error for EncodeError {}
 pub(crate) enum Body {
     Empty,
     /// Bytes that can be replayed on retry, with their content type.
-    Bytes { content_type: String, data: Bytes },
+    Bytes {
+        content_type: String,
+        data: Bytes,
+    },
 }
 
 /// The parts of one request, before credentials and the base URL are applied.
@@ -150,7 +153,11 @@ impl RequestParts {
     /// # Errors
     ///
     /// When the value cannot be serialized.
-    pub fn json_body<T: Serialize + ?Sized>(&mut self, content_type: &str, value: &T) -> Result<&mut Self, EncodeError> {
+    pub fn json_body<T: Serialize + ?Sized>(
+        &mut self,
+        content_type: &str,
+        value: &T,
+    ) -> Result<&mut Self, EncodeError> {
         let data = serde_json::to_vec(value).map_err(|err| EncodeError {
             name: "body".to_owned(),
             message: err.to_string(),
@@ -237,10 +244,7 @@ fn scalar(value: &Value) -> Option<String> {
 fn simple_string(name: &str, value: &Value) -> Result<String, EncodeError> {
     let parts: Option<Vec<String>> = match value {
         Value::Array(items) => items.iter().map(scalar).collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| scalar(v).map(|v| format!("{k},{v}")))
-            .collect(),
+        Value::Object(map) => map.iter().map(|(k, v)| scalar(v).map(|v| format!("{k},{v}"))).collect(),
         other => scalar(other).map(|s| vec![s]),
     };
     parts.map(|p| p.join(",")).ok_or_else(|| EncodeError {
@@ -253,7 +257,9 @@ fn encode_query(out: &mut Vec<(String, String)>, name: &str, style: ParamStyle, 
     match value {
         Value::Null => {}
         Value::Array(items) => {
-            let texts = items.iter().map(|item| scalar(item).unwrap_or_else(|| item.to_string()));
+            let texts = items
+                .iter()
+                .map(|item| scalar(item).unwrap_or_else(|| item.to_string()));
             match (style, explode) {
                 (ParamStyle::DeepObject, _) => {
                     for text in texts {
@@ -382,7 +388,13 @@ mod tests {
         encode_query(&mut out, "ids", ParamStyle::Form, true, &json!([1, 2]));
         encode_query(&mut out, "tags", ParamStyle::Form, false, &json!(["a", "b"]));
         encode_query(&mut out, "p", ParamStyle::PipeDelimited, false, &json!(["a", "b"]));
-        encode_query(&mut out, "filter", ParamStyle::DeepObject, true, &json!({"name": "x", "age": {"gt": 3}}));
+        encode_query(
+            &mut out,
+            "filter",
+            ParamStyle::DeepObject,
+            true,
+            &json!({"name": "x", "age": {"gt": 3}}),
+        );
         encode_query(&mut out, "skip", ParamStyle::Form, true, &json!(null));
         let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(
@@ -411,7 +423,9 @@ mod tests {
         parts
             .form_body(&json!({"metadata": {"k": "v"}, "expand": ["a", "b"], "items": [{"price": "p"}], "n": 1}))
             .unwrap();
-        let Body::Bytes { data, .. } = &parts.body else { panic!("no body") };
+        let Body::Bytes { data, .. } = &parts.body else {
+            panic!("no body")
+        };
         assert_eq!(
             std::str::from_utf8(data).unwrap(),
             "metadata%5Bk%5D=v&expand%5B%5D=a&expand%5B%5D=b&items%5B0%5D%5Bprice%5D=p&n=1"

@@ -126,9 +126,7 @@ impl RetryPolicy {
     /// The backoff before attempt `retry + 1` (`retry` counts from 0), for a uniform random
     /// `jitter` in `[0, 1)`: "full jitter" over `min(cap, base × 2^retry)`.
     pub fn backoff_delay(&self, retry: u32, jitter: f64) -> Duration {
-        let exponential = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(retry.min(30)));
+        let exponential = self.base_delay.saturating_mul(2u32.saturating_pow(retry.min(30)));
         let ceiling = exponential.min(self.max_delay);
         ceiling.mul_f64(jitter.clamp(0.0, 1.0))
     }
@@ -185,7 +183,10 @@ pub fn server_wait_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration
             return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
         }
     }
-    for (remaining, reset) in [("x-ratelimit-remaining", "x-ratelimit-reset"), ("ratelimit-remaining", "ratelimit-reset")] {
+    for (remaining, reset) in [
+        ("x-ratelimit-remaining", "x-ratelimit-reset"),
+        ("ratelimit-remaining", "ratelimit-reset"),
+    ] {
         if text(remaining).and_then(|v| v.parse::<u64>().ok()) != Some(0) {
             continue;
         }
@@ -235,50 +236,113 @@ mod tests {
     fn writes_are_not_retried_without_a_key() {
         let policy = RetryPolicy::new();
         let elapsed = Duration::ZERO;
-        assert_eq!(policy.decide(1, Outcome::Status(503, None), false, elapsed, 1.0), Decision::GiveUp);
-        assert_eq!(policy.decide(1, Outcome::Timeout, false, elapsed, 1.0), Decision::GiveUp);
-        assert!(matches!(policy.decide(1, Outcome::Status(503, None), true, elapsed, 1.0), Decision::Retry(_)));
+        assert_eq!(
+            policy.decide(1, Outcome::Status(503, None), false, elapsed, 1.0),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            policy.decide(1, Outcome::Timeout, false, elapsed, 1.0),
+            Decision::GiveUp
+        );
+        assert!(matches!(
+            policy.decide(1, Outcome::Status(503, None), true, elapsed, 1.0),
+            Decision::Retry(_)
+        ));
         // The server did not process these, whatever the method.
-        assert!(matches!(policy.decide(1, Outcome::NotSent, false, elapsed, 1.0), Decision::Retry(_)));
-        assert!(matches!(policy.decide(1, Outcome::Status(429, None), false, elapsed, 1.0), Decision::Retry(_)));
+        assert!(matches!(
+            policy.decide(1, Outcome::NotSent, false, elapsed, 1.0),
+            Decision::Retry(_)
+        ));
+        assert!(matches!(
+            policy.decide(1, Outcome::Status(429, None), false, elapsed, 1.0),
+            Decision::Retry(_)
+        ));
     }
 
     #[test]
     fn statuses_retried_by_default() {
         let policy = RetryPolicy::new();
         for status in [408, 425, 429, 500, 502, 503, 504] {
-            assert!(matches!(policy.decide(1, Outcome::Status(status, None), true, Duration::ZERO, 0.5), Decision::Retry(_)), "{status}");
+            assert!(
+                matches!(
+                    policy.decide(1, Outcome::Status(status, None), true, Duration::ZERO, 0.5),
+                    Decision::Retry(_)
+                ),
+                "{status}"
+            );
         }
         for status in [400, 401, 403, 404, 409, 422, 501] {
-            assert_eq!(policy.decide(1, Outcome::Status(status, None), true, Duration::ZERO, 0.5), Decision::GiveUp, "{status}");
+            assert_eq!(
+                policy.decide(1, Outcome::Status(status, None), true, Duration::ZERO, 0.5),
+                Decision::GiveUp,
+                "{status}"
+            );
         }
     }
 
     #[test]
     fn attempts_elapsed_and_hints_bound_retries() {
-        let policy = RetryPolicy::new().max_attempts(2).max_server_wait(Duration::from_secs(30));
-        assert_eq!(policy.decide(2, Outcome::Status(503, None), true, Duration::ZERO, 1.0), Decision::GiveUp);
+        let policy = RetryPolicy::new()
+            .max_attempts(2)
+            .max_server_wait(Duration::from_secs(30));
+        assert_eq!(
+            policy.decide(2, Outcome::Status(503, None), true, Duration::ZERO, 1.0),
+            Decision::GiveUp
+        );
         let hint = Some(Duration::from_secs(5));
-        assert_eq!(policy.decide(1, Outcome::Status(429, hint), true, Duration::ZERO, 1.0), Decision::Retry(Duration::from_secs(5)));
+        assert_eq!(
+            policy.decide(1, Outcome::Status(429, hint), true, Duration::ZERO, 1.0),
+            Decision::Retry(Duration::from_secs(5))
+        );
         let long = Some(Duration::from_secs(3600));
-        assert_eq!(policy.decide(1, Outcome::Status(429, long), true, Duration::ZERO, 1.0), Decision::WaitTooLong(Duration::from_secs(3600)));
-        assert_eq!(policy.decide(1, Outcome::Status(503, hint), true, Duration::from_secs(58), 1.0), Decision::GiveUp);
+        assert_eq!(
+            policy.decide(1, Outcome::Status(429, long), true, Duration::ZERO, 1.0),
+            Decision::WaitTooLong(Duration::from_secs(3600))
+        );
+        assert_eq!(
+            policy.decide(1, Outcome::Status(503, hint), true, Duration::from_secs(58), 1.0),
+            Decision::GiveUp
+        );
     }
 
     #[test]
     fn reads_every_hint_form() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(server_wait_hint(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
-        assert_eq!(server_wait_hint(&headers(&[("retry-after-ms", "1500")]), now), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            server_wait_hint(&headers(&[("retry-after", "7")]), now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            server_wait_hint(&headers(&[("retry-after-ms", "1500")]), now),
+            Some(Duration::from_millis(1500))
+        );
         let date = httpdate::fmt_http_date(now + Duration::from_secs(30));
-        assert_eq!(server_wait_hint(&headers(&[("retry-after", &date)]), now), Some(Duration::from_secs(30)));
+        assert_eq!(
+            server_wait_hint(&headers(&[("retry-after", &date)]), now),
+            Some(Duration::from_secs(30))
+        );
         let reset = (1_700_000_000u64 + 42).to_string();
         assert_eq!(
-            server_wait_hint(&headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)]), now),
+            server_wait_hint(
+                &headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)]),
+                now
+            ),
             Some(Duration::from_secs(42))
         );
-        assert_eq!(server_wait_hint(&headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "12")]), now), Some(Duration::from_secs(12)));
-        assert_eq!(server_wait_hint(&headers(&[("x-ratelimit-remaining", "5"), ("x-ratelimit-reset", &reset)]), now), None);
+        assert_eq!(
+            server_wait_hint(
+                &headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "12")]),
+                now
+            ),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(
+            server_wait_hint(
+                &headers(&[("x-ratelimit-remaining", "5"), ("x-ratelimit-reset", &reset)]),
+                now
+            ),
+            None
+        );
         assert_eq!(server_wait_hint(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(server_wait_hint(&headers(&[("retry-after-ms", "-4")]), now), None);
     }

@@ -35,7 +35,9 @@ impl<'de> Deserialize<'de> for Base64 {
         let cleaned: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         engine
             .decode(cleaned.as_bytes())
-            .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cleaned.trim_end_matches('=').as_bytes()))
+            .or_else(|_| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cleaned.trim_end_matches('=').as_bytes())
+            })
             .map(Base64)
             .map_err(serde::de::Error::custom)
     }

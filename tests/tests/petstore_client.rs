@@ -28,7 +28,10 @@ async fn get_pet_sends_the_path_and_key_and_decodes_the_pet() {
     server.stub(
         "GET",
         "/pets/7",
-        StubResponse::json(200, &json!({"id": 7, "name": "Rex", "status": "available", "born": "2020-01-02T03:04:05Z", "extra": 1})),
+        StubResponse::json(
+            200,
+            &json!({"id": 7, "name": "Rex", "status": "available", "born": "2020-01-02T03:04:05Z", "extra": 1}),
+        ),
     );
     let pet = client.get_pet_by_id(7).await.unwrap();
     assert_eq!(pet.id, 7);
@@ -63,15 +66,26 @@ async fn list_pets_serializes_query_styles_and_keeps_unknown_enum_values() {
     let pets = response.into_body();
     assert_eq!(pets[0].status, Some(PetStatus::Other("adopted".to_owned())));
     let received = server.received();
-    assert_eq!(received[0].query.as_deref(), Some("limit=10&status=pending&tags=x%2Cy+z"));
+    assert_eq!(
+        received[0].query.as_deref(),
+        Some("limit=10&status=pending&tags=x%2Cy+z")
+    );
 }
 
 #[tokio::test]
 async fn create_pet_sends_json_and_header_and_decodes_a_typed_error() {
     let (server, client) = setup().await;
-    server.stub("POST", "/pets", StubResponse::json(422, &json!({"code": 42, "message": "name taken"})));
+    server.stub(
+        "POST",
+        "/pets",
+        StubResponse::json(422, &json!({"code": 42, "message": "name taken"})),
+    );
     let err = client
-        .create_pet(NewPet { name: "Rex".to_owned(), tag: None, status: Some(PetStatus::Sold) })
+        .create_pet(NewPet {
+            name: "Rex".to_owned(),
+            tag: None,
+            status: Some(PetStatus::Sold),
+        })
         .x_request_id("req-1")
         .await
         .unwrap_err();
@@ -102,7 +116,11 @@ async fn path_parameters_cannot_escape_their_segment() {
 #[tokio::test]
 async fn security_requirements_pick_the_credential_or_fail_before_sending() {
     let (server, client) = setup().await;
-    server.stub("GET", "/store/inventory", StubResponse::json(200, &json!({"available": 3})));
+    server.stub(
+        "GET",
+        "/store/inventory",
+        StubResponse::json(200, &json!({"available": 3})),
+    );
     server.stub("DELETE", "/pets/1", StubResponse::status(204));
     let inventory = client.get_inventory().await.unwrap();
     assert_eq!(inventory.get("available"), Some(&3));
@@ -126,7 +144,11 @@ async fn retries_idempotent_calls_on_503_then_succeeds() {
     let (server, client) = setup().await;
     server.stub("GET", "/pets/3", StubResponse::status(503));
     server.stub("GET", "/pets/3", StubResponse::status(503).header("retry-after", "0"));
-    server.stub("GET", "/pets/3", StubResponse::json(200, &json!({"id": 3, "name": "c"})));
+    server.stub(
+        "GET",
+        "/pets/3",
+        StubResponse::json(200, &json!({"id": 3, "name": "c"})),
+    );
     let pet = client.get_pet_by_id(3).await.unwrap();
     assert_eq!(pet.id, 3);
     assert_eq!(server.received().len(), 3);
@@ -135,7 +157,11 @@ async fn retries_idempotent_calls_on_503_then_succeeds() {
 #[tokio::test]
 async fn a_malformed_success_body_is_a_decode_error_naming_the_field() {
     let (server, client) = setup().await;
-    server.stub("GET", "/pets/5", StubResponse::json(200, &json!({"id": 5, "name": "e", "born": "yesterday"})));
+    server.stub(
+        "GET",
+        "/pets/5",
+        StubResponse::json(200, &json!({"id": 5, "name": "e", "born": "yesterday"})),
+    );
     let err = client.get_pet_by_id(5).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("born"), "{err}");

@@ -15,7 +15,11 @@ fn check_snapshot(spec: &str) {
         .unwrap_or_else(|problems| panic!("{spec} did not expand: {:?}", problems.diagnostics));
     let rendered = conductor_codegen::render(&generated.tokens).unwrap();
     let again = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default()).unwrap();
-    assert_eq!(rendered, conductor_codegen::render(&again.tokens).unwrap(), "output must be deterministic");
+    assert_eq!(
+        rendered,
+        conductor_codegen::render(&again.tokens).unwrap(),
+        "output must be deterministic"
+    );
     let snapshot = root.join("tests/snapshots").join(format!("{spec}.rs"));
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") || !snapshot.exists() {
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
@@ -40,4 +44,14 @@ fn check_snapshot(spec: &str) {
 #[test]
 fn petstore() {
     check_snapshot("petstore.yaml");
+}
+
+#[test]
+fn kitchen_sink() {
+    check_snapshot("kitchen-sink.yaml");
+}
+
+#[test]
+fn tasks_3_1() {
+    check_snapshot("tasks-3.1.yaml");
 }

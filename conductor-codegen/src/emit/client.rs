@@ -35,42 +35,46 @@ pub(crate) fn api_static(document: &OpenAPI, rt: &syn::Path) -> TokenStream {
             .map(|requirement| requirement.keys().cloned().collect::<Vec<_>>())
             .collect::<Vec<_>>(),
     );
-    let schemes = document.components.iter().flat_map(|c| c.security_schemes.iter()).filter_map(|(name, scheme)| {
-        let ReferenceOr::Item(scheme) = scheme else { return None };
-        let kind = match scheme {
-            SecurityScheme::APIKey { location, name, .. } => {
-                let location = match location {
-                    openapiv3::APIKeyLocation::Query => quote! { Query },
-                    openapiv3::APIKeyLocation::Header => quote! { Header },
-                    openapiv3::APIKeyLocation::Cookie => quote! { Cookie },
-                };
-                quote! { #rt::SchemeKind::ApiKey { location: #rt::ApiKeyLocation::#location, name: #name } }
-            }
-            SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
-                "basic" => quote! { #rt::SchemeKind::Basic },
-                "bearer" => quote! { #rt::SchemeKind::Bearer },
-                _ => quote! { #rt::SchemeKind::Other },
-            },
-            SecurityScheme::OAuth2 { flows, .. } => {
-                let token_url = flows
-                    .client_credentials
-                    .as_ref()
-                    .map(|f| f.token_url.clone())
-                    .or_else(|| flows.authorization_code.as_ref().map(|f| f.token_url.clone()))
-                    .or_else(|| flows.password.as_ref().map(|f| f.token_url.clone()));
-                let authorization_url = flows
-                    .authorization_code
-                    .as_ref()
-                    .map(|f| f.authorization_url.clone())
-                    .or_else(|| flows.implicit.as_ref().map(|f| f.authorization_url.clone()));
-                let token_url = option_str(token_url.as_deref());
-                let authorization_url = option_str(authorization_url.as_deref());
-                quote! { #rt::SchemeKind::OAuth2 { token_url: #token_url, authorization_url: #authorization_url } }
-            }
-            SecurityScheme::OpenIDConnect { .. } => quote! { #rt::SchemeKind::OpenIdConnect },
-        };
-        Some(quote! { #rt::SecuritySchemeSpec { name: #name, kind: #kind } })
-    });
+    let schemes = document
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.iter())
+        .filter_map(|(name, scheme)| {
+            let ReferenceOr::Item(scheme) = scheme else { return None };
+            let kind = match scheme {
+                SecurityScheme::APIKey { location, name, .. } => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Query => quote! { Query },
+                        openapiv3::APIKeyLocation::Header => quote! { Header },
+                        openapiv3::APIKeyLocation::Cookie => quote! { Cookie },
+                    };
+                    quote! { #rt::SchemeKind::ApiKey { location: #rt::ApiKeyLocation::#location, name: #name } }
+                }
+                SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
+                    "basic" => quote! { #rt::SchemeKind::Basic },
+                    "bearer" => quote! { #rt::SchemeKind::Bearer },
+                    _ => quote! { #rt::SchemeKind::Other },
+                },
+                SecurityScheme::OAuth2 { flows, .. } => {
+                    let token_url = flows
+                        .client_credentials
+                        .as_ref()
+                        .map(|f| f.token_url.clone())
+                        .or_else(|| flows.authorization_code.as_ref().map(|f| f.token_url.clone()))
+                        .or_else(|| flows.password.as_ref().map(|f| f.token_url.clone()));
+                    let authorization_url = flows
+                        .authorization_code
+                        .as_ref()
+                        .map(|f| f.authorization_url.clone())
+                        .or_else(|| flows.implicit.as_ref().map(|f| f.authorization_url.clone()));
+                    let token_url = option_str(token_url.as_deref());
+                    let authorization_url = option_str(authorization_url.as_deref());
+                    quote! { #rt::SchemeKind::OAuth2 { token_url: #token_url, authorization_url: #authorization_url } }
+                }
+                SecurityScheme::OpenIDConnect { .. } => quote! { #rt::SchemeKind::OpenIdConnect },
+            };
+            Some(quote! { #rt::SecuritySchemeSpec { name: #name, kind: #kind } })
+        });
     quote! {
         /// The API as the spec describes it: servers, security schemes and requirements.
         pub static API: #rt::ApiSpec = #rt::ApiSpec {
@@ -96,7 +100,12 @@ fn requirements_tokens(requirements: &[Vec<String>]) -> TokenStream {
 }
 
 /// `Client` and its one method per operation.
-pub(crate) fn client(document: &OpenAPI, space: &TypeSpace<'_>, rt: &syn::Path, operations: &[Operation]) -> TokenStream {
+pub(crate) fn client(
+    document: &OpenAPI,
+    space: &TypeSpace<'_>,
+    rt: &syn::Path,
+    operations: &[Operation],
+) -> TokenStream {
     let title = &document.info.title;
     let mut client_doc = format!("A client for {title} {}.", document.info.version);
     if let Some(description) = &document.info.description {
@@ -200,7 +209,13 @@ fn operation_doc(op: &Operation) -> String {
         .params
         .iter()
         .filter(|p| p.required)
-        .map(|p| format!("- `{}`: {}", p.name, p.doc.as_deref().map_or("", str::trim).lines().next().unwrap_or("")))
+        .map(|p| {
+            format!(
+                "- `{}`: {}",
+                p.name,
+                p.doc.as_deref().map_or("", str::trim).lines().next().unwrap_or("")
+            )
+        })
         .collect();
     if !documented.is_empty() {
         doc.push_str("\n\n# Arguments\n\n");
@@ -220,8 +235,16 @@ fn positional_params(op: &Operation) -> Vec<&crate::operations::Param> {
 }
 
 /// The `builders` module: one request builder per operation.
-pub(crate) fn builders_module(space: &TypeSpace<'_>, rt: &syn::Path, operations: &[Operation], response_types: &[ResponseTypes]) -> TokenStream {
-    let builders = operations.iter().zip(response_types).map(|(op, types)| builder(space, rt, op, types));
+pub(crate) fn builders_module(
+    space: &TypeSpace<'_>,
+    rt: &syn::Path,
+    operations: &[Operation],
+    response_types: &[ResponseTypes],
+) -> TokenStream {
+    let builders = operations
+        .iter()
+        .zip(response_types)
+        .map(|(op, types)| builder(space, rt, op, types));
     quote! {
         /// Request builders: one per operation, returned by the `Client` methods. Set optional
         /// parameters, then `.await` to send.
@@ -273,7 +296,10 @@ fn sorted(entries: &[(Status, Payload)]) -> Vec<&(Status, Payload)> {
 fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &ResponseTypes) -> TokenStream {
     let prefix = quote! { types:: };
     let name = ident(&op.builder_name);
-    let doc = format!(" The request for [`Client::{}`](super::Client::{}): `{} {}`.", op.method_name, op.method_name, op.http_method, op.path);
+    let doc = format!(
+        " The request for [`Client::{}`](super::Client::{}): `{} {}`.",
+        op.method_name, op.method_name, op.http_method, op.path
+    );
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut encode = Vec::new();
@@ -285,7 +311,10 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             fields.push(quote! { #field: #ty });
         } else {
             fields.push(quote! { #field: ::std::option::Option<#ty> });
-            let text = param.doc.clone().unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
+            let text = param
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
             let setter_doc = doc_attrs(&text);
             setters.push(quote! {
                 #setter_doc
@@ -314,11 +343,17 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         let field = ident(&body.name);
         let ty = type_tokens(space, rt, &prefix, &body.ty);
         let content_type = &body.content_type;
-        let value = if body.required { quote! { &self.#field } } else { quote! { body } };
+        let value = if body.required {
+            quote! { &self.#field }
+        } else {
+            quote! { body }
+        };
         let encode_one = match body.kind {
             BodyKind::Json => quote! { parts.json_body(#content_type, #value)?; },
             BodyKind::Form => quote! { parts.form_body(#value)?; },
-            BodyKind::Text => quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value).into_bytes()); },
+            BodyKind::Text => {
+                quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value).into_bytes()); }
+            }
             BodyKind::Bytes => quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value)); },
         };
         if body.required {
@@ -354,7 +389,11 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         None => quote! { ::std::option::Option::None },
     };
     let setters_impl = (!setters.is_empty()).then(|| quote! { impl #name { #(#setters)* } });
-    let parts_name = if encode.is_empty() { quote! { _parts } } else { quote! { parts } };
+    let parts_name = if encode.is_empty() {
+        quote! { _parts }
+    } else {
+        quote! { parts }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -419,11 +458,23 @@ fn http_method_variant(method: &str) -> &'static str {
     }
 }
 
-fn success_decoder(rt: &syn::Path, op: &Operation, output: &TypeRef, prefix: &TokenStream, space: &TypeSpace<'_>) -> TokenStream {
+fn success_decoder(
+    rt: &syn::Path,
+    op: &Operation,
+    output: &TypeRef,
+    prefix: &TokenStream,
+    space: &TypeSpace<'_>,
+) -> TokenStream {
     let by_status = matches!(output, TypeRef::Named(id) if op.success.len() > 1 && is_by_status(space, *id));
     if !by_status {
         // One body type (possibly optional); pick the decoder of the first entry with a body.
-        let payload = op.success.iter().map(|(_, p)| p).find(|p| **p != Payload::Empty).cloned().unwrap_or(Payload::Empty);
+        let payload = op
+            .success
+            .iter()
+            .map(|(_, p)| p)
+            .find(|p| **p != Payload::Empty)
+            .cloned()
+            .unwrap_or(Payload::Empty);
         let decode = decoder(rt, &payload);
         return quote! { #decode(response) };
     }
@@ -449,8 +500,17 @@ fn success_decoder(rt: &syn::Path, op: &Operation, output: &TypeRef, prefix: &To
     }
 }
 
-fn error_decoder(rt: &syn::Path, op: &Operation, error: &TypeRef, prefix: &TokenStream, space: &TypeSpace<'_>) -> TokenStream {
-    let json_errors: Vec<&(Status, Payload)> = sorted(&op.errors).into_iter().filter(|(_, p)| matches!(p, Payload::Json(_))).collect();
+fn error_decoder(
+    rt: &syn::Path,
+    op: &Operation,
+    error: &TypeRef,
+    prefix: &TokenStream,
+    space: &TypeSpace<'_>,
+) -> TokenStream {
+    let json_errors: Vec<&(Status, Payload)> = sorted(&op.errors)
+        .into_iter()
+        .filter(|(_, p)| matches!(p, Payload::Json(_)))
+        .collect();
     if json_errors.is_empty() {
         return quote! { let _ = response; ::std::option::Option::None };
     }

@@ -109,18 +109,24 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     _ => format!("`{}`", field.wire),
                 };
                 let doc = doc_attrs(&text);
-                let rename = (field.name != field.wire).then(|| {
+                let spelled = field_name.to_string();
+                let rename = (spelled.trim_start_matches("r#") != field.wire).then(|| {
                     let wire = &field.wire;
                     quote! { #[serde(rename = #wire)] }
                 });
-                let skip = matches!(field.ty, TypeRef::Option(_)).then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
+                let skip = matches!(field.ty, TypeRef::Option(_))
+                    .then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
                 quote! { #doc #deprecated #rename #skip pub #field_name: #ty, }
             });
             let additional_tokens = additional.as_ref().map(|value| {
                 let value = spell(value);
                 let taken = fields.iter().any(|f| f.name == "additional_properties");
-                let field_name = if taken { format_ident!("additional_properties_") } else { format_ident!("additional_properties") };
+                let field_name = if taken {
+                    format_ident!("additional_properties_")
+                } else {
+                    format_ident!("additional_properties")
+                };
                 quote! {
                     /// Properties the schema does not name.
                     #[serde(flatten)]
@@ -160,7 +166,11 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                 let variant = ident(variant);
                 let doc = format!(" `{value}`");
                 let literal = proc_macro2::Literal::i64_unsuffixed(value.abs());
-                let value_tokens = if *value < 0 { quote! { -#literal } } else { quote! { #literal } };
+                let value_tokens = if *value < 0 {
+                    quote! { -#literal }
+                } else {
+                    quote! { #literal }
+                };
                 quote! { #[doc = #doc] #variant = #value_tokens, }
             });
             quote! {
@@ -192,7 +202,10 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
             let variants = variants.iter().map(|(variant, ty, wires)| {
                 let variant = ident(variant);
                 let ty = spell(ty);
-                let doc = format!(" `{tag}` is {}.", wires.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or "));
+                let doc = format!(
+                    " `{tag}` is {}.",
+                    wires.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
+                );
                 quote! { #[doc = #doc] #variant(#ty) = [#(#wires),*], }
             });
             quote! {

@@ -13,7 +13,10 @@ pub(super) fn break_alias_cycles(space: &mut TypeSpace<'_>) {
             if !seen.insert(current) {
                 let pointer = space.defs[start].origin.clone();
                 space.defs[start].kind = TypeKind::Alias(TypeRef::Value);
-                space.warn(&pointer, "the schema only refers to itself; using serde_json::Value".to_owned());
+                space.warn(
+                    &pointer,
+                    "the schema only refers to itself; using serde_json::Value".to_owned(),
+                );
                 break;
             }
             match &space.defs[current].kind {
@@ -39,7 +42,9 @@ fn by_value(space: &TypeSpace<'_>, id: TypeId) -> Vec<TypeId> {
     let mut out = Vec::new();
     match &space.defs[id].kind {
         TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| inline_named(&f.ty, &mut out)),
-        TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => variants.iter().for_each(|(_, ty)| inline_named(ty, &mut out)),
+        TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => {
+            variants.iter().for_each(|(_, ty)| inline_named(ty, &mut out))
+        }
         TypeKind::Tagged { variants, .. } => variants.iter().for_each(|(_, ty, _)| inline_named(ty, &mut out)),
         TypeKind::Alias(ty) => inline_named(ty, &mut out),
         _ => {}
@@ -125,7 +130,9 @@ pub(super) fn box_recursive_fields(space: &mut TypeSpace<'_>) {
     for id in 0..space.defs.len() {
         match &mut space.defs[id].kind {
             TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| boxed(&mut f.ty, id)),
-            TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => variants.iter_mut().for_each(|(_, ty)| boxed(ty, id)),
+            TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => {
+                variants.iter_mut().for_each(|(_, ty)| boxed(ty, id))
+            }
             TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|(_, ty, _)| boxed(ty, id)),
             TypeKind::Alias(ty) => {
                 // An alias to itself through Option cannot be boxed meaningfully; it was broken
@@ -157,7 +164,9 @@ pub(super) fn mark_direction(space: &mut TypeSpace<'_>, root: &TypeRef, ser: boo
                     additional.named(&mut pending);
                 }
             }
-            TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => variants.iter().for_each(|(_, ty)| ty.named(&mut pending)),
+            TypeKind::Untagged { variants } | TypeKind::ByStatus { variants } => {
+                variants.iter().for_each(|(_, ty)| ty.named(&mut pending))
+            }
             TypeKind::Tagged { variants, .. } => variants.iter().for_each(|(_, ty, _)| ty.named(&mut pending)),
             TypeKind::Alias(ty) => ty.named(&mut pending),
             _ => {}

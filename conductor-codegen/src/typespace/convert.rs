@@ -42,7 +42,9 @@ struct ObjectParts {
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
     }
 }
@@ -71,22 +73,35 @@ impl<'a> TypeSpace<'a> {
             let name = unescape(name);
             if let Some(&id) = self.components.get(&name) {
                 let named = TypeRef::Named(id);
-                return if self.nullable_components.contains(&id) { named.optional() } else { named };
+                return if self.nullable_components.contains(&id) {
+                    named.optional()
+                } else {
+                    named
+                };
             }
         }
         let Some(target_pointer) = reference.strip_prefix('#') else {
-            self.warn(pointer, format!("the reference `{reference}` is not local; using serde_json::Value"));
+            self.warn(
+                pointer,
+                format!("the reference `{reference}` is not local; using serde_json::Value"),
+            );
             return TypeRef::Value;
         };
         if let Some(done) = self.by_pointer.get(reference) {
             return done.clone();
         }
         let Some(raw) = conductor_spec::resolve_pointer(self.raw, target_pointer) else {
-            self.warn(pointer, format!("unresolved reference `{reference}`; using serde_json::Value"));
+            self.warn(
+                pointer,
+                format!("unresolved reference `{reference}`; using serde_json::Value"),
+            );
             return TypeRef::Value;
         };
         let Ok(schema) = serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) else {
-            self.warn(pointer, format!("the reference `{reference}` does not point at a schema; using serde_json::Value"));
+            self.warn(
+                pointer,
+                format!("the reference `{reference}` does not point at a schema; using serde_json::Value"),
+            );
             return TypeRef::Value;
         };
         // Guard against reference loops while converting.
@@ -138,8 +153,14 @@ impl<'a> TypeSpace<'a> {
             }
             Shape::StringEnum(values) => {
                 let mut names = NameSet::default();
-                let variants = values.into_iter().map(|wire| (names.claim(type_name(&wire)), wire)).collect();
-                TypeKind::StringEnum { variants, other: names.claim("Other".to_owned()) }
+                let variants = values
+                    .into_iter()
+                    .map(|wire| (names.claim(type_name(&wire)), wire))
+                    .collect();
+                TypeKind::StringEnum {
+                    variants,
+                    other: names.claim("Other".to_owned()),
+                }
             }
             Shape::IntEnum(values) => {
                 let mut names = NameSet::default();
@@ -147,10 +168,16 @@ impl<'a> TypeSpace<'a> {
                     .into_iter()
                     .map(|value| (names.claim(type_name(&value.to_string())), value))
                     .collect();
-                TypeKind::IntEnum { variants, other: names.claim("Other".to_owned()) }
+                TypeKind::IntEnum {
+                    variants,
+                    other: names.claim("Other".to_owned()),
+                }
             }
             Shape::Object => self.object_kind(schema, &name, pointer),
-            Shape::Union { branches, discriminator } => self.union_kind(&branches, discriminator.as_ref(), &name, pointer),
+            Shape::Union {
+                branches,
+                discriminator,
+            } => self.union_kind(&branches, discriminator.as_ref(), &name, pointer),
         };
         self.defs[id].kind = kind;
     }
@@ -198,7 +225,9 @@ impl<'a> TypeSpace<'a> {
                     Shape::Object
                 }
             }
-            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => union_shape(branches, schema),
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                union_shape(branches, schema)
+            }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 {
                     Shape::SinglePart(all_of[0].clone())
@@ -212,7 +241,11 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Any(any) => {
                 if !any.one_of.is_empty() || !any.any_of.is_empty() {
                     if any.properties.is_empty() && any.all_of.is_empty() {
-                        let branches = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+                        let branches = if any.one_of.is_empty() {
+                            &any.any_of
+                        } else {
+                            &any.one_of
+                        };
                         return union_shape(branches, schema);
                     }
                     return Shape::Object;
@@ -248,8 +281,14 @@ impl<'a> TypeSpace<'a> {
                     Some("object") => self.map_shape(any.additional_properties.as_ref(), pointer),
                     _ => {
                         // Untyped enums of strings are common (e.g. `enum: [a, b]` with no type).
-                        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
-                        if !strings.is_empty() && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count() {
+                        let strings: Vec<String> = any
+                            .enumeration
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect();
+                        if !strings.is_empty()
+                            && strings.len() == any.enumeration.iter().filter(|v| !v.is_null()).count()
+                        {
                             Shape::StringEnum(dedup(strings.into_iter()))
                         } else {
                             Shape::Direct(TypeRef::Value)
@@ -264,7 +303,11 @@ impl<'a> TypeSpace<'a> {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
                 let hint = format!("{}Value", self.hint_for(pointer));
-                let ty = self.convert(SchemaRef::from(&**value), &hint, &format!("{pointer}/additionalProperties"));
+                let ty = self.convert(
+                    SchemaRef::from(&**value),
+                    &hint,
+                    &format!("{pointer}/additionalProperties"),
+                );
                 Shape::Direct(TypeRef::Map(Box::new(ty)))
             }
             _ => Shape::Direct(TypeRef::Value),
@@ -290,7 +333,10 @@ impl<'a> TypeSpace<'a> {
         let mut seen = BTreeSet::new();
         self.collect_object(&ReferenceOr::Item(schema.clone()), pointer, &mut parts, &mut seen, 0);
         if parts.opaque_parts > 0 {
-            self.warn(pointer, "an `allOf` part is a union; its extra fields are kept as free-form JSON".to_owned());
+            self.warn(
+                pointer,
+                "an `allOf` part is a union; its extra fields are kept as free-form JSON".to_owned(),
+            );
         }
         let mut field_names = NameSet::default();
         let mut fields = Vec::with_capacity(parts.properties.len());
@@ -300,7 +346,12 @@ impl<'a> TypeSpace<'a> {
             let (doc, deprecated, read_only, write_only) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
-                    (data.description.clone().or_else(|| data.title.clone()), data.deprecated, data.read_only, data.write_only)
+                    (
+                        data.description.clone().or_else(|| data.title.clone()),
+                        data.deprecated,
+                        data.read_only,
+                        data.write_only,
+                    )
                 }
                 ReferenceOr::Reference { .. } => (None, false, false, false),
             };
@@ -327,7 +378,14 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Gathers properties from an object schema and its `allOf` parts, following references.
-    fn collect_object(&mut self, schema: &ReferenceOr<Schema>, pointer: &str, parts: &mut ObjectParts, seen: &mut BTreeSet<String>, depth: usize) {
+    fn collect_object(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        parts: &mut ObjectParts,
+        seen: &mut BTreeSet<String>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -349,20 +407,31 @@ impl<'a> TypeSpace<'a> {
         let ReferenceOr::Item(schema) = resolved else { return };
         let no_names: Vec<String> = Vec::new();
         type Props = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
-        let (properties, required, additional, all_of, unions): (Option<&Props>, &Vec<String>, Option<&AdditionalProperties>, Option<&Vec<ReferenceOr<Schema>>>, bool) =
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), &o.required, o.additional_properties.as_ref(), None, false),
-                SchemaKind::AllOf { all_of } => (None, &no_names, None, Some(all_of), false),
-                SchemaKind::Any(any) => (
-                    Some(&any.properties),
-                    &any.required,
-                    any.additional_properties.as_ref(),
-                    Some(&any.all_of),
-                    !any.one_of.is_empty() || !any.any_of.is_empty(),
-                ),
-                SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &no_names, None, None, true),
-                _ => (None, &no_names, None, None, false),
-            };
+        let (properties, required, additional, all_of, unions): (
+            Option<&Props>,
+            &Vec<String>,
+            Option<&AdditionalProperties>,
+            Option<&Vec<ReferenceOr<Schema>>>,
+            bool,
+        ) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(&o.properties),
+                &o.required,
+                o.additional_properties.as_ref(),
+                None,
+                false,
+            ),
+            SchemaKind::AllOf { all_of } => (None, &no_names, None, Some(all_of), false),
+            SchemaKind::Any(any) => (
+                Some(&any.properties),
+                &any.required,
+                any.additional_properties.as_ref(),
+                Some(&any.all_of),
+                !any.one_of.is_empty() || !any.any_of.is_empty(),
+            ),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &no_names, None, None, true),
+            _ => (None, &no_names, None, None, false),
+        };
         if unions {
             parts.opaque_parts += 1;
         }
@@ -375,7 +444,9 @@ impl<'a> TypeSpace<'a> {
         if let Some(properties) = properties {
             for (wire, property) in properties {
                 let property_pointer = child(&format!("{pointer}/properties"), wire);
-                parts.properties.insert(wire.clone(), (unbox(property), property_pointer));
+                parts
+                    .properties
+                    .insert(wire.clone(), (unbox(property), property_pointer));
             }
         }
         parts.required.extend(required.iter().cloned());
@@ -387,7 +458,12 @@ impl<'a> TypeSpace<'a> {
     /// The schema a reference points at, as an owned value.
     fn lookup_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            if let Some(schema) = self.document.components.as_ref().and_then(|c| c.schemas.get(&unescape(name))) {
+            if let Some(schema) = self
+                .document
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&unescape(name)))
+            {
                 return Some(schema.clone());
             }
         }
@@ -395,15 +471,27 @@ impl<'a> TypeSpace<'a> {
         serde_json::from_value(raw.clone()).ok()
     }
 
-    fn union_kind(&mut self, branches: &[ReferenceOr<Schema>], discriminator: Option<&openapiv3::Discriminator>, name: &str, pointer: &str) -> TypeKind {
+    fn union_kind(
+        &mut self,
+        branches: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
         let key = if pointer.contains("anyOf") { "anyOf" } else { "oneOf" };
         let all_refs = branches.iter().all(|b| matches!(b, ReferenceOr::Reference { .. }));
         let mut names = NameSet::default();
         if let (Some(discriminator), true) = (discriminator, all_refs) {
             let mut variants = Vec::new();
             for (index, branch) in branches.iter().enumerate() {
-                let ReferenceOr::Reference { reference } = branch else { continue };
-                let ty = self.convert_owned(branch, &format!("{name}Variant{}", index + 1), &format!("{pointer}/{key}/{index}"));
+                let ReferenceOr::Reference { reference } = branch else {
+                    continue;
+                };
+                let ty = self.convert_owned(
+                    branch,
+                    &format!("{name}Variant{}", index + 1),
+                    &format!("{pointer}/{key}/{index}"),
+                );
                 let mut wires: Vec<String> = discriminator
                     .mapping
                     .iter()
@@ -417,7 +505,11 @@ impl<'a> TypeSpace<'a> {
                 variants.push((variant, ty, wires));
             }
             let other = names.claim("Other".to_owned());
-            return TypeKind::Tagged { tag: discriminator.property_name.clone(), variants, other };
+            return TypeKind::Tagged {
+                tag: discriminator.property_name.clone(),
+                variants,
+                other,
+            };
         }
         let mut variants: Vec<(String, TypeRef)> = Vec::new();
         for (index, branch) in branches.iter().enumerate() {

@@ -45,7 +45,7 @@ pub(crate) enum TypeRef {
 impl TypeRef {
     pub(crate) fn optional(self) -> TypeRef {
         match self {
-            TypeRef::Option(_) | TypeRef::Value | TypeRef::Unit => self,
+            TypeRef::Option(_) | TypeRef::Unit => self,
             other => TypeRef::Option(Box::new(other)),
         }
     }
@@ -62,7 +62,9 @@ impl TypeRef {
     pub(crate) fn named(&self, out: &mut Vec<TypeId>) {
         match self {
             TypeRef::Named(id) => out.push(*id),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => inner.named(out),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                inner.named(out)
+            }
             _ => {}
         }
     }
@@ -186,7 +188,10 @@ impl<'a> TypeSpace<'a> {
             return space;
         };
         for (name, _) in &components.schemas {
-            let id = space.reserve(crate::names::type_name(name), format!("#/components/schemas/{}", conductor_spec::escape_token(name)));
+            let id = space.reserve(
+                crate::names::type_name(name),
+                format!("#/components/schemas/{}", conductor_spec::escape_token(name)),
+            );
             space.components.insert(name.clone(), id);
         }
         space
@@ -230,7 +235,13 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Adds a type that is not a schema (an operation's responses by status).
-    pub(crate) fn add_by_status(&mut self, wanted: String, origin: String, doc: String, variants: Vec<(String, TypeRef)>) -> TypeId {
+    pub(crate) fn add_by_status(
+        &mut self,
+        wanted: String,
+        origin: String,
+        doc: String,
+        variants: Vec<(String, TypeRef)>,
+    ) -> TypeId {
         let id = self.reserve(wanted, origin);
         self.defs[id].doc = Some(doc);
         self.defs[id].kind = TypeKind::ByStatus { variants };

@@ -1,0 +1,55 @@
+//! Expands a spec in-process and reports how long each stage took.
+//!
+//! ```text
+//! cargo run --release -p conductor-codegen --example expand -- SPEC [OUT.rs]
+//! ```
+
+use std::path::Path;
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(spec) = args.next() else {
+        eprintln!("usage: expand SPEC [OUT.rs]");
+        std::process::exit(2);
+    };
+    let out = args.next();
+    let started = Instant::now();
+    let loaded = match conductor_codegen::conductor_spec::load(Path::new(&spec)) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::exit(1);
+        }
+    };
+    let loaded_at = started.elapsed();
+    let generated = conductor_codegen::generate(&loaded, &conductor_codegen::Settings::default());
+    let generated_at = started.elapsed();
+    let rendered = match conductor_codegen::render(&generated.tokens) {
+        Ok(rendered) => rendered,
+        Err(err) => {
+            eprintln!("error: the generated code does not parse: {err}");
+            std::process::exit(1);
+        }
+    };
+    let rendered_at = started.elapsed();
+    println!(
+        "{spec}: {} operations, {} types, {} warnings, {} lines; load {:.0} ms, generate {:.0} ms, render {:.0} ms",
+        generated.operation_count,
+        generated.type_count,
+        generated.warnings.len(),
+        rendered.lines().count(),
+        loaded_at.as_secs_f64() * 1000.0,
+        (generated_at - loaded_at).as_secs_f64() * 1000.0,
+        (rendered_at - generated_at).as_secs_f64() * 1000.0,
+    );
+    for warning in generated.warnings.iter().take(10) {
+        println!("  warning: {warning}");
+    }
+    if let Some(out) = out {
+        if let Err(err) = std::fs::write(&out, rendered) {
+            eprintln!("error: cannot write {out}: {err}");
+            std::process::exit(1);
+        }
+    }
+}

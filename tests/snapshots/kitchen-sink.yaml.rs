@@ -1,0 +1,803 @@
+/// The API as the spec describes it: servers, security schemes and requirements.
+pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
+    title: "Kitchen Sink",
+    version: "2",
+    default_server: ::std::option::Option::Some("https://sink.example.com"),
+    security: &[&["bearer"], &["basic"]],
+    schemes: &[
+        ::connector_runtime::SecuritySchemeSpec {
+            name: "bearer",
+            kind: ::connector_runtime::SchemeKind::Bearer,
+        },
+        ::connector_runtime::SecuritySchemeSpec {
+            name: "basic",
+            kind: ::connector_runtime::SchemeKind::Basic,
+        },
+    ],
+};
+/// A client for Kitchen Sink 2.
+///
+/// Exercises names, enums, unions, allOf, maps, recursion, formats and parameter styles.
+///
+/// ```text
+/// let this = "never a doctest";
+/// ```
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: ::connector_runtime::Client,
+}
+impl ::std::convert::From<::connector_runtime::Client> for Client {
+    fn from(inner: ::connector_runtime::Client) -> Self {
+        Self { inner }
+    }
+}
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+impl Client {
+    /// A client for `base_url` with default settings.
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not an absolute URL.
+    pub fn new(
+        base_url: &str,
+    ) -> ::std::result::Result<Self, ::connector_runtime::BuildError> {
+        Self::builder().base_url(base_url).build()
+    }
+    /// A builder for a client: base URL (default: the spec's first server), credentials,
+    /// retry policy, timeouts, headers.
+    pub fn builder() -> ::connector_runtime::ClientBuilder<Self> {
+        ::connector_runtime::ClientBuilder::new(&API)
+    }
+    /// The runtime client underneath.
+    pub fn runtime(&self) -> &::connector_runtime::Client {
+        &self.inner
+    }
+    /// Get a thing
+    ///
+    /// `GET /things/{thing-id}` (`get-thing`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thing_id`:
+    pub fn get_thing(
+        &self,
+        thing_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> builders::GetThing {
+        builders::GetThing {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            thing_id: thing_id.into(),
+            verbose: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            x_trace: ::std::option::Option::None,
+            session: ::std::option::Option::None,
+            page_size: ::std::option::Option::None,
+        }
+    }
+    /// Replace a thing (no operationId)
+    ///
+    /// `PUT /things/{thing-id}` (`put_things_thing-id`)
+    ///
+    /// # Arguments
+    ///
+    /// - `thing_id`:
+    #[deprecated]
+    pub fn put_things_thing_id(
+        &self,
+        thing_id: impl ::std::convert::Into<::std::string::String>,
+        body: impl ::std::convert::Into<types::PutThingsThingIdBody>,
+    ) -> builders::PutThingsThingId {
+        builders::PutThingsThingId {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            thing_id: thing_id.into(),
+            verbose: ::std::option::Option::None,
+            body: body.into(),
+        }
+    }
+    /// `POST /things` (`createThing`)
+    pub fn create_thing(
+        &self,
+        body: impl ::std::convert::Into<types::Thing>,
+    ) -> builders::CreateThing {
+        builders::CreateThing {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            body: body.into(),
+        }
+    }
+    /// `POST /upload` (`upload`)
+    pub fn upload(&self) -> builders::Upload {
+        builders::Upload {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            body: ::std::option::Option::None,
+        }
+    }
+    /// `GET /shapes` (`listShapes`)
+    pub fn list_shapes(&self) -> builders::ListShapes {
+        builders::ListShapes {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+        }
+    }
+}
+/// The models: one type per schema of the spec.
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+pub mod types {
+    /// A thing with every kind of field.
+    ///
+    /// Generated from `#/components/schemas/Thing`.
+    #[derive(
+        Debug,
+        Clone,
+        ::connector_runtime::__private::Serialize,
+        ::connector_runtime::__private::Deserialize
+    )]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Thing {
+        /// `id`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::connector_runtime::types::Uuid>,
+        /// A keyword as a field name.
+        pub r#type: ::std::string::String,
+        /// `self`
+        #[serde(rename = "self")]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub self_: ::std::option::Option<::std::string::String>,
+        /// `match`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#match: ::std::option::Option<i64>,
+        /// `1st-place`
+        #[serde(rename = "1st-place")]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub _1st_place: ::std::option::Option<bool>,
+        /// `kind`
+        pub kind: Kind,
+        /// `vote`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub vote: ::std::option::Option<Vote>,
+        /// `priority`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<Priority>,
+        /// `price`
+        pub price: Money,
+        /// `tags`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        /// `labels`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub labels: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+        /// `attributes`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<::connector_runtime::types::Value>,
+        /// `created`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<::connector_runtime::types::DateTime>,
+        /// `day`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub day: ::std::option::Option<::connector_runtime::types::Date>,
+        /// `blob`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub blob: ::std::option::Option<::connector_runtime::types::Base64>,
+        /// `ratio`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub ratio: ::std::option::Option<f32>,
+        /// `weight`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub weight: ::std::option::Option<f64>,
+        /// `count32`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub count32: ::std::option::Option<i32>,
+        /// `parent`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub parent: ::std::option::Option<::std::boxed::Box<Thing>>,
+        /// `children`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub children: ::std::option::Option<::std::vec::Vec<Thing>>,
+        /// `secret`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub secret: ::std::option::Option<::std::string::String>,
+        /// `old`
+        #[deprecated]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub old: ::std::option::Option<::std::string::String>,
+        /// `nested`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub nested: ::std::option::Option<ThingNested>,
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc = " Generated from `#/components/schemas/Kind`."] pub enum Kind { #[doc =
+        " `simple`"] Simple = "simple", #[doc = " `complex`"] Complex = "complex", #[doc
+        = " `with space`"] WithSpace = "with space", #[doc = " `+1`"] Plus1 = "+1", #[doc
+        = " `-1`"] Minus1 = "-1", #[doc = " `other`"] Other = "other", } other Other2;
+    }
+    ::connector_runtime::__private::int_enum! {
+        #[doc = " Generated from `#/components/schemas/Vote`."] pub enum Vote { #[doc =
+        " `-1`"] Minus1 = - 1, #[doc = " `0`"] V0 = 0, #[doc = " `1`"] V1 = 1, } other
+        Other;
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc = " Generated from `#/components/schemas/Priority`."] pub enum Priority {
+        #[doc = " `low`"] Low = "low", #[doc = " `high`"] High = "high", } other Other;
+    }
+    /// Generated from `#/components/schemas/Pending`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Pending {
+        /// `eta`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub eta: ::std::option::Option<i64>,
+    }
+    /// Generated from `#/components/schemas/Problem`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Problem {
+        /// `title`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        /// `detail`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+    }
+    /// Generated from `#/components/schemas/Error`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Error {
+        /// `message`
+        pub message: ::std::string::String,
+    }
+    ::connector_runtime::__private::tagged_enum! {
+        de #[doc = " Generated from `#/components/schemas/Shape`."] pub enum Shape tag
+        "shape" { #[doc = " `shape` is `circle`."] Circle(Circle) = ["circle"], #[doc =
+        " `shape` is `square`."] Square(Square) = ["square"], } other Other;
+    }
+    /// Generated from `#/components/schemas/Circle`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Circle {
+        /// `shape`
+        pub shape: ::std::string::String,
+        /// `radius`
+        pub radius: f64,
+    }
+    /// Generated from `#/components/schemas/Square`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Square {
+        /// `shape`
+        pub shape: ::std::string::String,
+        /// `side`
+        pub side: f64,
+    }
+    ::connector_runtime::__private::untagged_enum! {
+        de #[doc = " Generated from `#/components/schemas/IdOrName`."] pub enum IdOrName
+        { #[doc = " One of the alternatives."] Integer(i64), #[doc =
+        " One of the alternatives."] String(::std::string::String), }
+    }
+    /// Generated from `#/components/schemas/Extensible`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Extensible {
+        /// `known`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub known: ::std::option::Option<::std::string::String>,
+        /// Properties the schema does not name.
+        #[serde(flatten)]
+        pub additional_properties: ::std::collections::BTreeMap<
+            ::std::string::String,
+            i64,
+        >,
+    }
+    /// Generated from `#/components/schemas/Node`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Node {
+        /// `value`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+        /// `next`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::boxed::Box<Node>>,
+    }
+    /// Generated from `#/components/schemas/Result`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Result {
+        /// `ok`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub ok: ::std::option::Option<bool>,
+    }
+    /// Generated from `#/components/schemas/Option`.
+    pub type Option = ::std::string::String;
+    /// Generated from `#/components/schemas/String`.
+    pub type String = i64;
+    /// Generated from `#/components/schemas/Box`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Box {
+        /// `size`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+    }
+    /// Generated from `#/components/schemas/Vec`.
+    pub type Vec = ::std::vec::Vec<::std::string::String>;
+    /// Generated from `#/components/schemas/Client`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Client {
+        /// `name`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    /// Generated from `#/components/schemas/pet-name`.
+    pub type PetName = ::std::string::String;
+    /// Generated from `#/components/schemas/pet_name`.
+    pub type PetName2 = ::std::string::String;
+    /// Generated from `#/components/schemas/OldThing`.
+    #[deprecated]
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct OldThing {
+        /// `x`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<::std::string::String>,
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc = " Generated from `#/components/schemas/Currency`."] pub enum Currency {
+        #[doc = " `usd`"] Usd = "usd", #[doc = " `eur`"] Eur = "eur", } other Other;
+    }
+    /// Generated from `#/components/schemas/Money`.
+    #[derive(
+        Debug,
+        Clone,
+        ::connector_runtime::__private::Serialize,
+        ::connector_runtime::__private::Deserialize
+    )]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Money {
+        /// `amount`
+        pub amount: i64,
+        /// `currency`
+        pub currency: Currency,
+    }
+    /// Generated from `#/components/schemas/Thing/properties/nested`.
+    #[derive(
+        Debug,
+        Clone,
+        ::connector_runtime::__private::Serialize,
+        ::connector_runtime::__private::Deserialize
+    )]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct ThingNested {
+        /// `inner`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub inner: ::std::option::Option<ThingNestedInner>,
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc =
+        " Generated from `#/components/schemas/Thing/properties/nested/properties/inner`."]
+        pub enum ThingNestedInner { #[doc = " `a`"] A = "a", #[doc = " `b`"] B = "b", }
+        other Other;
+    }
+    /// Generated from `#/paths/~1things~1{thing-id}/get/parameters/1/schema`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct GetThingFilter {
+        /// `kind`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        /// `min`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub min: ::std::option::Option<i64>,
+    }
+    /// Generated from `#/paths/~1things~1{thing-id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct PutThingsThingIdBody {
+        /// `metadata`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+        /// `expand`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub expand: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// The success responses of `get-thing`, by status.
+    ///
+    /// Generated from `get-thing responses`.
+    #[derive(Debug, Clone)]
+    pub enum GetThingResponses {
+        /// The response with status 200.
+        Status200(Thing),
+        /// The response with status 202.
+        Status202(Pending),
+    }
+    /// The documented error responses of `get-thing`, by status.
+    ///
+    /// Generated from `get-thing errors`.
+    #[derive(Debug, Clone)]
+    pub enum GetThingErrors {
+        /// The response with status 404.
+        Status404(Problem),
+        /// The response with status 5XX.
+        Status5XX(Error),
+    }
+}
+/// Request builders: one per operation, returned by the `Client` methods. Set optional
+/// parameters, then `.await` to send.
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+pub mod builders {
+    use super::types;
+    /// The request for [`Client::get_thing`](super::Client::get_thing): `GET /things/{thing-id}`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct GetThing {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) thing_id: ::std::string::String,
+        pub(super) verbose: ::std::option::Option<bool>,
+        pub(super) filter: ::std::option::Option<types::GetThingFilter>,
+        pub(super) x_trace: ::std::option::Option<::std::string::String>,
+        pub(super) session: ::std::option::Option<::std::string::String>,
+        pub(super) page_size: ::std::option::Option<i32>,
+    }
+    impl GetThing {
+        /// Overrides the path-level parameter.
+        pub fn verbose(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.verbose = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the `filter` parameter.
+        pub fn filter(
+            mut self,
+            value: impl ::std::convert::Into<types::GetThingFilter>,
+        ) -> Self {
+            self.filter = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the `X-Trace` parameter.
+        pub fn x_trace(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.x_trace = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the `session` parameter.
+        pub fn session(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.session = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets the `page_size` parameter.
+        pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.page_size = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ::connector_runtime::Operation for GetThing {
+        type Output = types::GetThingResponses;
+        type ErrorBody = types::GetThingErrors;
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "get-thing",
+            method: ::connector_runtime::HttpMethod::Get,
+            path: "/things/{thing-id}",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            parts.path_param("thing-id", &self.thing_id)?;
+            parts
+                .query_param(
+                    "verbose",
+                    ::connector_runtime::ParamStyle::Form,
+                    true,
+                    &self.verbose,
+                )?;
+            parts
+                .query_param(
+                    "filter",
+                    ::connector_runtime::ParamStyle::DeepObject,
+                    true,
+                    &self.filter,
+                )?;
+            parts.header_param("X-Trace", &self.x_trace)?;
+            parts.cookie_param("session", &self.session)?;
+            parts
+                .query_param(
+                    "page_size",
+                    ::connector_runtime::ParamStyle::Form,
+                    true,
+                    &self.page_size,
+                )?;
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            match response.status_code() {
+                200u16 => {
+                    ::connector_runtime::__private::decode_json(response)
+                        .map(types::GetThingResponses::Status200)
+                }
+                202u16 => {
+                    ::connector_runtime::__private::decode_json(response)
+                        .map(types::GetThingResponses::Status202)
+                }
+                _ => {
+                    ::connector_runtime::__private::decode_json(response)
+                        .map(types::GetThingResponses::Status200)
+                }
+            }
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            match response.status_code() {
+                404u16 => {
+                    ::std::option::Option::Some(
+                        ::connector_runtime::__private::decode_json(response)
+                            .map(types::GetThingErrors::Status404),
+                    )
+                }
+                500u16..=599u16 => {
+                    ::std::option::Option::Some(
+                        ::connector_runtime::__private::decode_json(response)
+                            .map(types::GetThingErrors::Status5XX),
+                    )
+                }
+                _ => ::std::option::Option::None,
+            }
+        }
+    }
+    impl ::std::future::IntoFuture for GetThing {
+        type Output = ::std::result::Result<
+            types::GetThingResponses,
+            ::connector_runtime::Error<types::GetThingErrors>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::put_things_thing_id`](super::Client::put_things_thing_id): `PUT /things/{thing-id}`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct PutThingsThingId {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) thing_id: ::std::string::String,
+        pub(super) verbose: ::std::option::Option<bool>,
+        pub(super) body: types::PutThingsThingIdBody,
+    }
+    impl PutThingsThingId {
+        /// Sets the `verbose` parameter.
+        pub fn verbose(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.verbose = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ::connector_runtime::Operation for PutThingsThingId {
+        type Output = ();
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "put_things_thing-id",
+            method: ::connector_runtime::HttpMethod::Put,
+            path: "/things/{thing-id}",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            parts.path_param("thing-id", &self.thing_id)?;
+            parts
+                .query_param(
+                    "verbose",
+                    ::connector_runtime::ParamStyle::Form,
+                    true,
+                    &self.verbose,
+                )?;
+            parts.form_body(&self.body)?;
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_empty(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for PutThingsThingId {
+        type Output = ::std::result::Result<(), ::connector_runtime::Error<()>>;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::create_thing`](super::Client::create_thing): `POST /things`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct CreateThing {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) body: types::Thing,
+    }
+    impl ::connector_runtime::Operation for CreateThing {
+        type Output = types::Thing;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "createThing",
+            method: ::connector_runtime::HttpMethod::Post,
+            path: "/things",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            parts.json_body("application/json", &self.body)?;
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_json(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for CreateThing {
+        type Output = ::std::result::Result<
+            types::Thing,
+            ::connector_runtime::Error<()>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::upload`](super::Client::upload): `POST /upload`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct Upload {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) body: ::std::option::Option<::connector_runtime::types::Bytes>,
+    }
+    impl Upload {
+        /// Sets the request body.
+        pub fn body(
+            mut self,
+            value: impl ::std::convert::Into<::connector_runtime::types::Bytes>,
+        ) -> Self {
+            self.body = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ::connector_runtime::Operation for Upload {
+        type Output = ::std::string::String;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "upload",
+            method: ::connector_runtime::HttpMethod::Post,
+            path: "/upload",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            if let ::std::option::Option::Some(body) = &self.body {
+                parts
+                    .bytes_body(
+                        "application/octet-stream",
+                        ::std::clone::Clone::clone(body),
+                    );
+            }
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_text(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for Upload {
+        type Output = ::std::result::Result<
+            ::std::string::String,
+            ::connector_runtime::Error<()>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::list_shapes`](super::Client::list_shapes): `GET /shapes`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct ListShapes {
+        pub(super) call: ::connector_runtime::__private::Call,
+    }
+    impl ::connector_runtime::Operation for ListShapes {
+        type Output = ::std::vec::Vec<types::Shape>;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "listShapes",
+            method: ::connector_runtime::HttpMethod::Get,
+            path: "/shapes",
+            security: ::std::option::Option::Some(&[]),
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            _parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_json(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for ListShapes {
+        type Output = ::std::result::Result<
+            ::std::vec::Vec<types::Shape>,
+            ::connector_runtime::Error<()>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+}

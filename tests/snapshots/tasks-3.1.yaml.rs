@@ -1,0 +1,236 @@
+/// The API as the spec describes it: servers, security schemes and requirements.
+pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
+    title: "Tasks",
+    version: "1.0",
+    default_server: ::std::option::Option::Some("https://tasks.example.com/api"),
+    security: &[&["token"]],
+    schemes: &[
+        ::connector_runtime::SecuritySchemeSpec {
+            name: "token",
+            kind: ::connector_runtime::SchemeKind::ApiKey {
+                location: ::connector_runtime::ApiKeyLocation::Query,
+                name: "token",
+            },
+        },
+    ],
+};
+/// A client for Tasks 1.0.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: ::connector_runtime::Client,
+}
+impl ::std::convert::From<::connector_runtime::Client> for Client {
+    fn from(inner: ::connector_runtime::Client) -> Self {
+        Self { inner }
+    }
+}
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+impl Client {
+    /// A client for `base_url` with default settings.
+    ///
+    /// # Errors
+    ///
+    /// When `base_url` is not an absolute URL.
+    pub fn new(
+        base_url: &str,
+    ) -> ::std::result::Result<Self, ::connector_runtime::BuildError> {
+        Self::builder().base_url(base_url).build()
+    }
+    /// A builder for a client: base URL (default: the spec's first server), credentials,
+    /// retry policy, timeouts, headers.
+    pub fn builder() -> ::connector_runtime::ClientBuilder<Self> {
+        ::connector_runtime::ClientBuilder::new(&API)
+    }
+    /// The runtime client underneath.
+    pub fn runtime(&self) -> &::connector_runtime::Client {
+        &self.inner
+    }
+    /// `GET /tasks/{id}` (`getTask`)
+    ///
+    /// # Arguments
+    ///
+    /// - `id`:
+    pub fn get_task(&self, id: impl ::std::convert::Into<i64>) -> builders::GetTask {
+        builders::GetTask {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            id: id.into(),
+        }
+    }
+    /// `GET /tasks` (`listTasks`)
+    pub fn list_tasks(&self) -> builders::ListTasks {
+        builders::ListTasks {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            state: ::std::option::Option::None,
+        }
+    }
+}
+/// The models: one type per schema of the spec.
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+pub mod types {
+    /// Generated from `#/components/schemas/Task`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Task {
+        /// `id`
+        pub id: i64,
+        /// `title`
+        pub title: ::std::string::String,
+        /// `kind`
+        pub kind: TaskKind,
+        /// `note`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: ::std::option::Option<::std::string::String>,
+        /// `due`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub due: ::std::option::Option<::connector_runtime::types::Date>,
+        /// `owner`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner: ::std::option::Option<User>,
+        /// `score`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub score: ::std::option::Option<TaskScore>,
+    }
+    /// Generated from `#/components/schemas/User`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct User {
+        /// `name`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc = " Generated from `#/components/schemas/Task/properties/kind`."] pub enum
+        TaskKind { #[doc = " `task`"] Task = "task", } other Other;
+    }
+    ::connector_runtime::__private::untagged_enum! {
+        de #[doc = " Generated from `#/components/schemas/Task/properties/score`."] pub
+        enum TaskScore { #[doc = " One of the alternatives."] Integer(i64), #[doc =
+        " One of the alternatives."] String(::std::string::String), }
+    }
+    ::connector_runtime::__private::string_enum! {
+        #[doc = " Generated from `#/paths/~1tasks/get/parameters/0/schema`."] pub enum
+        ListTasksState { #[doc = " `open`"] Open = "open", #[doc = " `done`"] Done =
+        "done", } other Other;
+    }
+}
+/// Request builders: one per operation, returned by the `Client` methods. Set optional
+/// parameters, then `.await` to send.
+#[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
+pub mod builders {
+    use super::types;
+    /// The request for [`Client::get_task`](super::Client::get_task): `GET /tasks/{id}`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct GetTask {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) id: i64,
+    }
+    impl ::connector_runtime::Operation for GetTask {
+        type Output = types::Task;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "getTask",
+            method: ::connector_runtime::HttpMethod::Get,
+            path: "/tasks/{id}",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            parts.path_param("id", &self.id)?;
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_json(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for GetTask {
+        type Output = ::std::result::Result<types::Task, ::connector_runtime::Error<()>>;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::list_tasks`](super::Client::list_tasks): `GET /tasks`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct ListTasks {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) state: ::std::option::Option<types::ListTasksState>,
+    }
+    impl ListTasks {
+        /// Sets the `state` parameter.
+        pub fn state(
+            mut self,
+            value: impl ::std::convert::Into<types::ListTasksState>,
+        ) -> Self {
+            self.state = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ::connector_runtime::Operation for ListTasks {
+        type Output = ::std::vec::Vec<types::Task>;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "listTasks",
+            method: ::connector_runtime::HttpMethod::Get,
+            path: "/tasks",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            parts
+                .query_param(
+                    "state",
+                    ::connector_runtime::ParamStyle::Form,
+                    true,
+                    &self.state,
+                )?;
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_json(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for ListTasks {
+        type Output = ::std::result::Result<
+            ::std::vec::Vec<types::Task>,
+            ::connector_runtime::Error<()>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+}
