@@ -316,7 +316,7 @@ fn build_operation(
 
     let mut success = Vec::new();
     let mut errors = Vec::new();
-    let has_2xx = operation.responses.responses.keys().any(|code| is_success(code));
+    let has_2xx = operation.responses.responses.keys().any(is_success);
     let responses = operation
         .responses
         .responses

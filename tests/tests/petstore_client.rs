@@ -1,6 +1,8 @@
 //! The generated petstore client against a local scripted server: what was sent, and what was
 //! decoded.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use conductor_mock::{MockServer, StubResponse};
 use connector_runtime::{connector, ErrorKind, OperationExt, RetryPolicy};
 use serde_json::json;

@@ -2,6 +2,8 @@
 //! and compared with the committed file in `tests/snapshots/`. Set `SNAPSHOTS=overwrite` to
 //! accept changes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {

@@ -27,7 +27,7 @@ enum Shape {
         discriminator: Option<openapiv3::Discriminator>,
     },
     /// `allOf` with a single part and nothing else: the part itself.
-    SinglePart(ReferenceOr<Schema>),
+    SinglePart(Box<ReferenceOr<Schema>>),
 }
 
 /// The properties of an object schema, with `allOf` parts merged in.
@@ -39,6 +39,15 @@ struct ObjectParts {
     /// `allOf` parts that are unions: represented as flattened free-form data.
     opaque_parts: usize,
 }
+
+/// The parts of an object schema `collect_object` looks at.
+type ObjectView<'s> = (
+    Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'s Vec<String>,
+    Option<&'s AdditionalProperties>,
+    Option<&'s Vec<ReferenceOr<Schema>>>,
+    bool,
+);
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
@@ -230,7 +239,7 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 {
-                    Shape::SinglePart(all_of[0].clone())
+                    Shape::SinglePart(Box::new(all_of[0].clone()))
                 } else if all_of.is_empty() {
                     Shape::Direct(TypeRef::Value)
                 } else {
@@ -254,7 +263,7 @@ impl<'a> TypeSpace<'a> {
                     return Shape::Object;
                 }
                 if any.all_of.len() == 1 {
-                    return Shape::SinglePart(any.all_of[0].clone());
+                    return Shape::SinglePart(Box::new(any.all_of[0].clone()));
                 }
                 match any.typ.as_deref() {
                     Some("string") => {
@@ -406,14 +415,7 @@ impl<'a> TypeSpace<'a> {
         };
         let ReferenceOr::Item(schema) = resolved else { return };
         let no_names: Vec<String> = Vec::new();
-        type Props = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
-        let (properties, required, additional, all_of, unions): (
-            Option<&Props>,
-            &Vec<String>,
-            Option<&AdditionalProperties>,
-            Option<&Vec<ReferenceOr<Schema>>>,
-            bool,
-        ) = match &schema.schema_kind {
+        let (properties, required, additional, all_of, unions): ObjectView<'_> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (
                 Some(&o.properties),
                 &o.required,
@@ -561,7 +563,7 @@ impl<'a> TypeSpace<'a> {
 fn union_shape(branches: &[ReferenceOr<Schema>], schema: &Schema) -> Shape {
     match branches.len() {
         0 => Shape::Direct(TypeRef::Value),
-        1 => Shape::SinglePart(branches[0].clone()),
+        1 => Shape::SinglePart(Box::new(branches[0].clone())),
         _ => Shape::Union {
             branches: branches.to_vec(),
             discriminator: schema.schema_data.discriminator.clone(),
