@@ -315,14 +315,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
                 .doc
                 .clone()
                 .unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
-            let setter_doc = doc_attrs(&text);
-            setters.push(quote! {
-                #setter_doc
-                pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            });
+            setters.push(setter(&field, &ty, &text));
         }
         let style = match param.style {
             Style::Form => quote! { Form },
@@ -362,14 +355,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         } else {
             fields.push(quote! { #field: ::std::option::Option<#ty> });
             let text = body.doc.clone().unwrap_or_else(|| "Sets the request body.".to_owned());
-            let setter_doc = doc_attrs(&text);
-            setters.push(quote! {
-                #setter_doc
-                pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            });
+            setters.push(setter(&field, &ty, &text));
             encode.push(quote! { if let ::std::option::Option::Some(body) = &self.#field { #encode_one } });
         }
     }
@@ -441,6 +427,18 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             fn into_future(self) -> Self::IntoFuture {
                 #rt::__private::execute(self)
             }
+        }
+    }
+}
+
+/// A setter for an optional parameter or body: `fn name(self, value: impl Into<T>) -> Self`.
+fn setter(field: &proc_macro2::Ident, ty: &TokenStream, doc: &str) -> TokenStream {
+    let doc = doc_attrs(doc);
+    quote! {
+        #doc
+        pub fn #field(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+            self.#field = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

@@ -217,16 +217,7 @@ impl<'a> TypeSpace<'a> {
                 _ => TypeRef::F64,
             }),
             SchemaKind::Type(Type::Boolean(_)) => Shape::Direct(TypeRef::Bool),
-            SchemaKind::Type(Type::Array(a)) => {
-                let items = match &a.items {
-                    Some(items) => {
-                        let hint = format!("{}Item", self.hint_for(pointer));
-                        self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
-                    }
-                    None => TypeRef::Value,
-                };
-                Shape::Direct(TypeRef::Vec(Box::new(items)))
-            }
+            SchemaKind::Type(Type::Array(a)) => self.array_shape(a.items.as_ref(), pointer),
             SchemaKind::Type(Type::Object(o)) => {
                 if o.properties.is_empty() {
                     self.map_shape(o.additional_properties.as_ref(), pointer)
@@ -277,16 +268,7 @@ impl<'a> TypeSpace<'a> {
                     Some("integer") => Shape::Direct(TypeRef::I64),
                     Some("number") => Shape::Direct(TypeRef::F64),
                     Some("boolean") => Shape::Direct(TypeRef::Bool),
-                    Some("array") => {
-                        let items = match &any.items {
-                            Some(items) => {
-                                let hint = format!("{}Item", self.hint_for(pointer));
-                                self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
-                            }
-                            None => TypeRef::Value,
-                        };
-                        Shape::Direct(TypeRef::Vec(Box::new(items)))
-                    }
+                    Some("array") => self.array_shape(any.items.as_ref(), pointer),
                     Some("object") => self.map_shape(any.additional_properties.as_ref(), pointer),
                     _ => {
                         // Untyped enums of strings are common (e.g. `enum: [a, b]` with no type).
@@ -306,6 +288,17 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+    }
+
+    fn array_shape(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, pointer: &str) -> Shape {
+        let items = match items {
+            Some(items) => {
+                let hint = format!("{}Item", self.hint_for(pointer));
+                self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
+            }
+            None => TypeRef::Value,
+        };
+        Shape::Direct(TypeRef::Vec(Box::new(items)))
     }
 
     fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str) -> Shape {
