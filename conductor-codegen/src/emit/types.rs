@@ -114,7 +114,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     let wire = &field.wire;
                     quote! { #[serde(rename = #wire)] }
                 });
-                let skip = matches!(field.ty, TypeRef::Option(_))
+                let skip = (field.optional && matches!(field.ty, TypeRef::Option(_)))
                     .then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
                 quote! { #doc #deprecated #rename #skip pub #field_name: #ty, }

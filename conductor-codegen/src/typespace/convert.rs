@@ -357,7 +357,8 @@ impl<'a> TypeSpace<'a> {
                 }
                 ReferenceOr::Reference { .. } => (None, false, false, false),
             };
-            if !parts.required.contains(wire) || read_only || write_only {
+            let optional = !parts.required.contains(wire) || read_only || write_only;
+            if optional {
                 ty = ty.optional();
             }
             fields.push(Field {
@@ -366,6 +367,7 @@ impl<'a> TypeSpace<'a> {
                 ty,
                 doc,
                 deprecated,
+                optional,
             });
         }
         let additional = match parts.additional {

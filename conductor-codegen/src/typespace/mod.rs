@@ -123,6 +123,9 @@ pub(crate) struct Field {
     pub(crate) ty: TypeRef,
     pub(crate) doc: Option<String>,
     pub(crate) deprecated: bool,
+    /// Whether the field may be absent (not required, or read-only/write-only): `None` is then
+    /// not serialized. A required nullable field serializes `None` as `null`.
+    pub(crate) optional: bool,
 }
 
 /// All types of one expansion.
