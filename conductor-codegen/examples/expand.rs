@@ -34,9 +34,11 @@ fn main() {
     };
     let rendered_at = started.elapsed();
     println!(
-        "{spec}: {} operations, {} types, {} warnings, {} lines; load {:.0} ms, generate {:.0} ms, render {:.0} ms",
+        "{spec}: {} operations, {} types ({} merged aliases, {} unreached), {} warnings, {} lines; load {:.0} ms, generate {:.0} ms, render {:.0} ms",
         generated.operation_count,
         generated.type_count,
+        generated.merged_type_count,
+        generated.unreached_type_count,
         generated.warnings.len(),
         rendered.lines().count(),
         loaded_at.as_secs_f64() * 1000.0,

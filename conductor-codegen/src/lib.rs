@@ -64,8 +64,12 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// How many operations were generated.
     pub operation_count: usize,
-    /// How many types were generated.
+    /// How many types were generated (aliases included).
     pub type_count: usize,
+    /// How many types are aliases of a structurally identical type.
+    pub merged_type_count: usize,
+    /// How many types no operation sends or receives.
+    pub unreached_type_count: usize,
 }
 
 /// Loads the spec at `path` and generates the connector's items.
@@ -125,6 +129,8 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         warnings: space.warnings.clone(),
         operation_count: operations.len(),
         type_count: space.defs.len(),
+        merged_type_count: space.merged,
+        unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
     }
 }
 

@@ -202,6 +202,9 @@ pub mod types {
         /// `nested`
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub nested: ::std::option::Option<ThingNested>,
+        /// The same inline enum as `nested.inner`, so one type serves both.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub mood: ::std::option::Option<ThingMood>,
     }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Kind`."] pub enum Kind { #[doc =
@@ -377,6 +380,10 @@ pub mod types {
         pub enum ThingNestedInner { #[doc = " `a`"] A = "a", #[doc = " `b`"] B = "b", }
         other Other;
     }
+    /// The same inline enum as `nested.inner`, so one type serves both.
+    ///
+    /// Generated from `#/components/schemas/Thing/properties/mood`.
+    pub type ThingMood = ThingNestedInner;
     /// Generated from `#/paths/~1things~1{thing-id}/get/parameters/1/schema`.
     #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
     #[serde(crate = "::connector_runtime::__private::serde")]

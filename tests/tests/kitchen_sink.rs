@@ -100,6 +100,9 @@ fn maps_recursion_and_colliding_names() {
     let _: types::Client = types::Client { name: None };
     let _: types::PetName = String::new();
     let _: types::PetName2 = String::new();
+    // Structurally identical inline schemas share one type; each place keeps its own name.
+    let mood: types::ThingMood = types::ThingNestedInner::A;
+    assert_eq!(mood.as_str(), "a");
 }
 
 async fn client() -> (MockServer, sink::Client) {

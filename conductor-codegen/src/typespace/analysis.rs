@@ -173,3 +173,97 @@ pub(super) fn mark_direction(space: &mut TypeSpace<'_>, root: &TypeRef, ser: boo
         }
     }
 }
+
+/// Whether a type was defined by a component schema (those keep their own identity).
+fn is_component(origin: &str) -> bool {
+    origin
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|name| !name.contains('/'))
+}
+
+/// A structural key for a type: its kind with references mapped to canonical types and docs
+/// dropped, so structurally identical inline schemas get the same key.
+fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
+    fn map(ty: &TypeRef, canonical: &[TypeId]) -> TypeRef {
+        match ty {
+            TypeRef::Named(id) => TypeRef::Named(canonical[*id]),
+            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(map(inner, canonical))),
+            TypeRef::Map(inner) => TypeRef::Map(Box::new(map(inner, canonical))),
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(map(inner, canonical))),
+            TypeRef::Box(inner) => TypeRef::Box(Box::new(map(inner, canonical))),
+            other => other.clone(),
+        }
+    }
+    let mapped = match kind {
+        TypeKind::Struct { fields, additional } => {
+            let fields = fields
+                .iter()
+                .map(|f| {
+                    let mut f = f.clone();
+                    f.doc = None;
+                    f.ty = map(&f.ty, canonical);
+                    f
+                })
+                .collect();
+            TypeKind::Struct {
+                fields,
+                additional: additional.as_ref().map(|a| map(a, canonical)),
+            }
+        }
+        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => kind.clone(),
+        TypeKind::Untagged { variants } => TypeKind::Untagged {
+            variants: variants.iter().map(|(n, ty)| (n.clone(), map(ty, canonical))).collect(),
+        },
+        TypeKind::Tagged { tag, variants, other } => TypeKind::Tagged {
+            tag: tag.clone(),
+            variants: variants
+                .iter()
+                .map(|(n, ty, wires)| (n.clone(), map(ty, canonical), wires.clone()))
+                .collect(),
+            other: other.clone(),
+        },
+        TypeKind::ByStatus { .. } | TypeKind::Alias(_) | TypeKind::Pending => return None,
+    };
+    Some(format!("{mapped:?}"))
+}
+
+/// Gives structurally identical inline schemas one type: every later copy becomes an alias of
+/// the first (or of an identical component schema), so names stay stable and the compiler
+/// sees each shape once. Returns how many types became aliases.
+pub(super) fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
+    let n = space.defs.len();
+    let mut canonical: Vec<TypeId> = (0..n).collect();
+    loop {
+        let mut seen: std::collections::HashMap<String, TypeId> = std::collections::HashMap::new();
+        let mut changed = false;
+        for id in 0..n {
+            if canonical[id] != id {
+                continue;
+            }
+            let Some(key) = structural_key(&space.defs[id].kind, &canonical) else {
+                continue;
+            };
+            match seen.get(&key) {
+                Some(&first) if !is_component(&space.defs[id].origin) => {
+                    canonical[id] = first;
+                    changed = true;
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(key, id);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let mut merged = 0;
+    for (id, &target) in canonical.iter().enumerate() {
+        if target != id {
+            space.defs[id].kind = TypeKind::Alias(TypeRef::Named(target));
+            merged += 1;
+        }
+    }
+    merged
+}

@@ -142,6 +142,10 @@ pub(crate) struct TypeSpace<'a> {
     by_pointer: BTreeMap<String, TypeRef>,
     pub(crate) warnings: Vec<Diagnostic>,
     depth: usize,
+    /// Every `mark` call, replayed after merging identical types.
+    roots: Vec<(TypeRef, bool, bool)>,
+    /// How many types became aliases of an identical type.
+    pub(crate) merged: usize,
 }
 
 /// A schema as found in the document: a reference or an inline schema.
@@ -186,6 +190,8 @@ impl<'a> TypeSpace<'a> {
             by_pointer: BTreeMap::new(),
             warnings: Vec::new(),
             depth: 0,
+            roots: Vec::new(),
+            merged: 0,
         };
         let Some(components) = &document.components else {
             return space;
@@ -254,11 +260,22 @@ impl<'a> TypeSpace<'a> {
     /// Finishes the model: breaks alias cycles, boxes recursive fields.
     pub(crate) fn finish(&mut self) {
         analysis::break_alias_cycles(self);
+        self.merged = analysis::merge_identical(self);
+        // Directions were marked on the types before merging; mark again so every canonical
+        // type carries the directions of the copies that now alias it.
+        for def in &mut self.defs {
+            def.ser = false;
+            def.de = false;
+        }
+        for (root, ser, de) in std::mem::take(&mut self.roots) {
+            analysis::mark_direction(self, &root, ser, de);
+        }
         analysis::box_recursive_fields(self);
     }
 
     /// Marks every type reachable from `root` as sent (`ser`) and/or received (`de`).
     pub(crate) fn mark(&mut self, root: &TypeRef, ser: bool, de: bool) {
+        self.roots.push((root.clone(), ser, de));
         analysis::mark_direction(self, root, ser, de);
     }
 
