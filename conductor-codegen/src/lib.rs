@@ -68,7 +68,7 @@ pub struct Generated {
     pub type_count: usize,
     /// How many types are aliases of a structurally identical type.
     pub merged_type_count: usize,
-    /// How many types no operation sends or receives.
+    /// How many types (aliases not counted) no operation sends or receives.
     pub unreached_type_count: usize,
 }
 
@@ -130,7 +130,11 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         operation_count: operations.len(),
         type_count: space.defs.len(),
         merged_type_count: space.merged,
-        unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
+        unreached_type_count: space
+            .defs
+            .iter()
+            .filter(|d| !d.ser && !d.de && !matches!(d.kind, typespace::TypeKind::Alias(_)))
+            .count(),
     }
 }
 

@@ -16,7 +16,7 @@ macro_rules! __string_enum {
         other $other:ident;
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value the spec does not list, kept as received.
@@ -81,7 +81,7 @@ macro_rules! __int_enum {
         other $other:ident;
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// A value the spec does not list, kept as received.

@@ -45,6 +45,21 @@ pub mod __private {
     pub use serde_json;
     pub use uuid;
 
+    /// `#[serde(default = ...)]` for a boolean field whose spec default is `V`.
+    pub fn default_bool<const V: bool>() -> bool {
+        V
+    }
+
+    /// `#[serde(default = ...)]` for an `int32` field whose spec default is `V`.
+    pub fn default_i32<const V: i32>() -> i32 {
+        V
+    }
+
+    /// `#[serde(default = ...)]` for an `int64` field whose spec default is `V`.
+    pub fn default_i64<const V: i64>() -> i64 {
+        V
+    }
+
     /// The future a generated operation's `IntoFuture` returns.
     pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'static>>;
 }

@@ -228,6 +228,18 @@ pub mod types {
         /// `eta`
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub eta: ::std::option::Option<i64>,
+        /// Defaults to `true`.
+        #[serde(default = "::connector_runtime::__private::default_bool::<true>")]
+        pub notify: bool,
+        /// Defaults to `-5`.
+        #[serde(default = "::connector_runtime::__private::default_i32::<{ -5 }>")]
+        pub offset: i32,
+        /// Defaults to `30`.
+        #[serde(default = "::connector_runtime::__private::default_i64::<{ 30 }>")]
+        pub poll_seconds: i64,
+        /// Defaults to `"red"`.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
     }
     /// Generated from `#/components/schemas/Problem`.
     #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]

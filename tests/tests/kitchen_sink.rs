@@ -68,6 +68,18 @@ fn models_round_trip_realistic_json() {
 }
 
 #[test]
+fn defaults_fill_absent_fields() {
+    let pending: types::Pending = serde_json::from_value(json!({"eta": 1})).unwrap();
+    assert!(pending.notify);
+    assert_eq!(pending.offset, -5);
+    assert_eq!(pending.poll_seconds, 30);
+    assert_eq!(pending.color, None, "string defaults are documented, not applied");
+    let given: types::Pending = serde_json::from_value(json!({"notify": false, "offset": 2})).unwrap();
+    assert!(!given.notify);
+    assert_eq!(given.offset, 2);
+}
+
+#[test]
 fn unions_decode_by_tag_or_by_shape() {
     let shapes: Vec<types::Shape> = serde_json::from_value(json!([
         {"shape": "circle", "radius": 2.0},
@@ -156,7 +168,7 @@ async fn several_success_and_error_types_are_decoded_by_status() {
     let pending = client.get_thing("p").await.unwrap();
     assert!(matches!(
         pending,
-        types::GetThingResponses::Status202(types::Pending { eta: Some(5) })
+        types::GetThingResponses::Status202(types::Pending { eta: Some(5), .. })
     ));
     let missing = client.get_thing("m").await.unwrap_err();
     assert!(

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::docs::doc_attrs;
 use crate::names::ident;
-use crate::typespace::{TypeDef, TypeKind, TypeRef, TypeSpace};
+use crate::typespace::{FieldDefault, TypeDef, TypeKind, TypeRef, TypeSpace};
 
 /// How a [`TypeRef`] is spelled; `prefix` is the path to the `types` module from where the
 /// spelling is used (empty inside it).
@@ -69,8 +69,12 @@ fn directions(def: &TypeDef) -> (bool, bool) {
 }
 
 pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path) -> TokenStream {
-    let serde_crate = format!("{}::__private::serde", quote!(#rt).to_string().replace(' ', ""));
-    let items = space.defs.iter().map(|def| type_item(space, rt, def, &serde_crate));
+    let runtime = quote!(#rt).to_string().replace(' ', "");
+    let serde_crate = format!("{runtime}::__private::serde");
+    let items = space
+        .defs
+        .iter()
+        .map(|def| type_item(space, rt, def, &serde_crate, &runtime));
     quote! {
         /// The models: one type per schema of the spec.
         #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
@@ -80,7 +84,7 @@ pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path) -> TokenStream
     }
 }
 
-fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: &str) -> TokenStream {
+fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: &str, runtime: &str) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
@@ -116,8 +120,16 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                 });
                 let skip = (field.optional && matches!(field.ty, TypeRef::Option(_)))
                     .then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
+                let default = field.default.map(|default| {
+                    let path = match default {
+                        FieldDefault::Bool(value) => format!("{runtime}::__private::default_bool::<{value}>"),
+                        FieldDefault::I32(value) => format!("{runtime}::__private::default_i32::<{{ {value} }}>"),
+                        FieldDefault::I64(value) => format!("{runtime}::__private::default_i64::<{{ {value} }}>"),
+                    };
+                    quote! { #[serde(default = #path)] }
+                });
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
-                quote! { #doc #deprecated #rename #skip pub #field_name: #ty, }
+                quote! { #doc #deprecated #rename #skip #default pub #field_name: #ty, }
             });
             let additional_tokens = additional.as_ref().map(|value| {
                 let value = spell(value);

@@ -9,7 +9,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Field, SchemaRef, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use super::{Field, FieldDefault, SchemaRef, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::names::{field_name, type_name, NameSet};
 
 /// Deeper nesting than this becomes `serde_json::Value` (with a warning).
@@ -345,7 +345,7 @@ impl<'a> TypeSpace<'a> {
         for (wire, (property, property_pointer)) in &parts.properties {
             let hint = format!("{name}{}", type_name(wire).to_pascal_case());
             let mut ty = self.convert_owned(property, &hint, property_pointer);
-            let (doc, deprecated, read_only, write_only) = match property {
+            let (mut doc, deprecated, read_only, write_only, default) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
                     (
@@ -353,12 +353,24 @@ impl<'a> TypeSpace<'a> {
                         data.deprecated,
                         data.read_only,
                         data.write_only,
+                        data.default.clone(),
                     )
                 }
-                ReferenceOr::Reference { .. } => (None, false, false, false),
+                ReferenceOr::Reference { .. } => (None, false, false, false, None),
             };
             let optional = !parts.required.contains(wire) || read_only || write_only;
-            if optional {
+            let mut field_default = None;
+            if let Some(value) = &default {
+                let note = format!("Defaults to `{value}`.");
+                doc = Some(match doc {
+                    Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                    None => note,
+                });
+                if optional && !read_only && !write_only {
+                    field_default = FieldDefault::of(&ty, value);
+                }
+            }
+            if optional && field_default.is_none() {
                 ty = ty.optional();
             }
             fields.push(Field {
@@ -368,6 +380,7 @@ impl<'a> TypeSpace<'a> {
                 doc,
                 deprecated,
                 optional,
+                default: field_default,
             });
         }
         let additional = match parts.additional {

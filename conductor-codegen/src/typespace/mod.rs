@@ -126,6 +126,31 @@ pub(crate) struct Field {
     /// Whether the field may be absent (not required, or read-only/write-only): `None` is then
     /// not serialized. A required nullable field serializes `None` as `null`.
     pub(crate) optional: bool,
+    /// The spec's `default`, when the field's type can carry it without `Option` (booleans and
+    /// integers): the field is then a plain value filled in when absent.
+    pub(crate) default: Option<FieldDefault>,
+}
+
+/// A `default` the generated code applies while decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldDefault {
+    Bool(bool),
+    I32(i32),
+    I64(i64),
+}
+
+impl FieldDefault {
+    /// The default for a field of type `ty`, if the value fits it.
+    pub(crate) fn of(ty: &TypeRef, value: &serde_json::Value) -> Option<Self> {
+        match (ty, value) {
+            (TypeRef::Bool, serde_json::Value::Bool(b)) => Some(Self::Bool(*b)),
+            (TypeRef::I32, serde_json::Value::Number(n)) => {
+                n.as_i64().and_then(|v| i32::try_from(v).ok()).map(Self::I32)
+            }
+            (TypeRef::I64, serde_json::Value::Number(n)) => n.as_i64().map(Self::I64),
+            _ => None,
+        }
+    }
 }
 
 /// All types of one expansion.
