@@ -34,6 +34,27 @@ use typespace::{TypeRef, TypeSpace};
 pub struct Settings {
     /// The path generated code uses for the runtime crate (default `::connector_runtime`).
     pub runtime_path: syn::Path,
+    /// Which schemas become types.
+    pub schemas: Schemas,
+    /// Generate the operations with any of these tags (with `operations`: either list).
+    pub tags: Vec<String>,
+    /// Generate the operations with these ids (with `tags`: either list).
+    pub operations: Vec<String>,
+    /// Never generate the operations with these ids.
+    pub exclude_operations: Vec<String>,
+}
+
+/// Which schemas become types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Schemas {
+    /// Only the schemas the generated operations send or receive (the default: a connector
+    /// pays only for what it uses).
+    #[default]
+    Reachable,
+    /// Every component schema; those no operation uses (webhook payloads, typically) derive
+    /// `Deserialize` only.
+    All,
 }
 
 impl std::fmt::Debug for Settings {
@@ -49,6 +70,10 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             runtime_path: syn::parse_quote!(::connector_runtime),
+            schemas: Schemas::default(),
+            tags: Vec::new(),
+            operations: Vec::new(),
+            exclude_operations: Vec::new(),
         }
     }
 }
@@ -68,7 +93,8 @@ pub struct Generated {
     pub type_count: usize,
     /// How many types are aliases of a structurally identical type.
     pub merged_type_count: usize,
-    /// How many types (aliases not counted) no operation sends or receives.
+    /// How many schemas no generated operation sends or receives (emitted only with
+    /// [`Schemas::All`]).
     pub unreached_type_count: usize,
 }
 
@@ -109,14 +135,19 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let document = &spec.document;
     let mut space = TypeSpace::new(document, &spec.raw);
     space.convert_components();
-    let operations = operations::collect(document, &mut space);
+    let selection = operations::Selection {
+        tags: &settings.tags,
+        operations: &settings.operations,
+        exclude: &settings.exclude_operations,
+    };
+    let operations = operations::collect(document, &mut space, &selection);
     let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
     space.finish();
 
     let api = emit::client::api_static(document, rt);
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
-    let types = emit::types::types_module(&space, rt);
+    let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);
     let tokens = quote! {
         #api
         #client
@@ -130,11 +161,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         operation_count: operations.len(),
         type_count: space.defs.len(),
         merged_type_count: space.merged,
-        unreached_type_count: space
-            .defs
-            .iter()
-            .filter(|d| !d.ser && !d.de && !matches!(d.kind, typespace::TypeKind::Alias(_)))
-            .count(),
+        unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
     }
 }
 

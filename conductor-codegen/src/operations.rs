@@ -107,7 +107,29 @@ pub(crate) struct Operation {
 /// Method names the generated `Client` already uses.
 const RESERVED_METHODS: &[&str] = &["new", "builder", "runtime", "base_url", "from", "clone", "fmt"];
 
-pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Operation> {
+/// Which operations to generate (empty lists select everything).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Selection<'s> {
+    pub(crate) tags: &'s [String],
+    pub(crate) operations: &'s [String],
+    pub(crate) exclude: &'s [String],
+}
+
+impl Selection<'_> {
+    fn includes(&self, id: &str, tags: &[String]) -> bool {
+        if self.exclude.iter().any(|e| e == id) {
+            return false;
+        }
+        if self.tags.is_empty() && self.operations.is_empty() {
+            return true;
+        }
+        self.operations.iter().any(|o| o == id) || tags.iter().any(|t| self.tags.contains(t))
+    }
+}
+
+pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: &Selection<'_>) -> Vec<Operation> {
+    let mut seen_ids = std::collections::BTreeSet::new();
+    let mut seen_tags = std::collections::BTreeSet::new();
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
     let mut operations = Vec::new();
@@ -143,6 +165,11 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Oper
                 .clone()
                 .filter(|id| !id.trim().is_empty())
                 .unwrap_or_else(|| derived_id(method, path));
+            seen_ids.insert(id.clone());
+            seen_tags.extend(operation.tags.iter().cloned());
+            if !selection.includes(&id, &operation.tags) {
+                continue;
+            }
             let method_name = method_names.claim(field_name(&id));
             let builder_name = builder_names.claim(type_name(&id));
             let op = build_operation(
@@ -159,6 +186,18 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>) -> Vec<Oper
                 &pointer,
             );
             operations.push(op);
+        }
+    }
+    for (kind, names, known) in [
+        ("operation", selection.operations, &seen_ids),
+        ("operation", selection.exclude, &seen_ids),
+        ("tag", selection.tags, &seen_tags),
+    ] {
+        for name in names.iter().filter(|n| !known.contains(*n)) {
+            let hint = crate::names::closest(name, known.iter().map(String::as_str))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            space.warn("#/paths", format!("the spec has no {kind} `{name}`{hint}"));
         }
     }
     operations

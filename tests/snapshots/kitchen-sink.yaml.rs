@@ -116,6 +116,14 @@ impl Client {
             call: ::connector_runtime::__private::Call::new(&self.inner),
         }
     }
+    /// Every remaining schema, so each is reachable
+    ///
+    /// `GET /misc` (`getMisc`)
+    pub fn get_misc(&self) -> builders::GetMisc {
+        builders::GetMisc {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+        }
+    }
 }
 /// The models: one type per schema of the spec.
 #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
@@ -419,6 +427,47 @@ pub mod types {
         /// `expand`
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub expand: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    /// Generated from `#/paths/~1misc/get/responses/200/content/application~1json/schema`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct GetMiscResponse {
+        /// `id_or_name`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_or_name: ::std::option::Option<IdOrName>,
+        /// `extensible`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub extensible: ::std::option::Option<Extensible>,
+        /// `node`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub node: ::std::option::Option<Node>,
+        /// `result`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<Result>,
+        /// `option`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub option: ::std::option::Option<Option>,
+        /// `string`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub string: ::std::option::Option<String>,
+        /// `box`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub r#box: ::std::option::Option<Box>,
+        /// `vec`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub vec: ::std::option::Option<Vec>,
+        /// `client`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub client: ::std::option::Option<Client>,
+        /// `pet_name_1`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub pet_name_1: ::std::option::Option<PetName>,
+        /// `pet_name_2`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub pet_name_2: ::std::option::Option<PetName2>,
+        /// `old`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub old: ::std::option::Option<OldThing>,
     }
     /// The success responses of `get-thing`, by status.
     ///
@@ -812,6 +861,55 @@ pub mod builders {
     impl ::std::future::IntoFuture for ListShapes {
         type Output = ::std::result::Result<
             ::std::vec::Vec<types::Shape>,
+            ::connector_runtime::Error<()>,
+        >;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
+    /// The request for [`Client::get_misc`](super::Client::get_misc): `GET /misc`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct GetMisc {
+        pub(super) call: ::connector_runtime::__private::Call,
+    }
+    impl ::connector_runtime::Operation for GetMisc {
+        type Output = types::GetMiscResponse;
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "getMisc",
+            method: ::connector_runtime::HttpMethod::Get,
+            path: "/misc",
+            security: ::std::option::Option::None,
+            api: &super::API,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            _parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_json(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for GetMisc {
+        type Output = ::std::result::Result<
+            types::GetMiscResponse,
             ::connector_runtime::Error<()>,
         >;
         type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;

@@ -57,3 +57,39 @@ fn kitchen_sink() {
 fn tasks_3_1() {
     check_snapshot("tasks-3.1.yaml");
 }
+
+#[test]
+fn selections_generate_only_what_they_reach() {
+    let path = workspace_root().join("specs/petstore.yaml");
+    let mut settings = conductor_codegen::Settings::default();
+    settings.tags = vec!["store".to_owned()];
+    let generated = conductor_codegen::generate_from_file(&path, &settings).unwrap();
+    assert_eq!(generated.operation_count, 1);
+    let rendered = conductor_codegen::render(&generated.tokens).unwrap();
+    assert!(rendered.contains("pub fn get_inventory("));
+    assert!(
+        !rendered.contains("pub struct Pet "),
+        "Pet is not reached by the store operations"
+    );
+
+    settings.schemas = conductor_codegen::Schemas::All;
+    let rendered =
+        conductor_codegen::render(&conductor_codegen::generate_from_file(&path, &settings).unwrap().tokens).unwrap();
+    assert!(
+        rendered.contains("pub struct Pet "),
+        "Schemas::All keeps every component schema"
+    );
+
+    let mut settings = conductor_codegen::Settings::default();
+    settings.operations = vec!["getPetByID".to_owned()];
+    settings.exclude_operations = vec!["deletePet".to_owned()];
+    let generated = conductor_codegen::generate_from_file(&path, &settings).unwrap();
+    assert_eq!(generated.operation_count, 0);
+    let messages: Vec<String> = generated.warnings.iter().map(|w| w.message.clone()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`getPetByID`; did you mean `getPetById`?")),
+        "{messages:?}"
+    );
+}

@@ -68,12 +68,14 @@ fn directions(def: &TypeDef) -> (bool, bool) {
     }
 }
 
-pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path) -> TokenStream {
+/// The `types` module; unreached types are emitted only when `all_schemas` is set.
+pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path, all_schemas: bool) -> TokenStream {
     let runtime = quote!(#rt).to_string().replace(' ', "");
     let serde_crate = format!("{runtime}::__private::serde");
     let items = space
         .defs
         .iter()
+        .filter(|def| all_schemas || def.ser || def.de)
         .map(|def| type_item(space, rt, def, &serde_crate, &runtime));
     quote! {
         /// The models: one type per schema of the spec.

@@ -279,6 +279,8 @@ impl<'a> TypeSpace<'a> {
         let id = self.reserve(wanted, origin);
         self.defs[id].doc = Some(doc);
         self.defs[id].kind = TypeKind::ByStatus { variants };
+        // Decoded by status, so "received" in the sense that it must be emitted.
+        self.mark(&TypeRef::Named(id), false, true);
         id
     }
 
