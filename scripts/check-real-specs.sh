@@ -43,6 +43,6 @@ RUST
   cp "$root/Cargo.lock" "$crate/Cargo.lock"
   touch "$crate/src/lib.rs"
   echo "== $name: cargo check"
-  ( cd "$crate" && CARGO_TARGET_DIR="$root/target" /usr/bin/time -f "$name: %e s wall, %M KiB peak RSS (largest process)" \
+  ( cd "$crate" && CARGO_TARGET_DIR="$root/target" /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KiB peak RSS (largest process)" \
       cargo check --offline --quiet 2>&1 | tail -30 )
 done

@@ -225,7 +225,7 @@ fn derived_id(method: &str, path: &str) -> String {
 
 fn resolve<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {
     let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
-    serde_json::from_value(target.clone()).ok()
+    T::deserialize(target).ok()
 }
 
 fn resolve_or<T: DeserializeOwned + Clone>(raw: &serde_json::Value, value: &ReferenceOr<T>) -> Option<T> {
@@ -238,7 +238,7 @@ fn resolve_or<T: DeserializeOwned + Clone>(raw: &serde_json::Value, value: &Refe
                 let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
                 match target.get("$ref").and_then(|r| r.as_str()) {
                     Some(next) => reference = next.to_owned(),
-                    None => return serde_json::from_value(target.clone()).ok(),
+                    None => return T::deserialize(target).ok(),
                 }
             }
             None

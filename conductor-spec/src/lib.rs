@@ -81,7 +81,7 @@ pub fn from_value(path: &Path, root_value: serde_json::Value) -> Result<LoadedSp
         normalize::normalize_3_1(&mut raw);
     }
     normalize::normalize_common(&mut raw);
-    let document = serde_json::from_value::<openapiv3::OpenAPI>(raw.clone()).map_err(|err| SpecError::Model {
+    let document = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).map_err(|err| SpecError::Model {
         path: path.to_path_buf(),
         message: err.to_string(),
     })?;

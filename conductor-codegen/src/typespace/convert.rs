@@ -106,7 +106,7 @@ impl<'a> TypeSpace<'a> {
             );
             return TypeRef::Value;
         };
-        let Ok(schema) = serde_json::from_value::<ReferenceOr<Schema>>(raw.clone()) else {
+        let Ok(schema) = <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw) else {
             self.warn(
                 pointer,
                 format!("the reference `{reference}` does not point at a schema; using serde_json::Value"),
@@ -478,7 +478,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         let raw = conductor_spec::resolve_pointer(self.raw, reference.strip_prefix('#')?)?;
-        serde_json::from_value(raw.clone()).ok()
+        <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw).ok()
     }
 
     fn union_kind(
