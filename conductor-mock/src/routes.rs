@@ -1,0 +1,223 @@
+//! The operations of a spec as the mock server needs them: how to match a request to one, and
+//! the raw JSON of its parameters, body and responses.
+
+use serde_json::Value;
+
+/// One segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    /// `{name}`, possibly with a literal prefix and suffix (`{id}.json`).
+    Param {
+        name: String,
+        prefix: String,
+        suffix: String,
+    },
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub(crate) id: String,
+    pub(crate) method: String,
+    pub(crate) template: String,
+    segments: Vec<Segment>,
+    /// The resolved parameter objects (path-level merged with operation-level).
+    pub(crate) parameters: Vec<Value>,
+    /// The resolved request body object, if any.
+    pub(crate) request_body: Option<Value>,
+    /// Status (`"200"`, `"4XX"`, `"default"`) → resolved response object, in spec order.
+    pub(crate) responses: Vec<(String, Value)>,
+    /// Alternatives of scheme names; `None` inherits the document's.
+    pub(crate) security: Vec<Vec<String>>,
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Follows `$ref`s (local ones; the spec loader has bundled the rest) up to a small depth.
+pub(crate) fn deref<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(pointer) => match conductor_spec::resolve_pointer(root, pointer) {
+                Some(target) => value = target,
+                None => return value,
+            },
+            None => return value,
+        }
+    }
+    value
+}
+
+fn parse_template(template: &str) -> Vec<Segment> {
+    template
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|segment| match (segment.find('{'), segment.find('}')) {
+            (Some(open), Some(close)) if open < close => Segment::Param {
+                name: segment[open + 1..close].to_owned(),
+                prefix: segment[..open].to_owned(),
+                suffix: segment[close + 1..].to_owned(),
+            },
+            _ => Segment::Literal(segment.to_owned()),
+        })
+        .collect()
+}
+
+/// Reads every operation of a bundled, normalised document.
+pub(crate) fn routes(root: &Value) -> Vec<Route> {
+    let mut routes = Vec::new();
+    let global_security = security_of(root.get("security")).unwrap_or_default();
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        return routes;
+    };
+    for (template, item) in paths {
+        let item = deref(root, item);
+        let shared: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|ps| ps.iter().map(|p| deref(root, p).clone()).collect())
+            .unwrap_or_default();
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else { continue };
+            let mut parameters = shared.clone();
+            for parameter in operation
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let parameter = deref(root, parameter).clone();
+                let key = (parameter.get("name").cloned(), parameter.get("in").cloned());
+                parameters.retain(|p| (p.get("name").cloned(), p.get("in").cloned()) != key);
+                parameters.push(parameter);
+            }
+            let id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("{} {template}", method.to_ascii_uppercase()));
+            let responses = operation
+                .get("responses")
+                .and_then(Value::as_object)
+                .map(|rs| {
+                    rs.iter()
+                        .map(|(status, r)| (status.clone(), deref(root, r).clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            routes.push(Route {
+                id,
+                method: method.to_ascii_uppercase(),
+                template: template.clone(),
+                segments: parse_template(template),
+                parameters,
+                request_body: operation.get("requestBody").map(|b| deref(root, b).clone()),
+                responses,
+                security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
+            });
+        }
+    }
+    // Literal segments beat parameters: `/pets/mine` before `/pets/{id}`.
+    routes.sort_by_key(|route| {
+        std::cmp::Reverse(
+            route
+                .segments
+                .iter()
+                .filter(|s| matches!(s, Segment::Literal(_)))
+                .count(),
+        )
+    });
+    routes
+}
+
+fn security_of(value: Option<&Value>) -> Option<Vec<Vec<String>>> {
+    let alternatives = value?.as_array()?;
+    Some(
+        alternatives
+            .iter()
+            .map(|requirement| {
+                requirement
+                    .as_object()
+                    .map(|r| r.keys().cloned().collect())
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
+}
+
+impl Route {
+    /// The path parameters if `path` (percent-encoded, without query) matches this route.
+    pub(crate) fn matches(&self, path: &str) -> Option<Vec<(String, String)>> {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if parts.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (segment, part) in self.segments.iter().zip(parts) {
+            match segment {
+                Segment::Literal(literal) => {
+                    if literal != part {
+                        return None;
+                    }
+                }
+                Segment::Param { name, prefix, suffix } => {
+                    let value = part.strip_prefix(prefix.as_str())?.strip_suffix(suffix.as_str())?;
+                    if value.is_empty() {
+                        return None;
+                    }
+                    let decoded = percent_encoding::percent_decode_str(value)
+                        .decode_utf8_lossy()
+                        .into_owned();
+                    params.push((name.clone(), decoded));
+                }
+            }
+        }
+        Some(params)
+    }
+
+    /// How far `path` is from this route's template, for "did you mean" lists.
+    pub(crate) fn distance(&self, method: &str, path: &str) -> usize {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let mut distance = usize::from(self.method != method);
+        distance += self.segments.len().abs_diff(parts.len()) * 2;
+        for (segment, part) in self.segments.iter().zip(parts) {
+            if let Segment::Literal(literal) = segment {
+                if literal != part {
+                    distance += 2;
+                }
+            }
+        }
+        distance
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn matches_templates_and_prefers_literals() {
+        let doc = json!({"paths": {
+            "/pets/{id}": {"get": {"operationId": "getPet", "responses": {}}},
+            "/pets/mine": {"get": {"operationId": "mine", "responses": {}}},
+            "/files/{name}.json": {"get": {"operationId": "file", "responses": {}}}
+        }});
+        let routes = routes(&doc);
+        let find = |path: &str| routes.iter().find_map(|r| r.matches(path).map(|p| (r.id.clone(), p)));
+        assert_eq!(find("/pets/mine").unwrap().0, "mine");
+        assert_eq!(
+            find("/pets/a%20b").unwrap(),
+            ("getPet".to_owned(), vec![("id".to_owned(), "a b".to_owned())])
+        );
+        assert_eq!(
+            find("/files/x.json").unwrap().1,
+            vec![("name".to_owned(), "x".to_owned())]
+        );
+        assert!(find("/pets").is_none());
+    }
+}
