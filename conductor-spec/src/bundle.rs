@@ -85,7 +85,15 @@ impl Bundler {
                             *value = inlined;
                             return;
                         }
-                        Err(problem) => self.problems.push(problem),
+                        Err(problem) => {
+                            self.problems.push(problem);
+                            // Name the file, so later stages see a reference into another
+                            // file (already reported) rather than a local one.
+                            if reference.starts_with('#') {
+                                let qualified = format!("{}{reference}", file.display());
+                                map.insert("$ref".to_owned(), Value::String(qualified));
+                            }
+                        }
                     }
                 }
                 let Value::Object(map) = value else {
@@ -163,15 +171,17 @@ impl Bundler {
                 Loading::Invalid(problem) => *problem,
             });
         }
-        let Some(target) = self
-            .documents
-            .get(&target_file)
-            .and_then(|doc| resolve_pointer(doc, &fragment))
-            .cloned()
-        else {
-            return Err(unresolved(format!(
-                "there is no value at `#{fragment}` in `{file_part}`"
-            )));
+        let Some(document) = self.documents.get(&target_file) else {
+            return Err(unresolved("the file was not loaded".to_owned()));
+        };
+        let Some(target) = resolve_pointer(document, &fragment).cloned() else {
+            let why = crate::suggest::miss(document, &fragment)
+                .map_or_else(|| format!("`#{fragment}` is not a JSON pointer"), |miss| miss.explain());
+            return Err(unresolved(if file_part.is_empty() {
+                why
+            } else {
+                format!("in `{file_part}`, {why}")
+            }));
         };
         let hoist = in_schema || fragment.contains("/schemas/") || fragment.contains("/definitions/");
         if hoist {

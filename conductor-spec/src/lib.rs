@@ -13,6 +13,7 @@ mod origins;
 mod parse;
 mod pointer;
 pub mod positions;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 

@@ -12,7 +12,6 @@ mod params;
 mod paths;
 mod refs;
 mod schemas;
-mod suggest;
 
 use serde_json::Value;
 

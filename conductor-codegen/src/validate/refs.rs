@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use super::suggest::miss;
+use conductor_spec::suggest::miss;
+
 use super::{child, Findings};
 
 /// Keys whose value maps names (not keywords) to objects.
@@ -122,15 +123,8 @@ impl Walker<'_> {
         }
         let mut message = format!("unresolved $ref `{reference}`");
         if let Some(miss) = miss(self.document, target) {
-            let parent = if miss.parent.is_empty() {
-                "the document".to_owned()
-            } else {
-                format!("`#{}`", miss.parent)
-            };
-            message.push_str(&format!(": there is no `{}` in {parent}", miss.missing));
-            if let Some(suggestion) = miss.suggestion {
-                message.push_str(&format!("; did you mean `#{suggestion}`?"));
-            }
+            message.push_str(": ");
+            message.push_str(&miss.explain());
         }
         self.findings.error(at.to_owned(), message);
     }

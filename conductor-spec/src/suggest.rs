@@ -2,18 +2,43 @@
 
 use serde_json::Value;
 
-use crate::validate::child;
+use crate::pointer::{escape_token, resolve_pointer};
 
-/// Where a pointer stops resolving: the deepest existing ancestor, the token missing there,
-/// and the pointer with that token replaced by the closest existing key, if one is close.
-pub(super) struct Miss {
-    pub(super) parent: String,
-    pub(super) missing: String,
-    pub(super) suggestion: Option<String>,
+/// Where a pointer stops resolving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    /// The deepest ancestor that exists (a pointer without `#`; `""` is the document).
+    pub parent: String,
+    /// The token missing there, unescaped.
+    pub missing: String,
+    /// The pointer with the missing token replaced by the closest existing key, when one is
+    /// close enough to be a likely typo and the result resolves.
+    pub suggestion: Option<String>,
 }
 
-/// Explains why `pointer` (without `#`) does not resolve in `document`.
-pub(super) fn miss(document: &Value, pointer: &str) -> Option<Miss> {
+impl Miss {
+    /// `there is no `Pett` in `#/components/schemas`; did you mean `#/components/schemas/Pet`?`
+    pub fn explain(&self) -> String {
+        let parent = if self.parent.is_empty() {
+            "the document".to_owned()
+        } else {
+            format!("`#{}`", self.parent)
+        };
+        let mut text = format!("there is no `{}` in {parent}", self.missing);
+        if let Some(suggestion) = &self.suggestion {
+            text.push_str(&format!("; did you mean `#{suggestion}`?"));
+        }
+        text
+    }
+}
+
+fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}
+
+/// Explains why `pointer` (without `#`) does not resolve in `document`; `None` when it does
+/// or is not a pointer.
+pub fn miss(document: &Value, pointer: &str) -> Option<Miss> {
     let tokens: Vec<String> = pointer
         .strip_prefix('/')?
         .split('/')
@@ -39,7 +64,7 @@ pub(super) fn miss(document: &Value, pointer: &str) -> Option<Miss> {
                     for rest in &tokens[index + 1..] {
                         candidate = child(&candidate, rest);
                     }
-                    conductor_spec::resolve_pointer(document, &candidate).map(|_| candidate)
+                    resolve_pointer(document, &candidate).map(|_| candidate)
                 });
                 return Some(Miss {
                     parent,
@@ -52,8 +77,9 @@ pub(super) fn miss(document: &Value, pointer: &str) -> Option<Miss> {
     None
 }
 
-/// The candidate closest to `wanted`, if it is close enough to be a likely typo.
-pub(super) fn closest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+/// The candidate closest to `wanted` (case-insensitive edit distance), if it is close
+/// enough to be a likely typo.
+pub fn closest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
     let wanted_lower = wanted.to_lowercase();
     let limit = (wanted.chars().count() / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
