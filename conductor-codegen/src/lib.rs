@@ -90,6 +90,27 @@ pub fn generate_from_file(path: &Path, settings: &Settings) -> Result<Generated,
     }
 }
 
+/// As [`generate_from_file`], for an already parsed document whose origin is `path` (files it
+/// `$ref`s are read relative to `path`).
+///
+/// # Errors
+///
+/// As [`generate_from_file`]; diagnostics carry pointers but no positions in the root file.
+pub fn generate_from_value(
+    path: &Path,
+    document: serde_json::Value,
+    settings: &Settings,
+) -> Result<Generated, Problems> {
+    let (generated, report) = report::run(path, report::Source::Value(document), settings);
+    match generated {
+        Some(generated) if report.errors.is_empty() => Ok(generated),
+        _ => Err(Problems {
+            diagnostics: report.errors,
+            files: report.files,
+        }),
+    }
+}
+
 /// Checks the spec at `path` as [`generate_from_file`] would expand it, and returns every
 /// error and every warning (fallbacks to `serde_json::Value`, ignored constructs, skipped
 /// parts), each located by file, JSON pointer and `line:column`.

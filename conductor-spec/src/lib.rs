@@ -122,6 +122,16 @@ pub fn from_value(path: &Path, root_value: serde_json::Value) -> Result<LoadedSp
     raw.into_model()
 }
 
+/// Parses `text` (the contents of `path`) as JSON, or as YAML for a `.yaml`/`.yml` path, into
+/// a JSON value; YAML mapping keys such as `200` become strings.
+///
+/// # Errors
+///
+/// [`SpecError::Syntax`], with the parser's `line:column`.
+pub fn parse(path: &Path, text: &str) -> Result<serde_json::Value, SpecError> {
+    parse::parse_document(path, text)
+}
+
 /// Reads a file as text.
 ///
 /// # Errors
