@@ -56,6 +56,14 @@ impl Locator {
             }
             diagnostic.pointer = Some(format!("#{pointer}"));
             diagnostic.file = Some(file);
+        } else if let (Some(file), Some((line, column))) = (diagnostic.file.clone(), diagnostic.position) {
+            // A syntax error: name what was being read.
+            let position = conductor_spec::positions::Position { line, column };
+            if let Some(Some(index)) = self.index(&file) {
+                if let Some(pointer) = index.pointer_before(position) {
+                    diagnostic.pointer = Some(format!("#{pointer}"));
+                }
+            }
         } else if diagnostic.file.is_none() {
             diagnostic.file = Some(self.root.clone());
         }
@@ -85,15 +93,20 @@ impl Locator {
         }
     }
 
-    fn position(&mut self, file: &Path, pointer: &str) -> Option<(usize, usize)> {
-        let index = self.indexes.entry(file.to_path_buf()).or_insert_with(|| {
+    fn index(&mut self, file: &Path) -> Option<&Option<PositionIndex>> {
+        if !self.indexes.contains_key(file) {
             let text = match self.texts.get(file) {
-                Some(text) => text.clone(),
-                None => std::fs::read_to_string(file).ok()?,
+                Some(text) => Some(text.clone()),
+                None => std::fs::read_to_string(file).ok(),
             };
-            Some(PositionIndex::new(file, &text))
-        });
-        let located = index.as_ref()?.locate(pointer)?;
+            let index = text.map(|text| PositionIndex::new(file, &text));
+            self.indexes.insert(file.to_path_buf(), index);
+        }
+        self.indexes.get(file)
+    }
+
+    fn position(&mut self, file: &Path, pointer: &str) -> Option<(usize, usize)> {
+        let located = self.index(file)?.as_ref()?.locate(pointer)?;
         Some((located.position.line, located.position.column))
     }
 }

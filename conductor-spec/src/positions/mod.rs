@@ -72,6 +72,16 @@ impl PositionIndex {
         }
     }
 
+    /// The pointer of the last value that starts at or before `position` (for a syntax error:
+    /// what was being read when it happened).
+    pub fn pointer_before(&self, position: Position) -> Option<&str> {
+        self.positions
+            .iter()
+            .filter(|(_, at)| **at <= position)
+            .max_by(|(a_pointer, a), (b_pointer, b)| a.cmp(b).then(a_pointer.len().cmp(&b_pointer.len())))
+            .map(|(pointer, _)| pointer.as_str())
+    }
+
     /// How many values were indexed.
     pub fn len(&self) -> usize {
         self.positions.len()

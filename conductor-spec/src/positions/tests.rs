@@ -66,3 +66,11 @@ fn yaml_complex_keys_and_broken_text() {
     assert_eq!(at(&index, "/a/b").0, 4);
     assert_eq!(at(&index, "/c").0, 5);
 }
+
+#[test]
+fn pointer_before_a_syntax_error() {
+    let text = "{\n  \"a\": {\"b\": 1,}\n}";
+    let index = PositionIndex::new(Path::new("a.json"), text);
+    let position = Position { line: 2, column: 16 };
+    assert_eq!(index.pointer_before(position), Some("/a/b"));
+}
