@@ -1,6 +1,8 @@
 //! Never panic: the generator is fed documents derived from the project's specs by random
 //! mutations (deleted keys, values of the wrong type, dangling and cyclic `$ref`s, copied and
-//! renamed subtrees, random JSON) and must return code or diagnostics, never panic.
+//! renamed subtrees, random JSON) and must return code or diagnostics, never panic. Some
+//! cases go through text (the mutated document printed as JSON or YAML, or the spec's text
+//! with random edits), so parsing and the `line:column` index are exercised too.
 //!
 //! `MUTATIONS=200000 cargo test --release -p conductor-codegen --test mutations -- --nocapture`
 //! runs more cases (the default is a few thousand); `MUTATION_SEED=n` changes the sequence.
@@ -282,6 +284,25 @@ fn mutate(doc: &mut Value, rng: &mut Rng, pointers: &[String]) -> String {
     }
 }
 
+/// Random edits of a text: deleted ranges and inserted YAML/JSON punctuation.
+fn edit_text(text: &str, rng: &mut Rng) -> String {
+    const INSERTS: &[&str] = &[
+        ":", "- ", "{", "}", "[", "]", "'", "\"", "\n", "\t", "  ", "#", "&a ", "*a", "? ", "|", ",",
+    ];
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..=rng.below(3) {
+        let at = rng.below(chars.len() + 1);
+        if rng.below(2) == 0 {
+            let end = (at + rng.below(12)).min(chars.len());
+            chars.drain(at..end);
+        } else {
+            let insert: Vec<char> = rng.pick(INSERTS).chars().collect();
+            chars.splice(at..at, insert);
+        }
+    }
+    chars.into_iter().collect()
+}
+
 fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs")
 }
@@ -297,7 +318,7 @@ fn mutated_specs_never_panic() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x00c0_ffee);
     let settings = Settings::default();
-    let seeds: Vec<(PathBuf, Value, Vec<String>)> = ["petstore.yaml", "kitchen-sink.yaml", "tasks-3.1.yaml"]
+    let seeds: Vec<(PathBuf, Value, Vec<String>, String)> = ["petstore.yaml", "kitchen-sink.yaml", "tasks-3.1.yaml"]
         .iter()
         .map(|name| {
             let path = spec_dir().join(name);
@@ -306,7 +327,7 @@ fn mutated_specs_never_panic() {
             let mut all = Vec::new();
             pointers(&doc, &mut String::new(), &mut all);
             all.retain(|p| !p.is_empty());
-            (path, doc, all)
+            (path, doc, all, text)
         })
         .collect();
 
@@ -317,13 +338,32 @@ fn mutated_specs_never_panic() {
     let (mut ok, mut rejected, mut unrenderable) = (0u64, 0u64, 0u64);
     for case in 0..cases {
         let mut rng = Rng(seed ^ (case.wrapping_add(1)).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-        let (path, original, all) = &seeds[rng.below(seeds.len())];
+        let (path, original, all, text) = &seeds[rng.below(seeds.len())];
         let mut doc = original.clone();
         let mut done = Vec::new();
         for _ in 0..=rng.below(3) {
             done.push(mutate(&mut doc, &mut rng, all));
         }
+        let as_text = match case % 4 {
+            0 => Some((
+                path.with_file_name("mutated.json"),
+                serde_json::to_string_pretty(&doc).unwrap(),
+            )),
+            1 => Some((
+                path.with_file_name("mutated.yaml"),
+                serde_yaml::to_string(&doc).unwrap(),
+            )),
+            2 => {
+                done = vec!["text edits".to_owned()];
+                Some((path.clone(), edit_text(text, &mut rng)))
+            }
+            _ => None,
+        };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if let Some((text_path, text)) = &as_text {
+                let report = conductor_codegen::check_str(text_path, text, &settings);
+                return (report.is_ok(), true);
+            }
             match conductor_codegen::generate_from_value(path, doc.clone(), &settings) {
                 // Whatever passes the checks must also give tokens that parse as Rust.
                 Ok(generated) => (true, conductor_codegen::render(&generated.tokens).is_ok()),
