@@ -79,3 +79,39 @@ components:
     }
     assert_eq!(all.len(), expect.len(), "{all:#?}");
 }
+
+#[test]
+fn problems_in_referenced_files_are_located_there() {
+    let dir = std::env::temp_dir().join(format!("conductor-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("root.yaml"),
+        format!(
+            "{HEAD}paths:\n  /p:\n    get:\n      operationId: p\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: 'models.yaml#/Point'}}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("models.yaml"),
+        "# models\nPoint:\n  type: array\n  prefixItems: [{type: number}]\n  not: {type: string}\n",
+    )
+    .unwrap();
+    let report = check_file(&dir.join("root.yaml"), &Settings::default());
+    let mut error = report.errors.first().cloned().unwrap();
+    assert_eq!(report.errors.len(), 1, "{:#?}", messages(&report));
+    error.relative_to(&dir);
+    assert_eq!(
+        error.to_string(),
+        "models.yaml:4:3: tuple schemas (`prefixItems`) cannot be expressed yet; describe the array with `items` (at #/Point/prefixItems)"
+    );
+    let frame = error.render_with_frame(&std::fs::read_to_string(dir.join("models.yaml")).unwrap());
+    assert!(
+        frame.contains(" 4 |   prefixItems: [{type: number}]\n   |   ^\n"),
+        "{frame}"
+    );
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.file.as_deref() == Some(dir.join("models.yaml").as_path()) && w.position == Some((5, 3))));
+    let _ = std::fs::remove_dir_all(&dir);
+}
