@@ -12,9 +12,13 @@
 mod diagnostics;
 mod docs;
 mod emit;
+mod frame;
+mod locate;
 mod names;
 mod operations;
+mod report;
 mod typespace;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +26,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use conductor_spec;
-pub use diagnostics::{Diagnostic, Problems, Severity};
+pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
+pub use report::Report;
 
 use emit::client::{status_variant, ResponseTypes};
 use operations::{Operation, Payload};
@@ -98,35 +103,61 @@ pub struct Generated {
     pub unreached_type_count: usize,
 }
 
-/// Loads the spec at `path` and generates the connector's items.
+/// Loads the spec at `path`, checks it and generates the connector's items.
 ///
 /// # Errors
 ///
-/// The problems that prevent expansion, with the files read so far.
+/// Every problem that prevents expansion (all of them, not only the first), located by file,
+/// JSON pointer and `line:column`, with the files read so far.
 pub fn generate_from_file(path: &Path, settings: &Settings) -> Result<Generated, Problems> {
-    let spec = conductor_spec::load(path).map_err(|err| spec_problem(path, err))?;
-    Ok(generate(&spec, settings))
+    let (generated, report) = report::run(path, report::Source::File, settings);
+    match generated {
+        Some(generated) if report.errors.is_empty() => Ok(generated),
+        _ => Err(Problems {
+            diagnostics: report.errors,
+            files: report.files,
+        }),
+    }
 }
 
-fn spec_problem(path: &Path, err: conductor_spec::SpecError) -> Problems {
-    let mut files = vec![path.to_path_buf()];
-    let err_path = err.path().to_path_buf();
-    if err_path != path && err_path.is_file() {
-        files.push(err_path);
+/// As [`generate_from_file`], for an already parsed document whose origin is `path` (files it
+/// `$ref`s are read relative to `path`).
+///
+/// # Errors
+///
+/// As [`generate_from_file`]; diagnostics carry pointers but no positions in the root file.
+pub fn generate_from_value(
+    path: &Path,
+    document: serde_json::Value,
+    settings: &Settings,
+) -> Result<Generated, Problems> {
+    let (generated, report) = report::run(path, report::Source::Value(document), settings);
+    match generated {
+        Some(generated) if report.errors.is_empty() => Ok(generated),
+        _ => Err(Problems {
+            diagnostics: report.errors,
+            files: report.files,
+        }),
     }
-    // Only track files that exist: `include_bytes!` of a missing file is an error of its own.
-    files.retain(|f| f.is_file());
-    let (pointer, position) = match &err {
-        conductor_spec::SpecError::UnresolvedRef { location, .. } => (Some(format!("#{location}")), None),
-        conductor_spec::SpecError::Syntax { line, column, .. } => (None, Some((*line, *column))),
-        _ => (None, None),
-    };
-    let mut diagnostic = Diagnostic::error(None, pointer, err.to_string());
-    diagnostic.position = position;
-    Problems {
-        diagnostics: vec![diagnostic],
-        files,
-    }
+}
+
+/// Checks the spec at `path` as [`generate_from_file`] would expand it, and returns every
+/// error and every warning (fallbacks to `serde_json::Value`, ignored constructs, skipped
+/// parts), each located by file, JSON pointer and `line:column`.
+pub fn check_file(path: &Path, settings: &Settings) -> Report {
+    report::run(path, report::Source::File, settings).1
+}
+
+/// As [`check_file`], with the root document's text in memory; files it `$ref`s are read
+/// relative to `path`, which also chooses the syntax (`.yaml`/`.yml` or JSON).
+pub fn check_str(path: &Path, text: &str, settings: &Settings) -> Report {
+    report::run(path, report::Source::Text(text), settings).1
+}
+
+/// As [`check_file`], for an already parsed document (diagnostics then carry pointers but no
+/// positions in the root file).
+pub fn check_value(path: &Path, document: serde_json::Value, settings: &Settings) -> Report {
+    report::run(path, report::Source::Value(document), settings).1
 }
 
 /// Generates the connector's items from a loaded spec.

@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::origins::Origins;
 use crate::parse::parse_document;
 use crate::pointer::{escape_token, resolve_pointer, unescape_token};
 use crate::SpecError;
@@ -17,71 +18,93 @@ use crate::SpecError;
 /// How deep inlined references may nest before we call it a cycle.
 const MAX_INLINE_DEPTH: usize = 64;
 
-pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Result<(Value, Vec<PathBuf>), SpecError> {
+/// What bundling produced: the document, the files read, where bundled values came from,
+/// and every reference that could not be resolved.
+pub(crate) struct Bundled {
+    pub(crate) document: Value,
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) origins: Origins,
+    pub(crate) problems: Vec<SpecError>,
+}
+
+pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Bundled {
     let root_file = normalize_path(root_path);
     let mut bundler = Bundler {
         root_file: root_file.clone(),
         files: vec![root_file.clone()],
         documents: BTreeMap::new(),
+        failed: BTreeMap::new(),
         imported: BTreeMap::new(),
         hoisted: Vec::new(),
         taken_names: existing_schema_names(&root),
+        origins: Origins::default(),
+        problems: Vec::new(),
     };
     let mut location = String::new();
-    bundler.rewrite(&mut root, &root_file, &mut location, false, 0)?;
+    bundler.rewrite(&mut root, &root_file, &mut location, false, 0);
     if !bundler.hoisted.is_empty() {
         let schemas = schemas_mut(&mut root);
         for (name, schema) in bundler.hoisted {
             schemas.insert(name, schema);
         }
     }
-    Ok((root, bundler.files))
+    Bundled {
+        document: root,
+        files: bundler.files,
+        origins: bundler.origins,
+        problems: bundler.problems,
+    }
 }
 
 struct Bundler {
     root_file: PathBuf,
     files: Vec<PathBuf>,
     documents: BTreeMap<PathBuf, Value>,
+    /// Files that could not be read or parsed, with why (reported at every reference).
+    failed: BTreeMap<PathBuf, String>,
     /// `(file, fragment)` → name in `components/schemas`.
     imported: BTreeMap<(PathBuf, String), String>,
     hoisted: Vec<(String, Value)>,
     taken_names: std::collections::BTreeSet<String>,
+    origins: Origins,
+    problems: Vec<SpecError>,
 }
 
 impl Bundler {
-    fn rewrite(
-        &mut self,
-        value: &mut Value,
-        file: &Path,
-        location: &mut String,
-        in_schema: bool,
-        depth: usize,
-    ) -> Result<(), SpecError> {
+    fn rewrite(&mut self, value: &mut Value, file: &Path, location: &mut String, in_schema: bool, depth: usize) {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let reference = reference.clone();
-                    if let Some(replacement) = self.resolve_ref(&reference, file, location, in_schema, depth)? {
-                        match replacement {
-                            Resolved::Ref(local) => {
-                                map.insert("$ref".to_owned(), Value::String(local));
-                            }
-                            Resolved::Inline(inlined) => {
-                                *value = inlined;
-                                return Ok(());
+                    match self.resolve_ref(&reference, file, location, in_schema, depth) {
+                        Ok(None) => {}
+                        Ok(Some(Resolved::Ref(local))) => {
+                            map.insert("$ref".to_owned(), Value::String(local));
+                        }
+                        Ok(Some(Resolved::Inline(inlined))) => {
+                            *value = inlined;
+                            return;
+                        }
+                        Err(problem) => {
+                            self.problems.push(problem);
+                            // Name the file, so later stages see a reference into another
+                            // file (already reported) rather than a local one.
+                            if reference.starts_with('#') {
+                                let qualified = format!("{}{reference}", file.display());
+                                map.insert("$ref".to_owned(), Value::String(qualified));
                             }
                         }
                     }
                 }
                 let Value::Object(map) = value else {
-                    return Ok(());
+                    return;
                 };
                 for (key, child) in map.iter_mut() {
                     let child_in_schema = in_schema || key == "schema" || key == "schemas";
                     let len = location.len();
                     location.push('/');
                     location.push_str(&escape_token(key));
-                    self.rewrite(child, file, location, child_in_schema, depth)?;
+                    self.rewrite(child, file, location, child_in_schema, depth);
                     location.truncate(len);
                 }
             }
@@ -90,13 +113,12 @@ impl Bundler {
                     let len = location.len();
                     location.push('/');
                     location.push_str(&index.to_string());
-                    self.rewrite(child, file, location, in_schema, depth)?;
+                    self.rewrite(child, file, location, in_schema, depth);
                     location.truncate(len);
                 }
             }
             _ => {}
         }
-        Ok(())
     }
 
     /// Returns `None` when the reference is already local to the root document.
@@ -141,17 +163,25 @@ impl Bundler {
                 "references nest too deeply (a cycle of non-schema references?)".to_owned(),
             ));
         }
-        self.ensure_loaded(&target_file)?;
-        let Some(target) = self
-            .documents
-            .get(&target_file)
-            .and_then(|doc| resolve_pointer(doc, &fragment))
-            .cloned()
-        else {
-            return Err(unresolved(format!(
-                "no value at `#{fragment}` in {}",
-                target_file.display()
-            )));
+        if let Err(why) = self.ensure_loaded(&target_file) {
+            return Err(match why {
+                Loading::Unreadable(message) => {
+                    unresolved(format!("the file `{}` cannot be read: {message}", file_part))
+                }
+                Loading::Invalid(problem) => *problem,
+            });
+        }
+        let Some(document) = self.documents.get(&target_file) else {
+            return Err(unresolved("the file was not loaded".to_owned()));
+        };
+        let Some(target) = resolve_pointer(document, &fragment).cloned() else {
+            let why = crate::suggest::miss(document, &fragment)
+                .map_or_else(|| format!("`#{fragment}` is not a JSON pointer"), |miss| miss.explain());
+            return Err(unresolved(if file_part.is_empty() {
+                why
+            } else {
+                format!("in `{file_part}`, {why}")
+            }));
         };
         let hoist = in_schema || fragment.contains("/schemas/") || fragment.contains("/definitions/");
         if hoist {
@@ -161,31 +191,54 @@ impl Bundler {
             }
             let name = self.fresh_name(&fragment, &target_file);
             self.imported.insert(key, name.clone());
+            self.origins.insert(
+                &self.root_file,
+                &format!("/components/schemas/{}", escape_token(&name)),
+                &target_file,
+                &fragment,
+            );
             let mut schema = target;
             let mut inner_location = fragment.clone();
-            self.rewrite(&mut schema, &target_file, &mut inner_location, true, depth + 1)?;
+            self.rewrite(&mut schema, &target_file, &mut inner_location, true, depth + 1);
             self.hoisted.push((name.clone(), schema));
             Ok(Some(Resolved::Ref(schema_ref(&name))))
         } else {
             let mut inlined = target;
+            self.origins.insert(file, location, &target_file, &fragment);
             let mut inner_location = fragment.clone();
-            self.rewrite(&mut inlined, &target_file, &mut inner_location, in_schema, depth + 1)?;
+            self.rewrite(&mut inlined, &target_file, &mut inner_location, in_schema, depth + 1);
             Ok(Some(Resolved::Inline(inlined)))
         }
     }
 
-    fn ensure_loaded(&mut self, path: &Path) -> Result<(), SpecError> {
+    fn ensure_loaded(&mut self, path: &Path) -> Result<(), Loading> {
         if self.documents.contains_key(path) {
             return Ok(());
         }
-        let text = std::fs::read_to_string(path).map_err(|err| SpecError::Io {
-            path: path.to_path_buf(),
-            message: err.to_string(),
-        })?;
-        let value = parse_document(path, &text)?;
+        if let Some(message) = self.failed.get(path) {
+            return Err(Loading::Unreadable(message.clone()));
+        }
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) => {
+                let message = crate::describe_io_error(path, &err);
+                self.failed.insert(path.to_path_buf(), message.clone());
+                return Err(Loading::Unreadable(message));
+            }
+        };
         self.files.push(path.to_path_buf());
-        self.documents.insert(path.to_path_buf(), value);
-        Ok(())
+        match parse_document(path, &text) {
+            Ok(value) => {
+                self.documents.insert(path.to_path_buf(), value);
+                Ok(())
+            }
+            Err(problem) => {
+                // Reported once, with its own position; later references are quiet about it.
+                self.failed
+                    .insert(path.to_path_buf(), "it is not valid JSON or YAML".to_owned());
+                Err(Loading::Invalid(Box::new(problem)))
+            }
+        }
     }
 
     fn fresh_name(&mut self, fragment: &str, file: &Path) -> String {
@@ -205,6 +258,12 @@ impl Bundler {
         self.taken_names.insert(name.clone());
         name
     }
+}
+
+/// Why a referenced file is not available.
+enum Loading {
+    Unreadable(String),
+    Invalid(Box<SpecError>),
 }
 
 enum Resolved {

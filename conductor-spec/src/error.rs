@@ -72,10 +72,12 @@ pub enum SpecError {
         message: String,
     },
     /// The document does not fit the OpenAPI model after normalisation.
-    #[error("{} does not match the OpenAPI model: {message}", path.display())]
+    #[error("{} does not match the OpenAPI model at #{pointer}: {message}", path.display())]
     Model {
         /// The root file.
         path: PathBuf,
+        /// The JSON pointer of the value that does not fit (in the bundled document).
+        pointer: String,
         /// The deserializer's message.
         message: String,
     },

@@ -9,13 +9,17 @@
 mod bundle;
 mod error;
 mod normalize;
+mod origins;
 mod parse;
 mod pointer;
+pub mod positions;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 
 pub use error::SpecError;
 pub use openapiv3;
+pub use origins::Origins;
 pub use pointer::{escape_token, resolve_pointer};
 
 /// The OpenAPI version a document declared before normalisation.
@@ -41,6 +45,45 @@ pub struct LoadedSpec {
     pub root: PathBuf,
     /// Every file that was read, the root first, each once.
     pub files: Vec<PathBuf>,
+    /// Where values brought in from other files were written.
+    pub origins: Origins,
+}
+
+/// A document that was parsed, bundled and normalised, but not yet read into the
+/// [`openapiv3`] model: the stage at which a validator looks at the JSON.
+#[derive(Debug, Clone)]
+pub struct RawSpec {
+    /// The bundled and normalised JSON; `$ref`s that could be bundled are local.
+    pub raw: serde_json::Value,
+    /// The version the document declared.
+    pub version: SpecVersion,
+    /// The root file, as given.
+    pub root: PathBuf,
+    /// Every file that was read, the root first, each once.
+    pub files: Vec<PathBuf>,
+    /// Where values brought in from other files were written.
+    pub origins: Origins,
+    /// References into other files that could not be resolved (each left as written).
+    pub problems: Vec<SpecError>,
+}
+
+impl RawSpec {
+    /// Reads the document into the [`openapiv3`] model.
+    ///
+    /// # Errors
+    ///
+    /// [`SpecError::Model`] with the JSON pointer of the first value that does not fit.
+    pub fn into_model(self) -> Result<LoadedSpec, SpecError> {
+        let document = read_model(&self.root, &self.raw)?;
+        Ok(LoadedSpec {
+            document,
+            raw: self.raw,
+            version: self.version,
+            root: self.root,
+            files: self.files,
+            origins: self.origins,
+        })
+    }
 }
 
 /// Reads, bundles and normalises the OpenAPI document at `path`.
@@ -51,10 +94,7 @@ pub struct LoadedSpec {
 /// OpenAPI 3.0/3.1, when a `$ref` into another file cannot be resolved, or when the
 /// normalised document does not fit the OpenAPI model.
 pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
-        path: path.to_path_buf(),
-        message: describe_io_error(path, &source),
-    })?;
+    let text = read(path)?;
     load_from_str(path, &text)
 }
 
@@ -73,30 +113,103 @@ pub fn load_from_str(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
 ///
 /// # Errors
 ///
-/// As [`load`].
+/// As [`load`]; of several unresolved references, the first.
 pub fn from_value(path: &Path, root_value: serde_json::Value) -> Result<LoadedSpec, SpecError> {
+    let mut raw = raw_from_value(path, root_value)?;
+    if !raw.problems.is_empty() {
+        return Err(raw.problems.swap_remove(0));
+    }
+    raw.into_model()
+}
+
+/// Parses `text` (the contents of `path`) as JSON, or as YAML for a `.yaml`/`.yml` path, into
+/// a JSON value; YAML mapping keys such as `200` become strings.
+///
+/// # Errors
+///
+/// [`SpecError::Syntax`], with the parser's `line:column`.
+pub fn parse(path: &Path, text: &str) -> Result<serde_json::Value, SpecError> {
+    parse::parse_document(path, text)
+}
+
+/// Reads a file as text.
+///
+/// # Errors
+///
+/// [`SpecError::Io`]: the file is missing, is a directory, or cannot be read as UTF-8.
+pub fn read(path: &Path) -> Result<String, SpecError> {
+    std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        path: path.to_path_buf(),
+        message: describe_io_error(path, &source),
+    })
+}
+
+/// Parses `text` (the contents of `path`) by the file's extension, bundles and normalises it,
+/// stopping short of the [`openapiv3`] model.
+///
+/// # Errors
+///
+/// When the text does not parse or is not an OpenAPI 3.0/3.1 document. Unresolved references
+/// into other files are collected in [`RawSpec::problems`] instead.
+pub fn raw_from_str(path: &Path, text: &str) -> Result<RawSpec, SpecError> {
+    let root_value = parse::parse_document(path, text)?;
+    raw_from_value(path, root_value)
+}
+
+/// As [`raw_from_str`], for an already parsed document.
+///
+/// # Errors
+///
+/// When the document is not an OpenAPI 3.0/3.1 document.
+pub fn raw_from_value(path: &Path, root_value: serde_json::Value) -> Result<RawSpec, SpecError> {
     let version = detect_version(path, &root_value)?;
-    let (mut raw, files) = bundle::bundle(path, root_value)?;
+    let bundled = bundle::bundle(path, root_value);
+    let mut raw = bundled.document;
     if version == SpecVersion::V3_1 {
         normalize::normalize_3_1(&mut raw);
     }
     normalize::normalize_common(&mut raw);
-    let document = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw).map_err(|err| SpecError::Model {
-        path: path.to_path_buf(),
-        message: err.to_string(),
-    })?;
-    Ok(LoadedSpec {
-        document,
+    Ok(RawSpec {
         raw,
         version,
         root: path.to_path_buf(),
-        files,
+        files: bundled.files,
+        origins: bundled.origins,
+        problems: bundled.problems,
     })
 }
 
-fn describe_io_error(path: &Path, err: &std::io::Error) -> String {
+fn read_model(path: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|err| {
+        let mut pointer = String::new();
+        for segment in err.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Map { key } => {
+                    pointer.push('/');
+                    pointer.push_str(&escape_token(key));
+                }
+                serde_path_to_error::Segment::Seq { index } => {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                }
+                _ => break,
+            }
+        }
+        SpecError::Model {
+            path: path.to_path_buf(),
+            pointer,
+            message: err.into_inner().to_string(),
+        }
+    })
+}
+
+pub(crate) fn describe_io_error(path: &Path, err: &std::io::Error) -> String {
     if path.is_dir() {
         "the path is a directory, not a file".to_owned()
+    } else if err.kind() == std::io::ErrorKind::NotFound {
+        "file not found".to_owned()
+    } else if err.kind() == std::io::ErrorKind::InvalidData {
+        "the file is not UTF-8 text".to_owned()
     } else {
         err.to_string()
     }

@@ -14,6 +14,7 @@
 //! | numeric `exclusiveMinimum: n` | `minimum: n, exclusiveMinimum: true` (same for maximum) |
 //! | `$ref` to `components/pathItems` | the path item, inlined |
 //! | `webhooks`, `jsonSchemaDialect`, `$schema`, `$id` | removed |
+//! | the schema `true` | `{}` (any value) |
 
 use serde_json::{Map, Value};
 
@@ -104,6 +105,11 @@ fn walk_document(document: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
 }
 
 fn walk_schema(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
+    // The JSON Schema `true` (anything) is the empty schema; `false` is left for the
+    // validator to report.
+    if *schema == Value::Bool(true) {
+        *schema = Value::Object(Map::new());
+    }
     if !schema.is_object() {
         return;
     }

@@ -21,10 +21,30 @@ use syn::{Ident, ItemMod, LitStr, Token};
 ///
 /// # Options
 ///
+/// ```text
+/// #[connector( option ( , option )* ,? )]
+/// option := spec = "PATH"          required, once
+///         | crate_path = "PATH"    optional, once
+/// ```
+///
 /// | key | value | meaning |
 /// |---|---|---|
-/// | `spec` | string, required | path of the OpenAPI 3.0/3.1 document (JSON, or YAML by the `.yaml`/`.yml` extension), relative to the crate's `Cargo.toml` |
+/// | `spec` | string, required | path of the OpenAPI 3.0/3.1 document (JSON, or YAML by the `.yaml`/`.yml` extension), relative to the crate's `Cargo.toml` (or, failing that, to the invoking source file's directory or a directory above it) |
 /// | `crate_path` | string | path of the runtime crate, default `::connector_runtime` |
+///
+/// # Diagnostics
+///
+/// Every problem is a compile error, never a panic, and all of them are reported in one
+/// build: an unknown, duplicate or mistyped key or a missing `spec` is spanned on the
+/// offending key or value; a problem with the spec file (not found, a directory, a JSON/YAML
+/// syntax error, not OpenAPI, Swagger 2.0, an unsupported version) or inside the document (an
+/// unresolved `$ref` with a "did you mean", a `$ref` cycle, duplicate `operationId`s, path
+/// parameters missing from or absent in the path template, a parameter style its location does
+/// not allow, a schema construct that cannot be expressed) is spanned on the `spec = "..."`
+/// literal and names the file (relative to the directory the path was resolved against),
+/// `line:column` and the JSON pointer. The module is still emitted with its own items, so one
+/// mistake does not cascade. Warnings (fallbacks to `serde_json::Value`) cannot be printed by a
+/// proc macro on stable Rust: `conductor_codegen::check_file` returns them.
 ///
 /// The module receives:
 ///
@@ -50,18 +70,45 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         Err(err) => return with_module(&module, err.into_compile_error()),
     };
     let Some(spec) = args.spec.clone() else {
-        let err = syn::Error::new(Span::call_site(), "missing `spec = \"path/to/openapi.yaml\"`");
-        return with_module(&module, err.into_compile_error());
+        return with_module(&module, missing_spec().into_compile_error());
     };
     let mut settings = conductor_codegen::Settings::default();
     if let Some(path) = &args.crate_path {
         match path.parse::<syn::Path>() {
             Ok(path) => settings.runtime_path = path,
-            Err(err) => return with_module(&module, syn::Error::new(path.span(), err).into_compile_error()),
+            Err(err) => {
+                let message = format!("`crate_path` must be a Rust path such as `::connector_runtime`: {err}");
+                return with_module(&module, syn::Error::new(path.span(), message).into_compile_error());
+            }
         }
     }
-    let path = resolve_spec_path(&spec.value());
-    match conductor_codegen::generate_from_file(&path, &settings) {
+    let given = spec.value();
+    let resolved = resolve_spec_path(&given);
+    if !resolved.path.exists() {
+        let message = format!(
+            "cannot find the spec `{given}`: there is no file at `$CARGO_MANIFEST_DIR/{given}`, nor next to this source \
+             file or in a directory above it"
+        );
+        return with_module(&module, syn::Error::new(spec.span(), message).into_compile_error());
+    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        conductor_codegen::generate_from_file(&resolved.path, &settings)
+    }));
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let message = format!(
+                "internal error: the generator panicked on `{given}` ({reason}); this is a bug, please report it with the spec"
+            );
+            return with_module(&module, syn::Error::new(spec.span(), message).into_compile_error());
+        }
+    };
+    match outcome {
         Ok(generated) => {
             let tracked = generated.files.iter().map(|file| {
                 let file = file.to_string_lossy();
@@ -72,6 +119,8 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         }
         Err(problems) => {
             let errors = problems.iter().map(|problem| {
+                let mut problem = problem.clone();
+                problem.relative_to(&resolved.base);
                 let message = problem.to_string();
                 quote::quote_spanned! { spec.span() => ::core::compile_error!(#message); }
             });
@@ -103,18 +152,32 @@ fn with_module(module: &ItemMod, extra: TokenStream2) -> TokenStream2 {
     }
 }
 
+/// A spec path resolved to a file, and the directory it was resolved against (messages name
+/// files relative to it, so they do not depend on where the checkout lives).
+struct Resolved {
+    path: PathBuf,
+    base: PathBuf,
+}
+
 /// Resolves the spec path against `CARGO_MANIFEST_DIR`, falling back to the directory of the
-/// invoking source file (for builds whose manifest is elsewhere, such as trybuild's).
-fn resolve_spec_path(relative: &str) -> PathBuf {
+/// invoking source file and its parents (for builds whose manifest is elsewhere, such as
+/// trybuild's). A path that exists nowhere is resolved against `CARGO_MANIFEST_DIR`.
+fn resolve_spec_path(relative: &str) -> Resolved {
     let given = Path::new(relative);
-    if given.is_absolute() {
-        return given.to_path_buf();
-    }
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    if given.is_absolute() {
+        return Resolved {
+            path: given.to_path_buf(),
+            base: manifest_dir.unwrap_or_default(),
+        };
+    }
     if let Some(dir) = &manifest_dir {
         let candidate = dir.join(given);
         if candidate.exists() {
-            return candidate;
+            return Resolved {
+                path: candidate,
+                base: dir.clone(),
+            };
         }
     }
     let source_file = proc_macro::Span::call_site().local_file();
@@ -125,11 +188,25 @@ fn resolve_spec_path(relative: &str) -> PathBuf {
         for ancestor in source_dir.ancestors() {
             let candidate = ancestor.join(given);
             if candidate.exists() {
-                return candidate;
+                return Resolved {
+                    path: candidate,
+                    base: ancestor.to_path_buf(),
+                };
             }
         }
     }
-    manifest_dir.unwrap_or_default().join(given)
+    let base = manifest_dir.unwrap_or_default();
+    Resolved {
+        path: base.join(given),
+        base,
+    }
+}
+
+fn missing_spec() -> syn::Error {
+    syn::Error::new(
+        Span::call_site(),
+        "missing `spec = \"path/to/openapi.yaml\"`: the OpenAPI document to generate from",
+    )
 }
 
 /// The attribute's arguments.
@@ -152,6 +229,7 @@ impl Parse for Args {
             Some(existing) => existing.combine(err),
             None => errors = Some(err),
         };
+        let spec_given = pairs.iter().any(|pair| pair.key == "spec");
         for pair in pairs {
             let slot = match pair.key.to_string().as_str() {
                 "spec" => &mut args.spec,
@@ -165,11 +243,19 @@ impl Parse for Args {
                 }
             };
             let value = match pair.value {
-                syn::Lit::Str(value) => value,
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(value),
+                    ..
+                }) => value,
                 other => {
-                    push(syn::Error::new(
-                        other.span(),
-                        format!("`{}` takes a string literal", pair.key),
+                    let example = if pair.key == "spec" {
+                        "\"specs/openapi.yaml\""
+                    } else {
+                        "\"::connector_runtime\""
+                    };
+                    push(syn::Error::new_spanned(
+                        other,
+                        format!("`{}` takes a string literal, e.g. `{} = {example}`", pair.key, pair.key),
                     ));
                     continue;
                 }
@@ -183,6 +269,9 @@ impl Parse for Args {
             }
             *slot = Some(value);
         }
+        if !spec_given {
+            push(missing_spec());
+        }
         match errors {
             Some(err) => Err(err),
             None => Ok(args),
@@ -192,14 +281,14 @@ impl Parse for Args {
 
 struct KeyValue {
     key: Ident,
-    value: syn::Lit,
+    value: syn::Expr,
 }
 
 impl Parse for KeyValue {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let key: Ident = input.parse()?;
         input.parse::<Token![=]>()?;
-        let value: syn::Lit = input.parse()?;
+        let value: syn::Expr = input.parse()?;
         Ok(KeyValue { key, value })
     }
 }

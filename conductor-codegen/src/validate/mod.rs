@@ -1,0 +1,74 @@
+//! Checks a bundled, normalised document before it is modelled and generated, collecting
+//! every problem rather than stopping at the first: unresolved `$ref`s (with a suggestion),
+//! `$ref` cycles that define nothing, duplicate `operationId`s, path template parameters that
+//! are missing or extra, parameters in an invalid location/style, and schema constructs that
+//! cannot be expressed.
+//!
+//! Diagnostics are located by JSON pointers into the bundled document; the caller maps them
+//! to files and `line:column`.
+
+mod cycles;
+mod params;
+mod paths;
+mod refs;
+mod schemas;
+
+use serde_json::Value;
+
+use crate::diagnostics::Diagnostic;
+
+/// What validation found.
+#[derive(Default)]
+pub(crate) struct Findings {
+    pub(crate) errors: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+impl Findings {
+    fn error(&mut self, pointer: String, message: String) {
+        self.errors.push(Diagnostic::at(pointer, message));
+    }
+
+    fn warning(&mut self, pointer: &str, message: String) {
+        self.warnings.push(Diagnostic::warning(pointer, message));
+    }
+}
+
+/// Validates the whole document.
+pub(crate) fn validate(document: &Value) -> Findings {
+    let mut findings = Findings::default();
+    let ref_sites = refs::check(document, &mut findings);
+    cycles::check(document, &ref_sites, &mut findings);
+    paths::check(document, &mut findings);
+    params::check_components(document, &mut findings);
+    schemas::check(document, &mut findings);
+    findings
+}
+
+/// Appends one token to a pointer.
+fn child(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", conductor_spec::escape_token(token))
+}
+
+/// Follows a local `$ref` string (`#/...`).
+fn follow<'v>(document: &'v Value, reference: &str) -> Option<&'v Value> {
+    let pointer = reference.strip_prefix('#')?;
+    conductor_spec::resolve_pointer(document, pointer)
+}
+
+/// Follows a value that may be a chain of local `$ref`s to what it finally is, with the
+/// pointer (with `#`) where that was found; `None` when a link is missing or loops.
+fn deref<'v>(document: &'v Value, value: &'v Value, pointer: String) -> Option<(&'v Value, String)> {
+    let mut current = value;
+    let mut at = pointer;
+    for _ in 0..32 {
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                current = follow(document, reference)?;
+                at = reference.to_owned();
+            }
+            None => return Some((current, at)),
+        }
+    }
+    None
+}

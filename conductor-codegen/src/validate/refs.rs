@@ -1,0 +1,131 @@
+//! Every local `$ref` must point at something.
+
+use serde_json::Value;
+
+use conductor_spec::suggest::miss;
+
+use super::{child, Findings};
+
+/// Keys whose value maps names (not keywords) to objects.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "paths",
+    "pathItems",
+    "content",
+    "encoding",
+    "variables",
+];
+
+/// Keys whose value is literal data, never containing references.
+const DATA_KEYS: &[&str] = &["example", "default", "enum", "const", "value"];
+
+/// Nesting deeper than this is not walked (parsers refuse it anyway).
+const MAX_DEPTH: usize = 256;
+
+/// Checks every local `$ref` and returns the pointers (with `#`) of the objects holding one.
+pub(super) fn check(document: &Value, findings: &mut Findings) -> Vec<String> {
+    let mut walker = Walker {
+        document,
+        findings,
+        sites: Vec::new(),
+    };
+    walker.walk(document, "#", false, 0);
+    walker.sites
+}
+
+struct Walker<'a> {
+    document: &'a Value,
+    findings: &'a mut Findings,
+    sites: Vec<String>,
+}
+
+impl Walker<'_> {
+    /// `names`: this object's keys are names (of properties, paths, ...), not keywords.
+    fn walk(&mut self, value: &Value, pointer: &str, names: bool, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                if !names {
+                    if let Some(Value::String(reference)) = map.get("$ref") {
+                        self.sites.push(pointer.to_owned());
+                        self.check_ref(reference, &child(pointer, "$ref"));
+                    }
+                }
+                for (key, child_value) in map {
+                    let child_pointer = child(pointer, key);
+                    if names {
+                        self.walk(child_value, &child_pointer, false, depth + 1);
+                    } else if key == "examples" {
+                        self.examples(child_value, &child_pointer);
+                    } else if DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-") || key == "$ref" {
+                        // Literal data or extensions.
+                    } else {
+                        let child_names = NAME_MAPS.contains(&key.as_str()) && child_value.is_object();
+                        self.walk(child_value, &child_pointer, child_names, depth + 1);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.walk(item, &format!("{pointer}/{index}"), false, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `examples`: a map of Example objects, each of which may be a reference; their values
+    /// are data.
+    fn examples(&mut self, value: &Value, pointer: &str) {
+        let Some(map) = value.as_object() else { return };
+        for (name, example) in map {
+            if let Some(reference) = example.get("$ref").and_then(Value::as_str) {
+                let at = child(pointer, name);
+                self.sites.push(at.clone());
+                self.check_ref(reference, &child(&at, "$ref"));
+            }
+        }
+    }
+
+    fn check_ref(&mut self, reference: &str, at: &str) {
+        let Some(target) = reference.strip_prefix('#') else {
+            // A reference into another file; the bundler reported it if it failed.
+            return;
+        };
+        if target.is_empty() {
+            return;
+        }
+        if !target.starts_with('/') {
+            self.findings.error(
+                at.to_owned(),
+                format!(
+                    "unresolved $ref `{reference}`: only JSON pointers (`#/components/...`) are supported, not anchors"
+                ),
+            );
+            return;
+        }
+        if conductor_spec::resolve_pointer(self.document, target).is_some() {
+            return;
+        }
+        let mut message = format!("unresolved $ref `{reference}`");
+        if let Some(miss) = miss(self.document, target) {
+            message.push_str(": ");
+            message.push_str(&miss.explain());
+        }
+        self.findings.error(at.to_owned(), message);
+    }
+}

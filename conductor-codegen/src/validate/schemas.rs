@@ -1,0 +1,149 @@
+//! Schema constructs the generator cannot express.
+//!
+//! | construct | outcome |
+//! |---|---|
+//! | the schema `false` (matches nothing) | error |
+//! | `prefixItems` (tuples) | error |
+//! | `$dynamicRef`, `$recursiveRef` | error |
+//! | `not` | warning: not enforced (a schema that is only `not` is `serde_json::Value`) |
+//! | `if`/`then`/`else`, `dependentSchemas`, `patternProperties` | warning: ignored |
+
+use serde_json::Value;
+
+use super::{child, Findings};
+
+/// Keys whose value is one subschema.
+const SUBSCHEMA_KEYS: &[&str] = &[
+    "items",
+    "not",
+    "additionalProperties",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+];
+/// Keys whose value is a list of subschemas.
+const SUBSCHEMA_LIST_KEYS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keys whose value maps names to subschemas.
+const SUBSCHEMA_MAP_KEYS: &[&str] = &["properties", "patternProperties", "$defs", "dependentSchemas"];
+/// Where `false` is meaningful and expressible ("nothing else").
+const FALSE_ALLOWED: &[&str] = &[
+    "additionalProperties",
+    "propertyNames",
+    "contains",
+    "not",
+    "else",
+    "then",
+];
+
+const MAX_DEPTH: usize = 256;
+
+pub(super) fn check(document: &Value, findings: &mut Findings) {
+    find_schemas(document, "#", findings, 0);
+}
+
+fn find_schemas(value: &Value, pointer: &str, findings: &mut Findings, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child_value) in map {
+                let at = child(pointer, key);
+                match key.as_str() {
+                    "schema" => schema(child_value, &at, None, findings, 0),
+                    "schemas" => {
+                        if let Some(schemas) = child_value.as_object() {
+                            for (name, value) in schemas {
+                                schema(value, &child(&at, name), None, findings, 0);
+                            }
+                        }
+                    }
+                    "example" | "examples" | "default" => {}
+                    key if key.starts_with("x-") => {}
+                    _ => find_schemas(child_value, &at, findings, depth + 1),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                find_schemas(item, &format!("{pointer}/{index}"), findings, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks the schema at `pointer`, reached through the keyword `via`.
+fn schema(value: &Value, pointer: &str, via: Option<&str>, findings: &mut Findings, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let map = match value {
+        Value::Object(map) => map,
+        Value::Bool(false) if !via.is_some_and(|k| FALSE_ALLOWED.contains(&k)) => {
+            findings.error(
+                pointer.to_owned(),
+                "the schema `false` (no value is valid) cannot be expressed as a Rust type; remove it or describe what is allowed"
+                    .to_owned(),
+            );
+            return;
+        }
+        _ => return,
+    };
+    for keyword in ["$dynamicRef", "$recursiveRef"] {
+        if map.contains_key(keyword) {
+            findings.error(
+                child(pointer, keyword),
+                format!("`{keyword}` cannot be expressed; use a `$ref` to a named schema"),
+            );
+        }
+    }
+    if map.contains_key("prefixItems") {
+        findings.error(
+            child(pointer, "prefixItems"),
+            "tuple schemas (`prefixItems`) cannot be expressed yet; describe the array with `items`".to_owned(),
+        );
+    }
+    if map.contains_key("not") {
+        findings.warning(
+            &child(pointer, "not"),
+            "`not` is not enforced by the generated types (a schema that is only `not` becomes serde_json::Value)"
+                .to_owned(),
+        );
+    }
+    for keyword in ["if", "dependentSchemas", "patternProperties"] {
+        if map.contains_key(keyword) {
+            findings.warning(
+                &child(pointer, keyword),
+                format!("`{keyword}` is ignored by the generated types"),
+            );
+        }
+    }
+    for key in SUBSCHEMA_KEYS {
+        if let Some(sub) = map.get(*key) {
+            schema(sub, &child(pointer, key), Some(key), findings, depth + 1);
+        }
+    }
+    for key in SUBSCHEMA_LIST_KEYS {
+        if let Some(Value::Array(subs)) = map.get(*key) {
+            for (index, sub) in subs.iter().enumerate() {
+                schema(
+                    sub,
+                    &format!("{}/{index}", child(pointer, key)),
+                    Some(key),
+                    findings,
+                    depth + 1,
+                );
+            }
+        }
+    }
+    for key in SUBSCHEMA_MAP_KEYS {
+        if let Some(Value::Object(subs)) = map.get(*key) {
+            for (name, sub) in subs {
+                schema(sub, &child(&child(pointer, key), name), Some(key), findings, depth + 1);
+            }
+        }
+    }
+}

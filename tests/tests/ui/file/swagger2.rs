@@ -1,0 +1,6 @@
+use connector_runtime::connector;
+
+#[connector(spec = "specs/swagger2.json")]
+pub mod api {}
+
+fn main() {}

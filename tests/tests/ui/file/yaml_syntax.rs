@@ -1,0 +1,6 @@
+use connector_runtime::connector;
+
+#[connector(spec = "specs/broken.yaml")]
+pub mod api {}
+
+fn main() {}
