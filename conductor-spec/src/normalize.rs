@@ -47,7 +47,27 @@ pub(crate) fn normalize_common(document: &mut Value) {
             root.insert("info".to_owned(), serde_json::json!({"title": "API", "version": "0"}));
         }
     }
+    remove_callbacks(document);
     walk_document(document, &mut normalize_schema_common);
+}
+
+/// Callbacks describe requests the API makes to us; neither the client nor the mock serves
+/// them, and `openapiv3` cannot read a `$ref` in their place.
+fn remove_callbacks(document: &mut Value) {
+    if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("callbacks");
+    }
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for operation in item.values_mut() {
+            if let Some(operation) = operation.as_object_mut() {
+                operation.remove("callbacks");
+            }
+        }
+    }
 }
 
 fn inline_path_item_refs(document: &mut Value) {
@@ -274,6 +294,32 @@ fn normalize_schema_common(schema: &mut Value) {
     let Some(map) = schema.as_object_mut() else {
         return;
     };
+    // Boolean schemas: `true` accepts anything (`{}`); a property whose schema is `false` may
+    // never be present, so it is dropped (a typo for `additionalProperties: false` is the usual
+    // cause).
+    for key in ["items", "not"] {
+        if map.get(key) == Some(&Value::Bool(true)) {
+            map.insert(key.to_owned(), Value::Object(Map::new()));
+        }
+    }
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        let banned: Vec<String> = properties
+            .iter()
+            .filter(|(_, v)| **v == Value::Bool(false))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for name in &banned {
+            properties.remove(name);
+        }
+        for value in properties.values_mut() {
+            if *value == Value::Bool(true) {
+                *value = Value::Object(Map::new());
+            }
+        }
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(|r| !r.as_str().is_some_and(|r| banned.iter().any(|b| b == r)));
+        }
+    }
     // `required: true` on a schema (a Swagger-ism) — 3.0 wants a list of names.
     if map.get("required").is_some_and(|r| !r.is_array()) {
         map.remove("required");

@@ -120,3 +120,25 @@ fn rejects_swagger_and_syntax_errors_with_positions() {
     let err = from_value(Path::new("v.json"), json!({"openapi": "4.0.0"})).unwrap_err();
     assert!(matches!(err, SpecError::UnsupportedVersion { .. }));
 }
+
+#[test]
+fn boolean_schemas_and_callbacks_are_normalised() {
+    let doc = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"post": {
+            "callbacks": {"done": {"$ref": "#/components/callbacks/Done"}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object",
+                "required": ["gone", "kept"],
+                "properties": {"gone": false, "kept": true, "additionalProperties": false}
+            }}}}}
+        }}},
+        "components": {"callbacks": {"Done": {}}}
+    });
+    let spec = from_value(Path::new("mem.json"), doc).unwrap();
+    let schema = &spec.raw["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["properties"], json!({"kept": {}}));
+    assert_eq!(schema["required"], json!(["kept"]));
+    assert!(spec.raw["paths"]["/a"]["post"].get("callbacks").is_none());
+}
