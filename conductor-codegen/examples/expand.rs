@@ -48,6 +48,16 @@ fn main() {
     for warning in generated.warnings.iter().take(10) {
         println!("  warning: {warning}");
     }
+    let macro_started = Instant::now();
+    let checked = conductor_codegen::generate_from_file(Path::new(&spec), &conductor_codegen::Settings::default());
+    println!(
+        "  what the macro does (load, check, generate): {:.0} ms, {}",
+        macro_started.elapsed().as_secs_f64() * 1000.0,
+        match &checked {
+            Ok(_) => "expanded".to_owned(),
+            Err(problems) => format!("{} errors", problems.diagnostics.len()),
+        }
+    );
     if let Some(out) = out {
         if let Err(err) = std::fs::write(&out, rendered) {
             eprintln!("error: cannot write {out}: {err}");

@@ -110,7 +110,7 @@ pub struct Generated {
 /// Every problem that prevents expansion (all of them, not only the first), located by file,
 /// JSON pointer and `line:column`, with the files read so far.
 pub fn generate_from_file(path: &Path, settings: &Settings) -> Result<Generated, Problems> {
-    let (generated, report) = report::run(path, report::Source::File, settings);
+    let (generated, report) = report::run(path, report::Source::File, settings, report::Locate::ErrorsOnly);
     match generated {
         Some(generated) if report.errors.is_empty() => Ok(generated),
         _ => Err(Problems {
@@ -131,7 +131,7 @@ pub fn generate_from_value(
     document: serde_json::Value,
     settings: &Settings,
 ) -> Result<Generated, Problems> {
-    let (generated, report) = report::run(path, report::Source::Value(document), settings);
+    let (generated, report) = report::run(path, report::Source::Value(document), settings, report::Locate::ErrorsOnly);
     match generated {
         Some(generated) if report.errors.is_empty() => Ok(generated),
         _ => Err(Problems {
@@ -145,19 +145,19 @@ pub fn generate_from_value(
 /// error and every warning (fallbacks to `serde_json::Value`, ignored constructs, skipped
 /// parts), each located by file, JSON pointer and `line:column`.
 pub fn check_file(path: &Path, settings: &Settings) -> Report {
-    report::run(path, report::Source::File, settings).1
+    report::run(path, report::Source::File, settings, report::Locate::Always).1
 }
 
 /// As [`check_file`], with the root document's text in memory; files it `$ref`s are read
 /// relative to `path`, which also chooses the syntax (`.yaml`/`.yml` or JSON).
 pub fn check_str(path: &Path, text: &str, settings: &Settings) -> Report {
-    report::run(path, report::Source::Text(text), settings).1
+    report::run(path, report::Source::Text(text), settings, report::Locate::Always).1
 }
 
 /// As [`check_file`], for an already parsed document (diagnostics then carry pointers but no
 /// positions in the root file).
 pub fn check_value(path: &Path, document: serde_json::Value, settings: &Settings) -> Report {
-    report::run(path, report::Source::Value(document), settings).1
+    report::run(path, report::Source::Value(document), settings, report::Locate::Always).1
 }
 
 /// Generates the connector's items from a loaded spec.

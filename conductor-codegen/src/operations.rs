@@ -127,9 +127,45 @@ impl Selection<'_> {
     }
 }
 
+/// Errors for tags and operation ids in the selection that the spec does not have, each with
+/// the closest existing name as a suggestion.
+pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
+    let mut ids = std::collections::BTreeSet::new();
+    let mut tags = std::collections::BTreeSet::new();
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            ids.insert(
+                operation
+                    .operation_id
+                    .clone()
+                    .filter(|id| !id.trim().is_empty())
+                    .unwrap_or_else(|| derived_id(&method.to_ascii_uppercase(), path)),
+            );
+            tags.extend(operation.tags.iter().cloned());
+        }
+    }
+    let mut errors = Vec::new();
+    for (kind, key, names, known) in [
+        ("operation", "operations", selection.operations, &ids),
+        ("operation", "exclude_operations", selection.exclude, &ids),
+        ("tag", "tags", selection.tags, &tags),
+    ] {
+        for name in names.iter().filter(|n| !known.contains(*n)) {
+            let hint = crate::names::closest(name, known.iter().map(String::as_str))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            errors.push(crate::Diagnostic::error(
+                None,
+                Some("#/paths".to_owned()),
+                format!("`{key}` names the {kind} `{name}`, which the spec does not have{hint}"),
+            ));
+        }
+    }
+    errors
+}
+
 pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: &Selection<'_>) -> Vec<Operation> {
-    let mut seen_ids = std::collections::BTreeSet::new();
-    let mut seen_tags = std::collections::BTreeSet::new();
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
     let mut operations = Vec::new();
@@ -165,8 +201,6 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: 
                 .clone()
                 .filter(|id| !id.trim().is_empty())
                 .unwrap_or_else(|| derived_id(method, path));
-            seen_ids.insert(id.clone());
-            seen_tags.extend(operation.tags.iter().cloned());
             if !selection.includes(&id, &operation.tags) {
                 continue;
             }
@@ -186,18 +220,6 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: 
                 &pointer,
             );
             operations.push(op);
-        }
-    }
-    for (kind, names, known) in [
-        ("operation", selection.operations, &seen_ids),
-        ("operation", selection.exclude, &seen_ids),
-        ("tag", selection.tags, &seen_tags),
-    ] {
-        for name in names.iter().filter(|n| !known.contains(*n)) {
-            let hint = crate::names::closest(name, known.iter().map(String::as_str))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            space.warn("#/paths", format!("the spec has no {kind} `{name}`{hint}"));
         }
     }
     operations

@@ -42,8 +42,16 @@ pub(crate) enum Source<'a> {
     Value(serde_json::Value),
 }
 
+/// Whether warnings get `line:column` positions too (building the position index costs
+/// about as much as parsing the spec again, so the macro path skips it when there is no error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Locate {
+    Always,
+    ErrorsOnly,
+}
+
 /// Runs the whole pipeline; the generated items when there is no error.
-pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings) -> (Option<Generated>, Report) {
+pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings, locate: Locate) -> (Option<Generated>, Report) {
     let mut locator = Locator::new(path);
     let raw = match source {
         Source::File => conductor_spec::read(path).and_then(|text| {
@@ -75,7 +83,9 @@ pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings) -> (Opti
     report.files.clone_from(&raw.files);
     let (generated, mut report) = check_raw(raw, settings, report, &mut locator);
     report.files.retain(|f| f.is_file());
-    locator.locate_all(&mut report);
+    if locate == Locate::Always || !report.errors.is_empty() {
+        locator.locate_all(&mut report);
+    }
     let generated = generated.map(|mut generated| {
         generated.warnings.clone_from(&report.warnings);
         generated
@@ -104,6 +114,12 @@ fn check_raw(
             return (None, report);
         }
     };
+    let selection = crate::operations::Selection {
+        tags: &settings.tags,
+        operations: &settings.operations,
+        exclude: &settings.exclude_operations,
+    };
+    report.errors.extend(crate::operations::unknown_selection(&spec.document, &selection));
     if !report.errors.is_empty() {
         return (None, report);
     }

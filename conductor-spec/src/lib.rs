@@ -180,6 +180,10 @@ pub fn raw_from_value(path: &Path, root_value: serde_json::Value) -> Result<RawS
 }
 
 fn read_model(path: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    // The plain deserializer is much faster; the path-tracking one runs only to locate an error.
+    if let Ok(model) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(raw) {
+        return Ok(model);
+    }
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|err| {
         let mut pointer = String::new();
         for segment in err.path().iter() {

@@ -23,14 +23,24 @@ use syn::{Ident, ItemMod, LitStr, Token};
 ///
 /// ```text
 /// #[connector( option ( , option )* ,? )]
-/// option := spec = "PATH"          required, once
-///         | crate_path = "PATH"    optional, once
+/// option := spec = "PATH"                     required, once
+///         | crate_path = "PATH"               optional, once
+///         | tags = ["TAG", ...]               optional, once
+///         | operations = ["ID", ...]          optional, once
+///         | exclude_operations = ["ID", ...]  optional, once
+///         | schemas = "reachable" | "all"     optional, once
 /// ```
 ///
 /// | key | value | meaning |
 /// |---|---|---|
 /// | `spec` | string, required | path of the OpenAPI 3.0/3.1 document (JSON, or YAML by the `.yaml`/`.yml` extension), relative to the crate's `Cargo.toml` (or, failing that, to the invoking source file's directory or a directory above it) |
 /// | `crate_path` | string | path of the runtime crate, default `::connector_runtime` |
+/// | `tags` | list of strings | generate the operations with any of these tags |
+/// | `operations` | list of strings | generate the operations with these `operationId`s (with `tags`: either list selects) |
+/// | `exclude_operations` | list of strings | never generate these operations |
+/// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones derive `Deserialize` only) |
+///
+/// An unknown tag or operation id is a compile error with the closest existing name.
 ///
 /// # Diagnostics
 ///
@@ -81,6 +91,20 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
                 return with_module(&module, syn::Error::new(path.span(), message).into_compile_error());
             }
         }
+    }
+    let texts = |list: &Option<Vec<LitStr>>| list.iter().flatten().map(LitStr::value).collect::<Vec<_>>();
+    settings.tags = texts(&args.tags);
+    settings.operations = texts(&args.operations);
+    settings.exclude_operations = texts(&args.exclude_operations);
+    if let Some(schemas) = &args.schemas {
+        settings.schemas = match schemas.value().as_str() {
+            "reachable" => conductor_codegen::Schemas::Reachable,
+            "all" => conductor_codegen::Schemas::All,
+            other => {
+                let message = format!("`schemas` is \"reachable\" or \"all\", not \"{other}\"");
+                return with_module(&module, syn::Error::new(schemas.span(), message).into_compile_error());
+            }
+        };
     }
     let given = spec.value();
     let resolved = resolve_spec_path(&given);
@@ -213,15 +237,41 @@ fn missing_spec() -> syn::Error {
 struct Args {
     spec: Option<LitStr>,
     crate_path: Option<LitStr>,
+    schemas: Option<LitStr>,
+    tags: Option<Vec<LitStr>>,
+    operations: Option<Vec<LitStr>>,
+    exclude_operations: Option<Vec<LitStr>>,
 }
 
-const KEYS: &[&str] = &["spec", "crate_path"];
+const KEYS: &[&str] = &["spec", "crate_path", "tags", "operations", "exclude_operations", "schemas"];
+
+/// A list of string literals: `["a", "b"]`.
+fn string_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<LitStr>> {
+    let wrong = |span: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(span, format!("`{key}` takes a list of string literals, e.g. `{key} = [\"a\", \"b\"]`"))
+    };
+    let syn::Expr::Array(array) = value else {
+        return Err(wrong(&value));
+    };
+    array
+        .elems
+        .into_iter()
+        .map(|element| match element {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Ok(text),
+            other => Err(wrong(&other)),
+        })
+        .collect()
+}
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let mut args = Args {
             spec: None,
             crate_path: None,
+            schemas: None,
+            tags: None,
+            operations: None,
+            exclude_operations: None,
         };
         let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
         let mut errors: Option<syn::Error> = None;
@@ -231,9 +281,27 @@ impl Parse for Args {
         };
         let spec_given = pairs.iter().any(|pair| pair.key == "spec");
         for pair in pairs {
+            let list_slot = match pair.key.to_string().as_str() {
+                "tags" => Some(&mut args.tags),
+                "operations" => Some(&mut args.operations),
+                "exclude_operations" => Some(&mut args.exclude_operations),
+                _ => None,
+            };
+            if let Some(slot) = list_slot {
+                if slot.is_some() {
+                    push(syn::Error::new(pair.key.span(), format!("duplicate key `{}`", pair.key)));
+                    continue;
+                }
+                match string_list(&pair.key, pair.value) {
+                    Ok(list) => *slot = Some(list),
+                    Err(err) => push(err),
+                }
+                continue;
+            }
             let slot = match pair.key.to_string().as_str() {
                 "spec" => &mut args.spec,
                 "crate_path" => &mut args.crate_path,
+                "schemas" => &mut args.schemas,
                 other => {
                     push(syn::Error::new(
                         pair.key.span(),
@@ -250,6 +318,8 @@ impl Parse for Args {
                 other => {
                     let example = if pair.key == "spec" {
                         "\"specs/openapi.yaml\""
+                    } else if pair.key == "schemas" {
+                        "\"all\""
                     } else {
                         "\"::connector_runtime\""
                     };
