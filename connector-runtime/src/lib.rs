@@ -11,10 +11,13 @@
 
 mod auth;
 mod client;
+mod clock;
 mod decode;
 mod enums;
 mod error;
+mod limit_headers;
 mod operation;
+mod ratelimit;
 mod request;
 mod retry;
 mod spec;
@@ -22,9 +25,11 @@ pub mod types;
 
 pub use auth::{AuthScheme, Credential, Credentials};
 pub use client::{BuildError, Client, ClientBuilder};
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use connector_macros::connector;
 pub use error::{DecodeError, Error, ErrorKind};
 pub use operation::{CallOptions, Operation, OperationExt, Response, WithResponse};
+pub use ratelimit::{AcquireFuture, LimitError, LimitKey, LocalRateLimiter, Permit, Quota, RateLimiter};
 pub use request::{EncodeError, RequestParts};
 pub use retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
 pub use spec::{ApiKeyLocation, ApiSpec, HttpMethod, OperationSpec, ParamStyle, SchemeKind, SecuritySchemeSpec};
