@@ -221,6 +221,25 @@ fn run<O: Operation>(
     let client = call.client.clone();
     let options = std::mem::take(&mut call.options);
     async move {
+        let started = std::time::Instant::now();
+        let result = decode::<O>(&client, spec, encoded, parts, options).await;
+        let outcome = match &result {
+            Ok(_) => Ok(()),
+            Err(err) => Err(err.kind()),
+        };
+        client.record(spec, outcome, started.elapsed());
+        result
+    }
+}
+
+async fn decode<O: Operation>(
+    client: &Client,
+    spec: &'static OperationSpec,
+    encoded: Result<(), EncodeError>,
+    parts: RequestParts,
+    options: CallOptions,
+) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
+    {
         if let Err(err) = encoded {
             return Err(Error::untyped(ErrorInner::new(
                 ErrorKind::Encode,
