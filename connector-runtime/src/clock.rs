@@ -50,8 +50,9 @@ impl Clock for SystemClock {
 ///
 /// A sleep completes at once and moves the clock forward to its deadline if that is later
 /// than the current time, so concurrent sleeps end together at the latest of their deadlines,
-/// as real ones would. Each sleep is recorded (its length when asked for, and its deadline as
-/// an offset from the clock's start), so a test can assert exactly which waits happened.
+/// as real ones would. Sleeps are recorded, so a test can assert exactly which waits
+/// happened: [`ManualClock::wakeups`] lists the deadline of every `sleep_until` (and every
+/// non-zero `sleep`), [`ManualClock::sleeps`] how far each moved the clock.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
     state: Arc<Mutex<ManualState>>,
@@ -100,13 +101,13 @@ impl ManualClock {
         self.lock().offset
     }
 
-    /// Every non-zero sleep asked for so far, in order.
+    /// How far each sleep moved the clock, for those that moved it, in order.
     pub fn sleeps(&self) -> Vec<Duration> {
         self.lock().sleeps.clone()
     }
 
-    /// The deadline of every non-zero sleep so far, as an offset from the clock's start, in
-    /// the order the sleeps were asked for.
+    /// The deadline of every `sleep_until` and every non-zero `sleep` so far, as an offset from
+    /// the clock's start, in the order they were asked for (also those already passed).
     pub fn wakeups(&self) -> Vec<Duration> {
         self.lock().wakeups.clone()
     }
@@ -137,13 +138,21 @@ impl Clock for ManualClock {
     fn sleep_until(&self, deadline: Instant) -> Sleep {
         let mut state = self.lock();
         let target = deadline.saturating_duration_since(state.start);
+        state.wakeups.push(target);
         if target > state.offset {
             let length = target - state.offset;
             state.sleeps.push(length);
-            state.wakeups.push(target);
             state.offset = target;
         }
         Box::pin(std::future::ready(()))
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        if duration.is_zero() {
+            return Box::pin(std::future::ready(()));
+        }
+        let deadline = self.now() + duration;
+        self.sleep_until(deadline)
     }
 }
 
@@ -161,9 +170,10 @@ mod tests {
         clock.advance(Duration::from_secs(1));
         assert_eq!(clock.system_now(), SystemTime::UNIX_EPOCH + Duration::from_secs(103));
         assert_eq!(clock.sleeps(), vec![Duration::from_secs(2)]);
-        // A deadline already passed does not sleep.
+        // A deadline already passed does not move the clock, but is recorded.
         clock.sleep_until(t0 + Duration::from_secs(1)).await;
-        assert_eq!(clock.wakeups(), vec![Duration::from_secs(2)]);
+        assert_eq!(clock.sleeps(), vec![Duration::from_secs(2)]);
+        assert_eq!(clock.wakeups(), vec![Duration::from_secs(2), Duration::from_secs(1)]);
         assert_eq!(clock.total_slept(), Duration::from_secs(2));
     }
 }

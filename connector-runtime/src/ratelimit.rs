@@ -316,17 +316,22 @@ impl RateLimiter for LocalRateLimiter {
     fn acquire<'a>(&'a self, key: LimitKey<'a>) -> AcquireFuture<'a> {
         Box::pin(async move {
             let (asked, ready) = self.reserve(&key)?;
+            let mut waited = ready.saturating_duration_since(asked);
             if ready > asked {
                 self.clock.sleep_until(ready).await;
             }
             let guard: Option<Box<dyn Send + Sync>> = match &self.in_flight {
-                Some(semaphore) => match Arc::clone(semaphore).acquire_owned().await {
-                    Ok(permit) => Some(Box::new(permit)),
-                    Err(_) => return Err(LimitError::Backend("the in-flight limit was closed".to_owned())),
-                },
+                Some(semaphore) => {
+                    let queued = self.clock.now();
+                    let permit = Arc::clone(semaphore)
+                        .acquire_owned()
+                        .await
+                        .map_err(|_| LimitError::Backend("the in-flight limit was closed".to_owned()))?;
+                    waited += self.clock.now().saturating_duration_since(queued);
+                    Some(Box::new(permit))
+                }
                 None => None,
             };
-            let waited = self.clock.now().saturating_duration_since(asked);
             Ok(Permit::new(waited, guard))
         })
     }
