@@ -115,3 +115,14 @@ pub trait Hook: Send + Sync + 'static {
         let _ = (attempt, response);
     }
 }
+
+/// A shared hook, so the caller can keep a handle to it (to read what it recorded).
+impl<H: Hook> Hook for std::sync::Arc<H> {
+    fn before_request(&self, request: &mut HookRequest<'_>) -> Option<HookResponse> {
+        (**self).before_request(request)
+    }
+
+    fn after_response(&self, attempt: &AttemptInfo<'_>, response: &HookResponse) {
+        (**self).after_response(attempt, response);
+    }
+}
