@@ -166,6 +166,14 @@ impl Credentials {
         self.by_scheme.is_empty() && self.any_bearer.is_none() && self.any_api_key.is_none() && self.any_basic.is_none()
     }
 
+    /// Whether any credential is a token manager (whose tokens a 401 may renew).
+    pub(crate) fn has_token_manager(&self) -> bool {
+        self.by_scheme
+            .values()
+            .chain(self.any_bearer.iter())
+            .any(|c| matches!(c, Credential::OAuth2(_)))
+    }
+
     pub(crate) fn for_scheme(&self, scheme: &SecuritySchemeSpec) -> Option<&Credential> {
         if let Some(credential) = self.by_scheme.get(scheme.name) {
             return credential.fits(scheme.kind).then_some(credential);
@@ -226,7 +234,8 @@ pub(crate) async fn apply(
             let mut issued = None;
             for (scheme, credential) in resolved {
                 if let Credential::OAuth2(manager) = credential {
-                    let token = manager.access_token().await.map_err(AuthFailure::Token)?;
+                    // Boxed: the token request's future is large and rarely needed.
+                    let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
                     bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
                     issued = Some((Arc::clone(manager), token));
                 } else {

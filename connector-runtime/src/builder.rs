@@ -95,6 +95,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Uses this `reqwest::Client` (its proxy, TLS and pool settings) instead of building one;
     /// the connect timeout, user agent, proxy and certificates set here then do not apply.
+    /// Call [`crate::install_crypto_provider`] before building it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -308,7 +309,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 String::new()
             }
         };
-        if !base_url.is_empty() && reqwest::Url::parse(&base_url).is_err() {
+        let base = reqwest::Url::parse(base_url.trim_end_matches('/')).ok();
+        if !base_url.is_empty() && base.as_ref().is_none_or(reqwest::Url::cannot_be_a_base) {
             errors.push(format!("the base URL `{base_url}` is not an absolute URL"));
         }
         let http = match self.http {
@@ -344,9 +346,9 @@ impl<C: From<Client>> ClientBuilder<C> {
                 message: errors.join("; "),
             });
         }
-        let Some(http) = http else {
+        let (Some(http), Some(base)) = (http, base) else {
             return Err(BuildError {
-                message: "no HTTP client".to_owned(),
+                message: "no HTTP client or base URL".to_owned(),
             });
         };
         let limiter = self
@@ -356,6 +358,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(ClientInner {
                 http,
                 base_url: base_url.trim_end_matches('/').to_owned(),
+                base,
                 api: self.api,
                 credentials: self.credentials,
                 default_headers: self.default_headers,
@@ -373,7 +376,11 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 }
 
-pub(crate) fn install_crypto_provider() {
+/// Installs rustls' `ring` crypto provider as the process default, unless one is installed.
+///
+/// Building a client does this itself; call it before building your own `reqwest::Client`
+/// (for [`ClientBuilder::http_client`]), which otherwise panics for want of a provider.
+pub fn install_crypto_provider() {
     // Fails only when a provider is already installed, which is what we want.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -32,6 +32,8 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url`, parsed once.
+    pub(crate) base: reqwest::Url,
     pub(crate) api: &'static ApiSpec,
     pub(crate) credentials: Credentials,
     pub(crate) default_headers: HeaderMap,
@@ -70,7 +72,8 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    pub(crate) url: String,
+    /// The URL requested, with credentials; see [`Client::redacted`].
+    pub(crate) url: reqwest::Url,
 }
 
 /// The state of one call across its attempts.
@@ -97,6 +100,11 @@ impl Client {
     /// The health counters of every operation called so far, shared by all clones.
     pub fn health(&self) -> HealthSnapshot {
         self.inner.health.snapshot()
+    }
+
+    /// The URL with API-key query parameters redacted, for errors and hooks.
+    pub(crate) fn redacted(&self, url: &reqwest::Url) -> String {
+        redact_url(url, self.inner.api)
     }
 
     pub(crate) fn record(&self, spec: &'static OperationSpec, outcome: Result<(), ErrorKind>, latency: Duration) {
@@ -139,10 +147,11 @@ impl Client {
             attempts = tracing::field::Empty,
             waited_ms = tracing::field::Empty,
         );
-        let future = self.send_with_retries(spec, parts, options).instrument(span);
+        // Boxed so the large state of the send loop is not copied as the call's future moves.
+        let future = Box::pin(self.send_with_retries(spec, parts, options)).instrument(span);
         match total {
             None => future.await,
-            Some(limit) => match tokio::time::timeout(limit, future).await {
+            Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
                 Ok(result) => result,
                 Err(_) => Err(ErrorInner::new(
                     ErrorKind::Timeout,
@@ -157,12 +166,11 @@ impl Client {
     async fn authorize(
         &self,
         spec: &'static OperationSpec,
-        parts: &RequestParts,
+        mut parts: RequestParts,
         options: &CallOptions,
         idempotency_key: Option<&str>,
-    ) -> Result<(reqwest::Request, String, IssuedToken), Box<ErrorInner>> {
+    ) -> Result<(reqwest::Request, IssuedToken), Box<ErrorInner>> {
         let inner = &*self.inner;
-        let mut parts = parts.clone();
         let issued = auth::apply(
             spec.effective_security(),
             inner.api,
@@ -181,8 +189,8 @@ impl Client {
                 inner
             }
         })?;
-        let (request, url) = self.build_request(spec, &parts, options, idempotency_key)?;
-        Ok((request, url, issued))
+        let request = self.build_request(spec, &parts, options, idempotency_key)?;
+        Ok((request, issued))
     }
 
     async fn send_with_retries(
@@ -206,8 +214,17 @@ impl Client {
         }
         let key = LimitKey::new(spec.id, spec.path, group);
 
-        let (mut request, mut url, mut issued) = self
-            .authorize(spec, &parts, &options, idempotency_key.as_deref())
+        // The unauthenticated parts are kept only when a 401 could make us send them again
+        // with a new token.
+        let may_refresh = inner.credentials.has_token_manager()
+            || options.credentials.as_ref().is_some_and(Credentials::has_token_manager);
+        let (unauthenticated, parts) = if may_refresh {
+            (Some(parts.clone()), parts)
+        } else {
+            (None, parts)
+        };
+        let (mut request, mut issued) = self
+            .authorize(spec, parts, &options, idempotency_key.as_deref())
             .await?;
         let mut state = CallState {
             attempt: 0,
@@ -222,7 +239,7 @@ impl Client {
             let Some(mut this_attempt) = request.try_clone() else {
                 return Err(ErrorInner::new(ErrorKind::Encode, spec, "the request cannot be cloned"));
             };
-            if let Some(answer) = self.before_hooks(spec, &url, state.attempt, this_attempt.headers_mut()) {
+            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut this_attempt) {
                 self.finish_span(&state, answer.status.as_u16());
                 return Ok(Exchange {
                     response: RawResponse {
@@ -231,7 +248,7 @@ impl Client {
                         body: answer.body,
                     },
                     attempts: state.attempt,
-                    url,
+                    url: request.url().clone(),
                 });
             }
             let permit = inner.limiter.acquire(key).await.map_err(|err| {
@@ -240,7 +257,7 @@ impl Client {
                     error.retry_after = Some(wait);
                 }
                 error.attempts = state.attempt - 1;
-                error.url = Some(url.clone());
+                error.url = Some(self.redacted(request.url()));
                 error
             })?;
             state.waited += permit.waited();
@@ -264,7 +281,7 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, &url)),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
                     }
                 }
             };
@@ -285,23 +302,23 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, &url)),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
                     }
                 }
             };
             drop(permit);
             let raw = RawResponse { status, headers, body };
-            self.after_hooks(spec, &url, state.attempt, sent_at.elapsed(), &raw);
+            self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
             if status.is_success() || status.is_redirection() || status.is_informational() {
                 self.finish_span(&state, status.as_u16());
                 return Ok(Exchange {
                     response: raw,
                     attempts: state.attempt,
-                    url,
+                    url: request.url().clone(),
                 });
             }
             if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
-                if let Some((manager, token)) = &issued {
+                if let (Some((manager, token)), Some(parts)) = (&issued, &unauthenticated) {
                     // A token we issued was refused: get a new one and send once more. The
                     // server did not act on an unauthenticated request, so this is safe for
                     // any method.
@@ -312,8 +329,8 @@ impl Client {
                         attempt = state.attempt,
                         "401 on an issued token; refreshing it and resending"
                     );
-                    (request, url, issued) = self
-                        .authorize(spec, &parts, &options, idempotency_key.as_deref())
+                    (request, issued) = self
+                        .authorize(spec, parts.clone(), &options, idempotency_key.as_deref())
                         .await?;
                     continue;
                 }
@@ -343,7 +360,7 @@ impl Client {
                     error.raw_body = Some(raw.body);
                     error.retry_after = Some(wait);
                     error.attempts = state.attempt;
-                    error.url = Some(url);
+                    error.url = Some(self.redacted(request.url()));
                     return Err(error);
                 }
                 _ => {
@@ -351,7 +368,7 @@ impl Client {
                     return Ok(Exchange {
                         response: raw,
                         attempts: state.attempt,
-                        url,
+                        url: request.url().clone(),
                     });
                 }
             }
@@ -373,17 +390,20 @@ impl Client {
     fn before_hooks(
         &self,
         spec: &'static OperationSpec,
-        url: &str,
         attempt: u32,
-        headers: &mut HeaderMap,
+        request: &mut reqwest::Request,
     ) -> Option<HookResponse> {
+        if self.inner.hooks.is_empty() {
+            return None;
+        }
+        let url = self.redacted(request.url());
         let mut request = HookRequest {
             operation: spec.id,
             method: spec.method,
             path_template: spec.path,
-            url,
+            url: &url,
             attempt,
-            headers,
+            headers: request.headers_mut(),
         };
         self.inner
             .hooks
@@ -391,14 +411,22 @@ impl Client {
             .find_map(|hook| hook.before_request(&mut request))
     }
 
-    fn after_hooks(&self, spec: &'static OperationSpec, url: &str, attempt: u32, latency: Duration, raw: &RawResponse) {
+    fn after_hooks(
+        &self,
+        spec: &'static OperationSpec,
+        url: &reqwest::Url,
+        attempt: u32,
+        latency: Duration,
+        raw: &RawResponse,
+    ) {
         if self.inner.hooks.is_empty() {
             return;
         }
+        let url = self.redacted(url);
         let info = AttemptInfo {
             operation: spec.id,
             method: spec.method,
-            url,
+            url: &url,
             attempt,
             latency,
         };
@@ -428,19 +456,22 @@ impl Client {
         parts: &RequestParts,
         options: &CallOptions,
         idempotency_key: Option<&str>,
-    ) -> Result<(reqwest::Request, String), Box<ErrorInner>> {
+    ) -> Result<reqwest::Request, Box<ErrorInner>> {
         let inner = &*self.inner;
-        let config_error = |message: String| ErrorInner::new(ErrorKind::Config, spec, message);
         let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, parts.path))
-            .map_err(|err| config_error(format!("invalid URL: {err}")))?;
+        // The base URL was parsed once; only the path is parsed per request.
+        let mut url = inner.base.clone();
+        let base_path = inner.base.path().trim_end_matches('/');
+        let mut path = String::with_capacity(base_path.len() + parts.path.len());
+        path.push_str(base_path);
+        path.push_str(&parts.path);
+        url.set_path(&path);
         if !parts.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &parts.query {
                 pairs.append_pair(name, value);
             }
         }
-        let display_url = redact_url(&url, inner.api);
         let mut request = reqwest::Request::new(spec.method.as_reqwest(), url);
         let headers = request.headers_mut();
         for (name, value) in &inner.default_headers {
@@ -487,7 +518,7 @@ impl Client {
         }
         let timeout = options.timeout.or(inner.timeout);
         *request.timeout_mut() = timeout;
-        Ok((request, display_url))
+        Ok(request)
     }
 }
 
@@ -513,7 +544,7 @@ fn redact_url(url: &reqwest::Url, api: &ApiSpec) -> String {
     redacted.to_string()
 }
 
-fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: &str) -> Box<ErrorInner> {
+fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: String) -> Box<ErrorInner> {
     let kind = if err.is_connect() {
         ErrorKind::Connect
     } else if err.is_timeout() {
@@ -523,7 +554,7 @@ fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: 
     };
     let mut inner = ErrorInner::new(kind, spec, describe_reqwest_error(&err));
     inner.attempts = attempts;
-    inner.url = Some(url.to_owned());
+    inner.url = Some(url);
     inner.source = Some(Box::new(err.without_url()));
     inner
 }

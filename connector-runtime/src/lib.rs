@@ -29,7 +29,7 @@ mod token;
 pub mod types;
 
 pub use auth::{AuthScheme, Credential, Credentials};
-pub use builder::{BuildError, ClientBuilder};
+pub use builder::{install_crypto_provider, BuildError, ClientBuilder};
 pub use client::Client;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use connector_macros::connector;

@@ -81,11 +81,14 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 /// Values that do not parse are ignored.
 pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerBudget {
     let mut budget = ServerBudget::default();
-    for prefix in ["x-ratelimit-", "ratelimit-"] {
-        let remaining = number(headers, &format!("{prefix}remaining"));
+    for (remaining, reset) in [
+        ("x-ratelimit-remaining", "x-ratelimit-reset"),
+        ("ratelimit-remaining", "ratelimit-reset"),
+    ] {
+        let remaining = number(headers, remaining);
         if remaining.is_some() && budget.remaining.is_none() {
             budget.remaining = remaining;
-            budget.reset = number(headers, &format!("{prefix}reset")).map(|r| reset_to_wait(r, now));
+            budget.reset = number(headers, reset).map(|r| reset_to_wait(r, now));
         }
     }
     if let Some(combined) = text(headers, "ratelimit") {

@@ -259,7 +259,8 @@ async fn decode<O: Operation>(
                 }),
                 Err(err) => {
                     let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                    fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
+                    let url = client.redacted(&exchange.url);
+                    fill_from_response(&mut inner, response, exchange.attempts, url);
                     Err(Error::untyped(inner))
                 }
             };
@@ -273,7 +274,8 @@ async fn decode<O: Operation>(
             None => None,
         };
         let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-        fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
+        let url = client.redacted(&exchange.url);
+        fill_from_response(&mut inner, response, exchange.attempts, url);
         Err(Error { inner, body })
     }
 }

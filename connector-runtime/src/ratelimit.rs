@@ -340,6 +340,19 @@ impl RateLimiter for LocalRateLimiter {
         if !self.adaptive {
             return;
         }
+        // Most responses carry none of the headers read here: skip the clock and the lock.
+        let relevant = matches!(status, 403 | 429)
+            || [
+                "x-ratelimit-remaining",
+                "ratelimit-remaining",
+                "ratelimit",
+                "ratelimit-policy",
+            ]
+            .iter()
+            .any(|name| headers.contains_key(*name));
+        if !relevant {
+            return;
+        }
         let budget = crate::limit_headers::read(status, headers, self.clock.system_now());
         let now = self.clock.now();
         let mut bucket = lock(self.bucket(&key));
