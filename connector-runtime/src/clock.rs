@@ -24,6 +24,8 @@ pub trait Clock: Send + Sync + 'static {
 
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> Sleep {
+        // Over a century away is as good as never; it also keeps the addition in range.
+        let duration = duration.min(Duration::from_secs(100 * 365 * 86_400));
         self.sleep_until(self.now() + duration)
     }
 }
@@ -151,7 +153,7 @@ impl Clock for ManualClock {
         if duration.is_zero() {
             return Box::pin(std::future::ready(()));
         }
-        let deadline = self.now() + duration;
+        let deadline = self.now() + duration.min(Duration::from_secs(100 * 365 * 86_400));
         self.sleep_until(deadline)
     }
 }

@@ -45,8 +45,10 @@ fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
 pub(crate) fn reset_to_wait(reset: u64, now: SystemTime) -> Duration {
     const EPOCH_THRESHOLD: u64 = 1_000_000_000;
     if reset >= EPOCH_THRESHOLD {
-        let reset_at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-        reset_at.duration_since(now).unwrap_or(Duration::ZERO)
+        match SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) {
+            Some(reset_at) => reset_at.duration_since(now).unwrap_or(Duration::ZERO),
+            None => Duration::MAX,
+        }
     } else {
         Duration::from_secs(reset)
     }
@@ -148,7 +150,10 @@ fn parse_policy(value: &str) -> Option<(u64, Duration)> {
         }
     }
     match (limit, window) {
-        (Some(limit), Some(window)) if limit > 0 && window > 0 => Some((limit, Duration::from_secs(window))),
+        // Windows beyond a year are nonsense and would overflow time arithmetic.
+        (Some(limit), Some(window)) if limit > 0 && window > 0 && window <= 366 * 86_400 => {
+            Some((limit, Duration::from_secs(window)))
+        }
         _ => None,
     }
 }
@@ -261,7 +266,7 @@ mod tests {
                 ("x-ratelimit-remaining", "-1"),
                 ("x-ratelimit-reset", "soon"),
                 ("ratelimit", ";;==,r=x"),
-                ("ratelimit-policy", "w=0;q"),
+                ("ratelimit-policy", "10;w=18446744073709551615"),
             ]),
             now(),
         );

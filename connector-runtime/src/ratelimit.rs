@@ -357,7 +357,9 @@ impl RateLimiter for LocalRateLimiter {
         let now = self.clock.now();
         let mut bucket = lock(self.bucket(&key));
         if let Some(hold) = budget.hold() {
-            let until = now + hold;
+            // A day bounds absurd values (they fail the call as too long a wait anyway) and
+            // keeps the addition from overflowing.
+            let until = now + hold.min(Duration::from_secs(86_400));
             if bucket.paused_until.is_none_or(|current| current < until) {
                 tracing::debug!(
                     operation = key.operation,
@@ -453,6 +455,18 @@ mod tests {
         let err = limiter.acquire(key(None)).await.unwrap_err();
         assert_eq!(err, LimitError::WaitTooLong(Duration::from_secs(3600)));
         assert!(clock.sleeps().is_empty());
+    }
+
+    #[tokio::test]
+    async fn absurd_waits_do_not_overflow() {
+        let limiter = LocalRateLimiter::new().clock(Arc::new(ManualClock::new()));
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("18446744073709551615"));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("18446744073709551615"));
+        limiter.observe(key(None), 429, &headers);
+        let err = limiter.acquire(key(None)).await.unwrap_err();
+        assert_eq!(err, LimitError::WaitTooLong(Duration::from_secs(86_400)));
     }
 
     #[tokio::test]

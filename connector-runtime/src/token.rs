@@ -146,7 +146,7 @@ impl TokenSet {
             expires_at: value
                 .get("expires_at")
                 .and_then(serde_json::Value::as_u64)
-                .map(|secs| SystemTime::UNIX_EPOCH + Duration::from_secs(secs)),
+                .and_then(|secs| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))),
             scopes: value
                 .get("scopes")
                 .and_then(|s| s.as_array())
