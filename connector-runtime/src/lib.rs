@@ -7,6 +7,12 @@
 //! `reqwest` with retries that never duplicate a write, and decodes the response into the
 //! operation's typed success value or a typed [`Error`].
 //!
+//! Around each attempt: OAuth 2.0 tokens from a [`TokenManager`] (renewed ahead of expiry,
+//! single-flight, and after a 401), a [`RateLimiter`] (by default the in-process
+//! [`LocalRateLimiter`], which also follows the server's rate-limit headers), [`Hook`]s, a
+//! `tracing` span per call and per-operation [`HealthSnapshot`] counters. All waiting goes
+//! through a [`Clock`], so tests use a [`ManualClock`] instead of real time.
+//!
 //! Users depend on this crate alone; it re-exports the [`connector`] attribute.
 
 mod auth;
