@@ -136,7 +136,7 @@ impl Client {
         parts: RequestParts,
         options: CallOptions,
     ) -> Result<Exchange, Box<ErrorInner>> {
-        let total = options.total_timeout.or(self.inner.total_timeout);
+        let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
             "connector.call",
             operation = spec.id,
@@ -174,7 +174,7 @@ impl Client {
         let issued = auth::apply(
             spec.effective_security(),
             inner.api,
-            options.credentials.as_ref(),
+            options.get().credentials.as_ref(),
             &inner.credentials,
             spec.method.as_str(),
             &mut parts,
@@ -201,9 +201,9 @@ impl Client {
     ) -> Result<Exchange, Box<ErrorInner>> {
         let inner = &*self.inner;
         let clock = &*inner.clock;
-        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let policy = options.get().retry.as_ref().unwrap_or(&inner.retry);
         let method = spec.method;
-        let idempotency_key = options.idempotency_key.clone().or_else(|| {
+        let idempotency_key = options.get().idempotency_key.clone().or_else(|| {
             (!method.is_idempotent() && inner.idempotency_header.is_some())
                 .then(|| format!("{:032x}", fastrand::u128(..)))
         });
@@ -217,7 +217,11 @@ impl Client {
         // The unauthenticated parts are kept only when a 401 could make us send them again
         // with a new token.
         let may_refresh = inner.credentials.has_token_manager()
-            || options.credentials.as_ref().is_some_and(Credentials::has_token_manager);
+            || options
+                .get()
+                .credentials
+                .as_ref()
+                .is_some_and(Credentials::has_token_manager);
         let (unauthenticated, parts) = if may_refresh {
             (Some(parts.clone()), parts)
         } else {
@@ -262,7 +266,8 @@ impl Client {
             })?;
             state.waited += permit.waited();
             inner.health.attempt(spec.id, state.attempt > 1, permit.waited());
-            let sent_at = Instant::now();
+            // Only hooks are told an attempt's latency; reading the clock is not free.
+            let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
             let result = inner.http.execute(this_attempt).await;
             let response = match result {
                 Ok(response) => response,
@@ -308,7 +313,9 @@ impl Client {
             };
             drop(permit);
             let raw = RawResponse { status, headers, body };
-            self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
+            if let Some(sent_at) = sent_at {
+                self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
+            }
             if status.is_success() || status.is_redirection() || status.is_informational() {
                 self.finish_span(&state, status.as_u16());
                 return Ok(Exchange {
@@ -477,7 +484,7 @@ impl Client {
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());
         }
-        for (name, value) in parts.headers.iter().chain(options.headers.iter()) {
+        for (name, value) in parts.headers.iter().chain(options.get().headers.iter()) {
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
@@ -499,7 +506,7 @@ impl Client {
             inner
                 .idempotency_header
                 .as_ref()
-                .or(options.idempotency_header.as_ref()),
+                .or(options.get().idempotency_header.as_ref()),
         ) {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
@@ -516,7 +523,7 @@ impl Client {
             request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
             *request.body_mut() = Some(reqwest::Body::from(data.clone()));
         }
-        let timeout = options.timeout.or(inner.timeout);
+        let timeout = options.get().timeout.or(inner.timeout);
         *request.timeout_mut() = timeout;
         Ok(request)
     }

@@ -16,8 +16,15 @@ use crate::retry::RetryPolicy;
 use crate::spec::OperationSpec;
 
 /// Settings for one call that override the client's.
+///
+/// Boxed, and absent for the usual call without overrides, so the futures that carry it stay
+/// small.
 #[derive(Debug, Clone, Default)]
-pub struct CallOptions {
+pub struct CallOptions(Option<Box<Options>>);
+
+/// The overrides themselves; reached through `CallOptions`' `Deref`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
@@ -25,6 +32,28 @@ pub struct CallOptions {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) idempotency_header: Option<HeaderName>,
     pub(crate) headers: Vec<(String, String)>,
+}
+
+static NO_OVERRIDES: Options = Options {
+    credentials: None,
+    timeout: None,
+    total_timeout: None,
+    retry: None,
+    idempotency_key: None,
+    idempotency_header: None,
+    headers: Vec::new(),
+};
+
+impl CallOptions {
+    /// The overrides (none set when the call has none).
+    pub(crate) fn get(&self) -> &Options {
+        self.0.as_deref().unwrap_or(&NO_OVERRIDES)
+    }
+
+    /// The overrides, to set one.
+    pub(crate) fn get_mut(&mut self) -> &mut Options {
+        self.0.get_or_insert_with(Box::default)
+    }
 }
 
 /// The client and per-call options every generated request builder carries.
@@ -127,6 +156,7 @@ pub trait OperationExt: Operation {
     fn credential(mut self, scheme: &str, credential: Credential) -> Self {
         self.call_mut()
             .options
+            .get_mut()
             .credentials
             .get_or_insert_with(Credentials::new)
             .set(scheme, credential);
@@ -138,6 +168,7 @@ pub trait OperationExt: Operation {
     fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.call_mut()
             .options
+            .get_mut()
             .credentials
             .get_or_insert_with(Credentials::new)
             .set_bearer(token);
@@ -147,21 +178,21 @@ pub trait OperationExt: Operation {
     /// Sets the timeout of each attempt of this call.
     #[must_use]
     fn timeout(mut self, timeout: Duration) -> Self {
-        self.call_mut().options.timeout = Some(timeout);
+        self.call_mut().options.get_mut().timeout = Some(timeout);
         self
     }
 
     /// Limits the whole call, retries included.
     #[must_use]
     fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.call_mut().options.total_timeout = Some(timeout);
+        self.call_mut().options.get_mut().total_timeout = Some(timeout);
         self
     }
 
     /// Uses this retry policy for this call.
     #[must_use]
     fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.call_mut().options.retry = Some(policy);
+        self.call_mut().options.get_mut().retry = Some(policy);
         self
     }
 
@@ -169,7 +200,7 @@ pub trait OperationExt: Operation {
     /// retry.
     #[must_use]
     fn idempotency_key(mut self, header: &'static str, key: impl Into<String>) -> Self {
-        let options = &mut self.call_mut().options;
+        let options = self.call_mut().options.get_mut();
         options.idempotency_key = Some(key.into());
         options.idempotency_header =
             Some(HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")));
@@ -179,7 +210,11 @@ pub trait OperationExt: Operation {
     /// Adds a header to this call.
     #[must_use]
     fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call_mut().options.headers.push((name.into(), value.into()));
+        self.call_mut()
+            .options
+            .get_mut()
+            .headers
+            .push((name.into(), value.into()));
         self
     }
 

@@ -289,9 +289,13 @@ impl LocalRateLimiter {
     }
 
     /// Books the next slot of the key's bucket, or refuses it without booking.
-    fn reserve(&self, key: &LimitKey<'_>) -> Result<(Instant, Instant), LimitError> {
-        let now = self.clock.now();
+    /// `None` when the request may go at once without booking anything.
+    fn reserve(&self, key: &LimitKey<'_>) -> Result<Option<(Instant, Instant)>, LimitError> {
         let mut bucket = lock(self.bucket(key));
+        if bucket.gcra.is_none() && bucket.paused_until.is_none() {
+            return Ok(None);
+        }
+        let now = self.clock.now();
         let start = bucket.paused_until.map_or(now, |until| until.max(now));
         let (ready, next_tat) = match &bucket.gcra {
             Some(gcra) => gcra.ready_at(start),
@@ -304,7 +308,7 @@ impl LocalRateLimiter {
         if let Some(gcra) = &mut bucket.gcra {
             gcra.tat = Some(next_tat);
         }
-        Ok((now, ready))
+        Ok(Some((now, ready)))
     }
 }
 
@@ -315,10 +319,12 @@ fn lock(bucket: &Mutex<Bucket>) -> std::sync::MutexGuard<'_, Bucket> {
 impl RateLimiter for LocalRateLimiter {
     fn acquire<'a>(&'a self, key: LimitKey<'a>) -> AcquireFuture<'a> {
         Box::pin(async move {
-            let (asked, ready) = self.reserve(&key)?;
-            let mut waited = ready.saturating_duration_since(asked);
-            if ready > asked {
-                self.clock.sleep_until(ready).await;
+            let mut waited = Duration::ZERO;
+            if let Some((asked, ready)) = self.reserve(&key)? {
+                waited = ready.saturating_duration_since(asked);
+                if ready > asked {
+                    self.clock.sleep_until(ready).await;
+                }
             }
             let guard: Option<Box<dyn Send + Sync>> = match &self.in_flight {
                 Some(semaphore) => {
