@@ -237,18 +237,22 @@ impl<O: Operation> IntoFuture for WithResponse<O> {
     type IntoFuture = BoxFuture<Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self.operation))
+        Box::pin(run(self.operation, std::convert::identity))
     }
 }
 
 /// Sends an operation and decodes its response; what a generated `IntoFuture` calls.
 pub fn execute<O: Operation>(operation: O) -> BoxFuture<Result<O::Output, Error<O::ErrorBody>>> {
-    Box::pin(async move { run(operation).await.map(Response::into_body) })
+    Box::pin(run(operation, Response::into_body))
 }
 
-fn run<O: Operation>(
+/// Encodes, sends and decodes a call, records it in the client's health counters and maps
+/// the success with `finish`. One future, boxed once by the caller: its state is not copied
+/// through further layers.
+fn run<O: Operation, T>(
     mut operation: O,
-) -> impl Future<Output = Result<Response<O::Output>, Error<O::ErrorBody>>> + Send {
+    finish: fn(Response<O::Output>) -> T,
+) -> impl Future<Output = Result<T, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
     let mut parts = RequestParts::new(spec.path);
     let encoded = operation.encode(&mut parts);
@@ -257,62 +261,61 @@ fn run<O: Operation>(
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
-        let result = decode::<O>(&client, spec, encoded, parts, options).await;
+        let result = match encoded {
+            Err(err) => Err(Error::untyped(ErrorInner::new(
+                ErrorKind::Encode,
+                spec,
+                err.to_string(),
+            ))),
+            Ok(()) => match client.send(spec, parts, options).await {
+                Ok(exchange) => decode::<O>(&client, spec, exchange),
+                Err(inner) => Err(Error::untyped(inner)),
+            },
+        };
         let outcome = match &result {
             Ok(_) => Ok(()),
             Err(err) => Err(err.kind()),
         };
         client.record(spec, outcome, started.elapsed());
-        result
+        result.map(finish)
     }
 }
 
-async fn decode<O: Operation>(
+/// Decodes the response of an exchange into the typed success or a typed error.
+fn decode<O: Operation>(
     client: &Client,
     spec: &'static OperationSpec,
-    encoded: Result<(), EncodeError>,
-    parts: RequestParts,
-    options: CallOptions,
+    exchange: crate::client::Exchange,
 ) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
-    {
-        if let Err(err) = encoded {
-            return Err(Error::untyped(ErrorInner::new(
-                ErrorKind::Encode,
-                spec,
-                err.to_string(),
-            )));
-        }
-        let exchange = client.send(spec, parts, options).await.map_err(Error::untyped)?;
-        let response = exchange.response;
-        let status = response.status;
-        if status.is_success() || status.is_redirection() {
-            return match O::decode_success(&response) {
-                Ok(body) => Ok(Response {
-                    status,
-                    headers: response.headers,
-                    body,
-                }),
-                Err(err) => {
-                    let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                    let url = client.redacted(&exchange.url);
-                    fill_from_response(&mut inner, response, exchange.attempts, url);
-                    Err(Error::untyped(inner))
-                }
-            };
-        }
-        let body = match O::decode_error(&response) {
-            Some(Ok(body)) => Some(body),
-            Some(Err(err)) => {
-                tracing::debug!(operation = spec.id, error = %err, "the error body does not match its documented type");
-                None
+    let response = exchange.response;
+    let status = response.status;
+    if status.is_success() || status.is_redirection() {
+        return match O::decode_success(&response) {
+            Ok(body) => Ok(Response {
+                status,
+                headers: response.headers,
+                body,
+            }),
+            Err(err) => {
+                let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
+                let url = client.redacted(&exchange.url);
+                fill_from_response(&mut inner, response, exchange.attempts, url);
+                Err(Error::untyped(inner))
             }
-            None => None,
         };
-        let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-        let url = client.redacted(&exchange.url);
-        fill_from_response(&mut inner, response, exchange.attempts, url);
-        Err(Error { inner, body })
     }
+    let body = match O::decode_error(&response) {
+        Some(Ok(body)) => Some(body),
+        Some(Err(err)) => {
+            tracing::debug!(operation = spec.id, error = %err, "the error body does not match its documented type");
+            None
+        }
+        None => None,
+    };
+    let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
+    let url = client.redacted(&exchange.url);
+    fill_from_response(&mut inner, response, exchange.attempts, url);
+    Err(Error { inner, body })
 }
 
 fn fill_from_response(inner: &mut ErrorInner, response: RawResponse, attempts: u32, url: String) {

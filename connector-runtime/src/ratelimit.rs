@@ -296,6 +296,9 @@ impl LocalRateLimiter {
             return Ok(None);
         }
         let now = self.clock.now();
+        if bucket.paused_until.is_some_and(|until| until <= now) {
+            bucket.paused_until = None;
+        }
         let start = bucket.paused_until.map_or(now, |until| until.max(now));
         let (ready, next_tat) = match &bucket.gcra {
             Some(gcra) => gcra.ready_at(start),

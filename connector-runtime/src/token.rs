@@ -416,19 +416,25 @@ impl TokenManager {
     ///
     /// When no token can be had (see [`TokenErrorKind`]).
     pub async fn access_token(&self) -> Result<SecretString, TokenError> {
-        if let Some(tokens) = self.cached() {
-            match self.freshness(&tokens) {
-                Freshness::Fresh => return Ok(tokens.access_token),
+        let cached = {
+            let current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+            current
+                .as_ref()
+                .map(|tokens| (tokens.access_token.clone(), self.freshness(tokens)))
+        };
+        if let Some((access_token, freshness)) = cached {
+            match freshness {
+                Freshness::Fresh => return Ok(access_token),
                 Freshness::Stale => {
                     // One caller refreshes ahead of expiry; the others use the valid token.
                     let Ok(mut loaded) = self.flight.try_lock() else {
-                        return Ok(tokens.access_token);
+                        return Ok(access_token);
                     };
                     return match self.fetch(&mut loaded).await {
                         Ok(fresh) => Ok(fresh),
                         Err(err) => {
                             tracing::warn!(error = %err, "refreshing the token ahead of expiry failed");
-                            Ok(tokens.access_token)
+                            Ok(access_token)
                         }
                     };
                 }
