@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::request::RequestParts;
 use crate::spec::{ApiKeyLocation, SchemeKind, SecuritySchemeSpec};
+use crate::token::{TokenError, TokenManager};
 
 /// A custom authentication scheme, e.g. request signing.
 ///
@@ -45,6 +46,9 @@ pub enum Credential {
     Bearer(SecretString),
     /// A custom scheme.
     Custom(Arc<dyn AuthScheme>),
+    /// OAuth 2.0 access tokens from a [`TokenManager`], sent as bearer tokens and renewed
+    /// when they expire or the server answers 401.
+    OAuth2(Arc<TokenManager>),
 }
 
 impl Credential {
@@ -71,6 +75,11 @@ impl Credential {
         Self::Custom(Arc::new(scheme))
     }
 
+    /// Tokens from `manager` (share the `Arc` between clients that use the same OAuth client).
+    pub fn oauth2(manager: impl Into<Arc<TokenManager>>) -> Self {
+        Self::OAuth2(manager.into())
+    }
+
     /// Reads a secret from the environment variable `var`, or `None` if it is unset or empty.
     pub fn bearer_from_env(var: &str) -> Option<Self> {
         std::env::var(var).ok().filter(|v| !v.is_empty()).map(Self::bearer)
@@ -88,7 +97,7 @@ impl Credential {
                 | (Self::ApiKey(_), SchemeKind::ApiKey { .. })
                 | (Self::Basic { .. }, SchemeKind::Basic)
                 | (
-                    Self::Bearer(_),
+                    Self::Bearer(_) | Self::OAuth2(_),
                     SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect
                 )
         )
@@ -102,6 +111,7 @@ impl fmt::Debug for Credential {
             Self::Basic { username, .. } => write!(f, "Basic {{ username: {username:?}, password: <redacted> }}"),
             Self::Bearer(_) => f.write_str("Bearer(<redacted>)"),
             Self::Custom(_) => f.write_str("Custom(..)"),
+            Self::OAuth2(manager) => write!(f, "OAuth2({manager:?})"),
         }
     }
 }
@@ -139,6 +149,12 @@ impl Credentials {
         self
     }
 
+    /// Uses tokens from `manager` for every bearer, OAuth 2.0 and OpenID Connect scheme.
+    pub fn set_oauth2(&mut self, manager: impl Into<Arc<TokenManager>>) -> &mut Self {
+        self.any_bearer = Some(Credential::oauth2(manager));
+        self
+    }
+
     /// Sets basic credentials for every basic scheme.
     pub fn set_basic(&mut self, username: impl Into<String>, password: impl Into<String>) -> &mut Self {
         self.any_basic = Some(Credential::basic(username, password));
@@ -148,6 +164,14 @@ impl Credentials {
     /// Whether no credential is set.
     pub fn is_empty(&self) -> bool {
         self.by_scheme.is_empty() && self.any_bearer.is_none() && self.any_api_key.is_none() && self.any_basic.is_none()
+    }
+
+    /// Whether any credential is a token manager (whose tokens a 401 may renew).
+    pub(crate) fn has_token_manager(&self) -> bool {
+        self.by_scheme
+            .values()
+            .chain(self.any_bearer.iter())
+            .any(|c| matches!(c, Credential::OAuth2(_)))
     }
 
     pub(crate) fn for_scheme(&self, scheme: &SecuritySchemeSpec) -> Option<&Credential> {
@@ -164,20 +188,33 @@ impl Credentials {
     }
 }
 
+/// Why credentials could not be applied.
+pub(crate) enum AuthFailure {
+    /// No alternative of the requirements has all its credentials.
+    Missing(String),
+    /// A credential could not be applied (e.g. a value with CR/LF).
+    Invalid(String),
+    /// A token manager could not produce a token.
+    Token(TokenError),
+}
+
+/// The OAuth token a request carries, so a 401 can invalidate it.
+pub(crate) type IssuedToken = Option<(Arc<TokenManager>, SecretString)>;
+
 /// Finds the first alternative of `requirements` whose schemes all have a credential (per-call
 /// credentials first, then the client's) and applies it.
 ///
 /// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
-pub(crate) fn apply(
+pub(crate) async fn apply(
     requirements: &[&[&str]],
     api: &crate::ApiSpec,
     call: Option<&Credentials>,
     client: &Credentials,
     method: &str,
     parts: &mut RequestParts,
-) -> Result<(), String> {
+) -> Result<IssuedToken, AuthFailure> {
     if requirements.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let lookup = |scheme: &SecuritySchemeSpec| {
         call.and_then(|c| c.for_scheme(scheme))
@@ -194,20 +231,36 @@ pub(crate) fn apply(
             .map(|name| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c))))
             .collect();
         if let Some(resolved) = resolved {
+            let mut issued = None;
             for (scheme, credential) in resolved {
-                apply_one(scheme, credential, method, parts)?;
+                if let Credential::OAuth2(manager) = credential {
+                    // Boxed: the token request's future is large and rarely needed.
+                    let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
+                    bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
+                    issued = Some((Arc::clone(manager), token));
+                } else {
+                    apply_one(scheme, credential, method, parts).map_err(AuthFailure::Invalid)?;
+                }
             }
-            return Ok(());
+            return Ok(issued);
         }
     }
     if anonymous_allowed {
-        return Ok(());
+        return Ok(None);
     }
     let wanted: Vec<String> = requirements.iter().map(|alternative| alternative.join(" + ")).collect();
-    Err(format!(
+    Err(AuthFailure::Missing(format!(
         "no credential configured for the security scheme {}",
         wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
-    ))
+    )))
+}
+
+fn bearer(token: &str, parts: &mut RequestParts) -> Result<(), String> {
+    crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
+    parts
+        .headers
+        .push(("Authorization".to_owned(), format!("Bearer {token}")));
+    Ok(())
 }
 
 fn apply_one(
@@ -239,15 +292,9 @@ fn apply_one(
                 .push(("Authorization".to_owned(), format!("Basic {token}")));
             Ok(())
         }
-        (Credential::Bearer(token), _) => {
-            let token = token.expose_secret();
-            crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
-            parts
-                .headers
-                .push(("Authorization".to_owned(), format!("Bearer {token}")));
-            Ok(())
-        }
+        (Credential::Bearer(token), _) => bearer(token.expose_secret(), parts),
         (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),
+        (Credential::OAuth2(_), _) => Err(format!("scheme `{}` needs its token fetched first", scheme.name)),
     }
 }
 

@@ -1,37 +1,58 @@
-//! The client every generated connector wraps, and its builder.
+//! The client every generated connector wraps, and the send loop: credentials, hooks, rate
+//! limiting, retries and the 401-refresh, all per attempt.
 
-use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument as _;
 
-use crate::auth::{self, Credential, Credentials};
+use crate::auth::{self, AuthFailure, Credentials, IssuedToken};
+use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
+use crate::health::{Health, HealthSnapshot};
+use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::operation::CallOptions;
+use crate::ratelimit::{LimitError, LimitKey, RateLimiter};
 use crate::request::{Body, RawResponse, RequestParts};
 use crate::retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
 use crate::spec::{ApiSpec, OperationSpec};
 
+pub(crate) use crate::builder::install_crypto_provider;
+
 /// A configured connection to one API: base URL, credentials and policies.
 ///
-/// Cheap to clone: clones share one connection pool and configuration.
+/// Cheap to clone: clones share one connection pool, rate limiter, token managers, health
+/// counters and configuration.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<ClientInner>,
+    pub(crate) inner: Arc<ClientInner>,
 }
 
-struct ClientInner {
-    http: reqwest::Client,
-    base_url: String,
-    api: &'static ApiSpec,
-    credentials: Credentials,
-    default_headers: HeaderMap,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
-    total_timeout: Option<Duration>,
-    idempotency_header: Option<HeaderName>,
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    /// `base_url`, parsed once.
+    pub(crate) base: reqwest::Url,
+    pub(crate) api: &'static ApiSpec,
+    pub(crate) credentials: Credentials,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) idempotency_header: Option<HeaderName>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) limiter: Arc<dyn RateLimiter>,
+    pub(crate) groups: Vec<GroupRule>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    pub(crate) health: Health,
+}
+
+/// How an operation is assigned to a rate-limit group.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupRule {
+    Operation { group: String, operation: String },
+    PathPrefix { group: String, prefix: String },
 }
 
 impl std::fmt::Debug for Client {
@@ -41,238 +62,28 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
+            .field("rate_limit_groups", &self.inner.groups)
+            .field("hooks", &self.inner.hooks.len())
             .finish_non_exhaustive()
     }
-}
-
-/// Why a client could not be built.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BuildError {
-    message: String,
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot build the client: {}", self.message)
-    }
-}
-
-impl std::error::Error for BuildError {}
-
-/// Builds a client. Methods take and return the builder; mistakes are kept and reported by
-/// [`ClientBuilder::build`].
-///
-/// `C` is the generated client type the builder produces.
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder<C> {
-    api: &'static ApiSpec,
-    base_url: Option<String>,
-    http: Option<reqwest::Client>,
-    credentials: Credentials,
-    default_headers: HeaderMap,
-    user_agent: Option<String>,
-    retry: RetryPolicy,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    total_timeout: Option<Duration>,
-    idempotency_header: Option<HeaderName>,
-    errors: Vec<String>,
-    target: PhantomData<fn() -> C>,
-}
-
-impl<C: From<Client>> ClientBuilder<C> {
-    /// A builder for a client of `api`.
-    pub fn new(api: &'static ApiSpec) -> Self {
-        Self {
-            api,
-            base_url: None,
-            http: None,
-            credentials: Credentials::new(),
-            default_headers: HeaderMap::new(),
-            user_agent: None,
-            retry: RetryPolicy::default(),
-            timeout: Some(Duration::from_secs(30)),
-            connect_timeout: Some(Duration::from_secs(10)),
-            total_timeout: None,
-            idempotency_header: None,
-            errors: Vec::new(),
-            target: PhantomData,
-        }
-    }
-
-    /// The base URL requests go to; defaults to the spec's first server.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
-        self
-    }
-
-    /// Uses this `reqwest::Client` (its proxy, TLS and pool settings) instead of building one;
-    /// the connect timeout and user agent set here then do not apply.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
-    /// Sends this header with every request.
-    pub fn default_header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => {
-                self.default_headers.append(name, value);
-            }
-            _ => self.errors.push(format!("invalid default header `{name}`")),
-        }
-        self
-    }
-
-    /// Sets the `User-Agent`.
-    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = Some(agent.into());
-        self
-    }
-
-    /// Sets the credential for the security scheme named `scheme` in the spec.
-    pub fn credential(mut self, scheme: &str, credential: Credential) -> Self {
-        if self.api.scheme(scheme).is_none() {
-            let known: Vec<&str> = self.api.schemes.iter().map(|s| s.name).collect();
-            self.errors.push(format!(
-                "the spec has no security scheme `{scheme}` (it has: {})",
-                if known.is_empty() {
-                    "none".to_owned()
-                } else {
-                    known.join(", ")
-                }
-            ));
-        }
-        self.credentials.set(scheme, credential);
-        self
-    }
-
-    /// Uses this bearer token for every bearer, OAuth 2.0 and OpenID Connect scheme.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.credentials.set_bearer(token);
-        self
-    }
-
-    /// Uses this key for every API key scheme.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.credentials.set_api_key(key);
-        self
-    }
-
-    /// Uses these credentials for every HTTP basic scheme.
-    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.credentials.set_basic(username, password);
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Sets the timeout of each attempt (default 30 s); `None` for none.
-    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Sets the connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Sets a limit on a whole call, retries and waits included.
-    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.total_timeout = timeout;
-        self
-    }
-
-    /// Adds a fresh idempotency key in this header to every POST and PATCH (Stripe uses
-    /// `Idempotency-Key`); the same key is sent on every attempt, so such writes are retried.
-    pub fn idempotency_header(mut self, name: &str) -> Self {
-        match HeaderName::try_from(name) {
-            Ok(name) => self.idempotency_header = Some(name),
-            Err(_) => self.errors.push(format!("invalid idempotency header name `{name}`")),
-        }
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    ///
-    /// When a setting was invalid, when no base URL is given and the spec has no absolute
-    /// server URL, or when the HTTP client cannot be built.
-    pub fn build(self) -> Result<C, BuildError> {
-        let mut errors = self.errors;
-        let base_url = match self.base_url.or_else(|| self.api.default_server.map(str::to_owned)) {
-            Some(url) => url,
-            None => {
-                errors.push("no base URL: the spec has no servers; call `base_url`".to_owned());
-                String::new()
-            }
-        };
-        if !base_url.is_empty() && reqwest::Url::parse(&base_url).is_err() {
-            errors.push(format!("the base URL `{base_url}` is not an absolute URL"));
-        }
-        let http = match self.http {
-            Some(http) => Some(http),
-            None => {
-                install_crypto_provider();
-                let mut builder = reqwest::Client::builder().user_agent(
-                    self.user_agent
-                        .unwrap_or_else(|| concat!("api-conductor/", env!("CARGO_PKG_VERSION")).to_owned()),
-                );
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                match builder.build() {
-                    Ok(http) => Some(http),
-                    Err(err) => {
-                        errors.push(err.to_string());
-                        None
-                    }
-                }
-            }
-        };
-        if !errors.is_empty() {
-            return Err(BuildError {
-                message: errors.join("; "),
-            });
-        }
-        let Some(http) = http else {
-            return Err(BuildError {
-                message: "no HTTP client".to_owned(),
-            });
-        };
-        Ok(C::from(Client {
-            inner: Arc::new(ClientInner {
-                http,
-                base_url: base_url.trim_end_matches('/').to_owned(),
-                api: self.api,
-                credentials: self.credentials,
-                default_headers: self.default_headers,
-                retry: self.retry,
-                timeout: self.timeout,
-                total_timeout: self.total_timeout,
-                idempotency_header: self.idempotency_header,
-            }),
-        }))
-    }
-}
-
-fn install_crypto_provider() {
-    // Fails only when a provider is already installed, which is what we want.
-    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// What a successful exchange returns to the generic execution code.
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    pub(crate) url: String,
+    /// The URL requested, with credentials; see [`Client::redacted`].
+    pub(crate) url: reqwest::Url,
+}
+
+/// The state of one call across its attempts.
+struct CallState {
+    attempt: u32,
+    /// Attempts that count against the retry policy (a 401-refresh resend does not).
+    policy_attempt: u32,
+    refreshed: bool,
+    waited: Duration,
+    started: Instant,
 }
 
 impl Client {
@@ -286,6 +97,38 @@ impl Client {
         self.inner.api
     }
 
+    /// The health counters of every operation called so far, shared by all clones.
+    pub fn health(&self) -> HealthSnapshot {
+        self.inner.health.snapshot()
+    }
+
+    /// The URL with API-key query parameters redacted, for errors and hooks.
+    pub(crate) fn redacted(&self, url: &reqwest::Url) -> String {
+        redact_url(url, self.inner.api)
+    }
+
+    pub(crate) fn record(&self, spec: &'static OperationSpec, outcome: Result<(), ErrorKind>, latency: Duration) {
+        self.inner.health.finished(spec.id, outcome, latency);
+    }
+
+    fn group(&self, spec: &OperationSpec) -> Option<&str> {
+        let groups = &self.inner.groups;
+        groups
+            .iter()
+            .find_map(|rule| match rule {
+                GroupRule::Operation { group, operation } if operation == spec.id => Some(group.as_str()),
+                _ => None,
+            })
+            .or_else(|| {
+                groups.iter().find_map(|rule| match rule {
+                    GroupRule::PathPrefix { group, prefix } if spec.path.starts_with(prefix.as_str()) => {
+                        Some(group.as_str())
+                    }
+                    _ => None,
+                })
+            })
+    }
+
     /// Sends one call, retrying by the policy; any HTTP response (success or not) is `Ok`.
     pub(crate) async fn send(
         &self,
@@ -293,19 +136,22 @@ impl Client {
         parts: RequestParts,
         options: CallOptions,
     ) -> Result<Exchange, Box<ErrorInner>> {
-        let total = options.total_timeout.or(self.inner.total_timeout);
+        let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
             "connector.call",
             operation = spec.id,
             method = spec.method.as_str(),
             path = parts.template(),
+            group = tracing::field::Empty,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
+            waited_ms = tracing::field::Empty,
         );
-        let future = self.send_with_retries(spec, parts, options).instrument(span);
+        // Boxed so the large state of the send loop is not copied as the call's future moves.
+        let future = Box::pin(self.send_with_retries(spec, parts, options)).instrument(span);
         match total {
             None => future.await,
-            Some(limit) => match tokio::time::timeout(limit, future).await {
+            Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
                 Ok(result) => result,
                 Err(_) => Err(ErrorInner::new(
                     ErrorKind::Timeout,
@@ -316,112 +162,117 @@ impl Client {
         }
     }
 
-    async fn send_with_retries(
+    /// Applies the credentials to a copy of `parts` and builds the request.
+    async fn authorize(
         &self,
         spec: &'static OperationSpec,
         mut parts: RequestParts,
+        options: &CallOptions,
+        idempotency_key: Option<&str>,
+    ) -> Result<(reqwest::Request, IssuedToken), Box<ErrorInner>> {
+        let inner = &*self.inner;
+        let issued = auth::apply(
+            spec.effective_security(),
+            inner.api,
+            options.get().credentials.as_ref(),
+            &inner.credentials,
+            spec.method.as_str(),
+            &mut parts,
+        )
+        .await
+        .map_err(|failure| match failure {
+            AuthFailure::Missing(message) => ErrorInner::new(ErrorKind::MissingCredentials, spec, message),
+            AuthFailure::Invalid(message) => ErrorInner::new(ErrorKind::MissingCredentials, spec, message),
+            AuthFailure::Token(err) => {
+                let mut inner = ErrorInner::new(ErrorKind::Auth, spec, format!("no access token: {err}"));
+                inner.source = Some(Box::new(err));
+                inner
+            }
+        })?;
+        let request = self.build_request(spec, &parts, options, idempotency_key)?;
+        Ok((request, issued))
+    }
+
+    async fn send_with_retries(
+        &self,
+        spec: &'static OperationSpec,
+        parts: RequestParts,
         options: CallOptions,
     ) -> Result<Exchange, Box<ErrorInner>> {
         let inner = &*self.inner;
-        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let clock = &*inner.clock;
+        let policy = options.get().retry.as_ref().unwrap_or(&inner.retry);
         let method = spec.method;
-        let idempotency_key = options.idempotency_key.clone().or_else(|| {
+        let idempotency_key = options.get().idempotency_key.clone().or_else(|| {
             (!method.is_idempotent() && inner.idempotency_header.is_some())
                 .then(|| format!("{:032x}", fastrand::u128(..)))
         });
         let replayable = method.is_idempotent() || idempotency_key.is_some();
+        let group = self.group(spec);
+        if let Some(group) = group {
+            tracing::Span::current().record("group", group);
+        }
+        let key = LimitKey::new(spec.id, spec.path, group);
 
-        auth::apply(
-            spec.effective_security(),
-            inner.api,
-            options.credentials.as_ref(),
-            &inner.credentials,
-            method.as_str(),
-            &mut parts,
-        )
-        .map_err(|message| ErrorInner::new(ErrorKind::MissingCredentials, spec, message))?;
-        let (request, url) = self.build_request(spec, &parts, &options, idempotency_key.as_deref())?;
-
-        let started = Instant::now();
-        let mut attempt = 0u32;
+        // The unauthenticated parts are kept only when a 401 could make us send them again
+        // with a new token.
+        let may_refresh = inner.credentials.has_token_manager()
+            || options
+                .get()
+                .credentials
+                .as_ref()
+                .is_some_and(Credentials::has_token_manager);
+        let (unauthenticated, parts) = if may_refresh {
+            (Some(parts.clone()), parts)
+        } else {
+            (None, parts)
+        };
+        let (mut request, mut issued) = self
+            .authorize(spec, parts, &options, idempotency_key.as_deref())
+            .await?;
+        let mut state = CallState {
+            attempt: 0,
+            policy_attempt: 0,
+            refreshed: false,
+            waited: Duration::ZERO,
+            started: clock.now(),
+        };
         loop {
-            attempt += 1;
-            let Some(this_attempt) = request.try_clone() else {
+            state.attempt += 1;
+            state.policy_attempt += 1;
+            let Some(mut this_attempt) = request.try_clone() else {
                 return Err(ErrorInner::new(ErrorKind::Encode, spec, "the request cannot be cloned"));
             };
-            let result = inner.http.execute(this_attempt).await;
-            match result {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let body = match response.bytes().await {
-                        Ok(body) => body,
-                        Err(err) => {
-                            let outcome = if err.is_timeout() {
-                                Outcome::Timeout
-                            } else {
-                                Outcome::Interrupted
-                            };
-                            match self.next_step(policy, attempt, outcome, replayable, started) {
-                                Some(wait) => {
-                                    tokio::time::sleep(wait).await;
-                                    continue;
-                                }
-                                None => return Err(transport_error(spec, err, attempt, &url)),
-                            }
-                        }
-                    };
-                    let raw = RawResponse { status, headers, body };
-                    if status.is_success() || status.is_redirection() || status.is_informational() {
-                        tracing::Span::current()
-                            .record("status", status.as_u16())
-                            .record("attempts", attempt);
-                        return Ok(Exchange {
-                            response: raw,
-                            attempts: attempt,
-                            url,
-                        });
-                    }
-                    let hint = server_wait_hint(&raw.headers, SystemTime::now());
-                    let outcome = Outcome::Status(status.as_u16(), hint);
-                    match policy.decide(attempt, outcome, replayable, started.elapsed(), fastrand::f64()) {
-                        Decision::Retry(wait) => {
-                            tracing::debug!(
-                                status = status.as_u16(),
-                                attempt,
-                                wait_ms = wait.as_millis() as u64,
-                                "retrying"
-                            );
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
-                        Decision::WaitTooLong(wait) => {
-                            let mut error = ErrorInner::new(
-                                ErrorKind::RateLimited,
-                                spec,
-                                format!("the server asked to wait {wait:?}, longer than the retry policy allows"),
-                            );
-                            error.status = Some(status);
-                            error.headers = Some(raw.headers);
-                            error.raw_body = Some(raw.body);
-                            error.retry_after = Some(wait);
-                            error.attempts = attempt;
-                            error.url = Some(url);
-                            return Err(error);
-                        }
-                        _ => {
-                            tracing::Span::current()
-                                .record("status", status.as_u16())
-                                .record("attempts", attempt);
-                            return Ok(Exchange {
-                                response: raw,
-                                attempts: attempt,
-                                url,
-                            });
-                        }
-                    }
+            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut this_attempt) {
+                self.finish_span(&state, answer.status.as_u16());
+                return Ok(Exchange {
+                    response: RawResponse {
+                        status: answer.status,
+                        headers: answer.headers,
+                        body: answer.body,
+                    },
+                    attempts: state.attempt,
+                    url: request.url().clone(),
+                });
+            }
+            let permit = inner.limiter.acquire(key).await.map_err(|err| {
+                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
+                if let LimitError::WaitTooLong(wait) = err {
+                    error.retry_after = Some(wait);
                 }
+                error.attempts = state.attempt - 1;
+                error.url = Some(self.redacted(request.url()));
+                error
+            })?;
+            state.waited += permit.waited();
+            inner.health.attempt(spec.id, state.attempt > 1, permit.waited());
+            // Only hooks are told an attempt's latency; reading the clock is not free.
+            let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
+            let result = inner.http.execute(this_attempt).await;
+            let response = match result {
+                Ok(response) => response,
                 Err(err) => {
+                    drop(permit);
                     let outcome = if err.is_connect() {
                         Outcome::NotSent
                     } else if err.is_timeout() {
@@ -429,28 +280,178 @@ impl Client {
                     } else {
                         Outcome::Interrupted
                     };
-                    match self.next_step(policy, attempt, outcome, replayable, started) {
+                    match self.next_step(policy, &state, outcome, replayable) {
                         Some(wait) => {
-                            tracing::debug!(attempt, error = %err, "retrying after a transport error");
-                            tokio::time::sleep(wait).await;
+                            tracing::debug!(attempt = state.attempt, error = %err, "retrying after a transport error");
+                            self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, attempt, &url)),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
                     }
                 }
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            inner.limiter.observe(key, status.as_u16(), &headers);
+            let body = match response.bytes().await {
+                Ok(body) => body,
+                Err(err) => {
+                    drop(permit);
+                    let outcome = if err.is_timeout() {
+                        Outcome::Timeout
+                    } else {
+                        Outcome::Interrupted
+                    };
+                    match self.next_step(policy, &state, outcome, replayable) {
+                        Some(wait) => {
+                            self.wait(&mut state, wait).await;
+                            continue;
+                        }
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
+                    }
+                }
+            };
+            drop(permit);
+            let raw = RawResponse { status, headers, body };
+            if let Some(sent_at) = sent_at {
+                self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
             }
+            if status.is_success() || status.is_redirection() || status.is_informational() {
+                self.finish_span(&state, status.as_u16());
+                return Ok(Exchange {
+                    response: raw,
+                    attempts: state.attempt,
+                    url: request.url().clone(),
+                });
+            }
+            if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
+                if let (Some((manager, token)), Some(parts)) = (&issued, &unauthenticated) {
+                    // A token we issued was refused: get a new one and send once more. The
+                    // server did not act on an unauthenticated request, so this is safe for
+                    // any method.
+                    state.refreshed = true;
+                    state.policy_attempt -= 1;
+                    manager.invalidate(token);
+                    tracing::debug!(
+                        attempt = state.attempt,
+                        "401 on an issued token; refreshing it and resending"
+                    );
+                    (request, issued) = self
+                        .authorize(spec, parts.clone(), &options, idempotency_key.as_deref())
+                        .await?;
+                    continue;
+                }
+            }
+            let hint = server_wait_hint(&raw.headers, clock.system_now());
+            let outcome = Outcome::Status(status.as_u16(), hint);
+            let elapsed = clock.now().saturating_duration_since(state.started);
+            match policy.decide(state.policy_attempt, outcome, replayable, elapsed, fastrand::f64()) {
+                Decision::Retry(wait) => {
+                    tracing::debug!(
+                        status = status.as_u16(),
+                        attempt = state.attempt,
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    self.wait(&mut state, wait).await;
+                }
+                Decision::WaitTooLong(wait) => {
+                    self.finish_span(&state, status.as_u16());
+                    let mut error = ErrorInner::new(
+                        ErrorKind::RateLimited,
+                        spec,
+                        format!("the server asked to wait {wait:?}, longer than the retry policy allows"),
+                    );
+                    error.status = Some(status);
+                    error.headers = Some(raw.headers);
+                    error.raw_body = Some(raw.body);
+                    error.retry_after = Some(wait);
+                    error.attempts = state.attempt;
+                    error.url = Some(self.redacted(request.url()));
+                    return Err(error);
+                }
+                _ => {
+                    self.finish_span(&state, status.as_u16());
+                    return Ok(Exchange {
+                        response: raw,
+                        attempts: state.attempt,
+                        url: request.url().clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    async fn wait(&self, state: &mut CallState, wait: Duration) {
+        state.waited += wait;
+        self.inner.clock.sleep(wait).await;
+    }
+
+    fn finish_span(&self, state: &CallState, status: u16) {
+        tracing::Span::current()
+            .record("status", status)
+            .record("attempts", state.attempt)
+            .record("waited_ms", state.waited.as_millis() as u64);
+    }
+
+    fn before_hooks(
+        &self,
+        spec: &'static OperationSpec,
+        attempt: u32,
+        request: &mut reqwest::Request,
+    ) -> Option<HookResponse> {
+        if self.inner.hooks.is_empty() {
+            return None;
+        }
+        let url = self.redacted(request.url());
+        let mut request = HookRequest {
+            operation: spec.id,
+            method: spec.method,
+            path_template: spec.path,
+            url: &url,
+            attempt,
+            headers: request.headers_mut(),
+        };
+        self.inner
+            .hooks
+            .iter()
+            .find_map(|hook| hook.before_request(&mut request))
+    }
+
+    fn after_hooks(
+        &self,
+        spec: &'static OperationSpec,
+        url: &reqwest::Url,
+        attempt: u32,
+        latency: Duration,
+        raw: &RawResponse,
+    ) {
+        if self.inner.hooks.is_empty() {
+            return;
+        }
+        let url = self.redacted(url);
+        let info = AttemptInfo {
+            operation: spec.id,
+            method: spec.method,
+            url: &url,
+            attempt,
+            latency,
+        };
+        let response = HookResponse::new(raw.status, raw.headers.clone(), raw.body.clone());
+        for hook in &self.inner.hooks {
+            hook.after_response(&info, &response);
         }
     }
 
     fn next_step(
         &self,
         policy: &RetryPolicy,
-        attempt: u32,
+        state: &CallState,
         outcome: Outcome,
         replayable: bool,
-        started: Instant,
     ) -> Option<Duration> {
-        match policy.decide(attempt, outcome, replayable, started.elapsed(), fastrand::f64()) {
+        let elapsed = self.inner.clock.now().saturating_duration_since(state.started);
+        match policy.decide(state.policy_attempt, outcome, replayable, elapsed, fastrand::f64()) {
             Decision::Retry(wait) => Some(wait),
             _ => None,
         }
@@ -462,25 +463,28 @@ impl Client {
         parts: &RequestParts,
         options: &CallOptions,
         idempotency_key: Option<&str>,
-    ) -> Result<(reqwest::Request, String), Box<ErrorInner>> {
+    ) -> Result<reqwest::Request, Box<ErrorInner>> {
         let inner = &*self.inner;
-        let config_error = |message: String| ErrorInner::new(ErrorKind::Config, spec, message);
         let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, parts.path))
-            .map_err(|err| config_error(format!("invalid URL: {err}")))?;
+        // The base URL was parsed once; only the path is parsed per request.
+        let mut url = inner.base.clone();
+        let base_path = inner.base.path().trim_end_matches('/');
+        let mut path = String::with_capacity(base_path.len() + parts.path.len());
+        path.push_str(base_path);
+        path.push_str(&parts.path);
+        url.set_path(&path);
         if !parts.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &parts.query {
                 pairs.append_pair(name, value);
             }
         }
-        let display_url = redact_url(&url, inner.api);
         let mut request = reqwest::Request::new(spec.method.as_reqwest(), url);
         let headers = request.headers_mut();
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());
         }
-        for (name, value) in parts.headers.iter().chain(options.headers.iter()) {
+        for (name, value) in parts.headers.iter().chain(options.get().headers.iter()) {
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
@@ -502,7 +506,7 @@ impl Client {
             inner
                 .idempotency_header
                 .as_ref()
-                .or(options.idempotency_header.as_ref()),
+                .or(options.get().idempotency_header.as_ref()),
         ) {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
@@ -519,9 +523,9 @@ impl Client {
             request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
             *request.body_mut() = Some(reqwest::Body::from(data.clone()));
         }
-        let timeout = options.timeout.or(inner.timeout);
+        let timeout = options.get().timeout.or(inner.timeout);
         *request.timeout_mut() = timeout;
-        Ok((request, display_url))
+        Ok(request)
     }
 }
 
@@ -547,7 +551,7 @@ fn redact_url(url: &reqwest::Url, api: &ApiSpec) -> String {
     redacted.to_string()
 }
 
-fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: &str) -> Box<ErrorInner> {
+fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: String) -> Box<ErrorInner> {
     let kind = if err.is_connect() {
         ErrorKind::Connect
     } else if err.is_timeout() {
@@ -557,7 +561,7 @@ fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: 
     };
     let mut inner = ErrorInner::new(kind, spec, describe_reqwest_error(&err));
     inner.attempts = attempts;
-    inner.url = Some(url.to_owned());
+    inner.url = Some(url);
     inner.source = Some(Box::new(err.without_url()));
     inner
 }

@@ -19,11 +19,18 @@ pub fn decode_json<T: DeserializeOwned>(response: &RawResponse) -> Result<T, Dec
     } else {
         &response.body
     };
+    // The fast path decodes directly; only a failure is decoded again, tracking the path.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| DecodeError {
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
-    })
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(DecodeError {
+            path: err.path().to_string(),
+            message: err.into_inner().to_string(),
+        }),
+    }
 }
 
 /// Decodes a text body.

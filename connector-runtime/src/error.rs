@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use crate::spec::HttpMethod;
 
 /// What kind of failure an [`Error`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A parameter or body could not be encoded, or a header value contained CR/LF; nothing
@@ -18,6 +18,9 @@ pub enum ErrorKind {
     Encode,
     /// The operation needs a credential the client does not have; nothing was sent.
     MissingCredentials,
+    /// No access token could be had from the token endpoint (see the source
+    /// [`crate::TokenError`]); nothing was sent.
+    Auth,
     /// Connecting to the server failed.
     Connect,
     /// The request or the whole call took longer than allowed.
@@ -26,7 +29,8 @@ pub enum ErrorKind {
     Transport,
     /// The server answered with a non-success status.
     Status,
-    /// The server asked us to wait longer than the retry policy allows.
+    /// The server asked us to wait longer than the retry policy allows, or the rate limiter
+    /// would have held the request too long.
     RateLimited,
     /// The success response did not match the type the spec documents.
     Decode,

@@ -7,27 +7,50 @@
 //! `reqwest` with retries that never duplicate a write, and decodes the response into the
 //! operation's typed success value or a typed [`Error`].
 //!
+//! Around each attempt: OAuth 2.0 tokens from a [`TokenManager`] (renewed ahead of expiry,
+//! single-flight, and after a 401), a [`RateLimiter`] (by default the in-process
+//! [`LocalRateLimiter`], which also follows the server's rate-limit headers), [`Hook`]s, a
+//! `tracing` span per call and per-operation [`HealthSnapshot`] counters. All waiting goes
+//! through a [`Clock`], so tests use a [`ManualClock`] instead of real time.
+//!
 //! Users depend on this crate alone; it re-exports the [`connector`] attribute.
 
 mod auth;
+mod builder;
 mod client;
+mod clock;
 mod decode;
 mod enums;
 mod error;
+mod health;
+mod hooks;
+mod limit_headers;
+mod oauth;
 mod operation;
+mod ratelimit;
 mod request;
 mod retry;
 mod spec;
+mod token;
 pub mod types;
 
 pub use auth::{AuthScheme, Credential, Credentials};
-pub use client::{BuildError, Client, ClientBuilder};
+pub use builder::{install_crypto_provider, BuildError, ClientBuilder};
+pub use client::Client;
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use connector_macros::connector;
 pub use error::{DecodeError, Error, ErrorKind};
+pub use health::{HealthSnapshot, OperationHealth};
+pub use hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
+pub use oauth::{AuthorizationRequest, ClientAuth, OAuth2Config};
 pub use operation::{CallOptions, Operation, OperationExt, Response, WithResponse};
+pub use ratelimit::{AcquireFuture, LimitError, LimitKey, LocalRateLimiter, Permit, Quota, RateLimiter};
 pub use request::{EncodeError, RequestParts};
 pub use retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
 pub use spec::{ApiKeyLocation, ApiSpec, HttpMethod, OperationSpec, ParamStyle, SchemeKind, SecuritySchemeSpec};
+pub use token::{
+    FileTokenStore, MemoryTokenStore, StoreFuture, TokenError, TokenErrorKind, TokenManager, TokenSet, TokenStore,
+};
 
 /// Items generated code refers to. Not a public API: it changes without notice.
 #[doc(hidden)]

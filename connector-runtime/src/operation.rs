@@ -16,8 +16,15 @@ use crate::retry::RetryPolicy;
 use crate::spec::OperationSpec;
 
 /// Settings for one call that override the client's.
+///
+/// Boxed, and absent for the usual call without overrides, so the futures that carry it stay
+/// small.
 #[derive(Debug, Clone, Default)]
-pub struct CallOptions {
+pub struct CallOptions(Option<Box<Options>>);
+
+/// The overrides themselves; reached through `CallOptions`' `Deref`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
     pub(crate) credentials: Option<Credentials>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
@@ -25,6 +32,28 @@ pub struct CallOptions {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) idempotency_header: Option<HeaderName>,
     pub(crate) headers: Vec<(String, String)>,
+}
+
+static NO_OVERRIDES: Options = Options {
+    credentials: None,
+    timeout: None,
+    total_timeout: None,
+    retry: None,
+    idempotency_key: None,
+    idempotency_header: None,
+    headers: Vec::new(),
+};
+
+impl CallOptions {
+    /// The overrides (none set when the call has none).
+    pub(crate) fn get(&self) -> &Options {
+        self.0.as_deref().unwrap_or(&NO_OVERRIDES)
+    }
+
+    /// The overrides, to set one.
+    pub(crate) fn get_mut(&mut self) -> &mut Options {
+        self.0.get_or_insert_with(Box::default)
+    }
 }
 
 /// The client and per-call options every generated request builder carries.
@@ -127,6 +156,7 @@ pub trait OperationExt: Operation {
     fn credential(mut self, scheme: &str, credential: Credential) -> Self {
         self.call_mut()
             .options
+            .get_mut()
             .credentials
             .get_or_insert_with(Credentials::new)
             .set(scheme, credential);
@@ -138,6 +168,7 @@ pub trait OperationExt: Operation {
     fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.call_mut()
             .options
+            .get_mut()
             .credentials
             .get_or_insert_with(Credentials::new)
             .set_bearer(token);
@@ -147,21 +178,21 @@ pub trait OperationExt: Operation {
     /// Sets the timeout of each attempt of this call.
     #[must_use]
     fn timeout(mut self, timeout: Duration) -> Self {
-        self.call_mut().options.timeout = Some(timeout);
+        self.call_mut().options.get_mut().timeout = Some(timeout);
         self
     }
 
     /// Limits the whole call, retries included.
     #[must_use]
     fn total_timeout(mut self, timeout: Duration) -> Self {
-        self.call_mut().options.total_timeout = Some(timeout);
+        self.call_mut().options.get_mut().total_timeout = Some(timeout);
         self
     }
 
     /// Uses this retry policy for this call.
     #[must_use]
     fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.call_mut().options.retry = Some(policy);
+        self.call_mut().options.get_mut().retry = Some(policy);
         self
     }
 
@@ -169,7 +200,7 @@ pub trait OperationExt: Operation {
     /// retry.
     #[must_use]
     fn idempotency_key(mut self, header: &'static str, key: impl Into<String>) -> Self {
-        let options = &mut self.call_mut().options;
+        let options = self.call_mut().options.get_mut();
         options.idempotency_key = Some(key.into());
         options.idempotency_header =
             Some(HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")));
@@ -179,7 +210,11 @@ pub trait OperationExt: Operation {
     /// Adds a header to this call.
     #[must_use]
     fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.call_mut().options.headers.push((name.into(), value.into()));
+        self.call_mut()
+            .options
+            .get_mut()
+            .headers
+            .push((name.into(), value.into()));
         self
     }
 
@@ -202,18 +237,22 @@ impl<O: Operation> IntoFuture for WithResponse<O> {
     type IntoFuture = BoxFuture<Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(run(self.operation))
+        Box::pin(run(self.operation, std::convert::identity))
     }
 }
 
 /// Sends an operation and decodes its response; what a generated `IntoFuture` calls.
 pub fn execute<O: Operation>(operation: O) -> BoxFuture<Result<O::Output, Error<O::ErrorBody>>> {
-    Box::pin(async move { run(operation).await.map(Response::into_body) })
+    Box::pin(run(operation, Response::into_body))
 }
 
-fn run<O: Operation>(
+/// Encodes, sends and decodes a call, records it in the client's health counters and maps
+/// the success with `finish`. One future, boxed once by the caller: its state is not copied
+/// through further layers.
+fn run<O: Operation, T>(
     mut operation: O,
-) -> impl Future<Output = Result<Response<O::Output>, Error<O::ErrorBody>>> + Send {
+    finish: fn(Response<O::Output>) -> T,
+) -> impl Future<Output = Result<T, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
     let mut parts = RequestParts::new(spec.path);
     let encoded = operation.encode(&mut parts);
@@ -221,42 +260,62 @@ fn run<O: Operation>(
     let client = call.client.clone();
     let options = std::mem::take(&mut call.options);
     async move {
-        if let Err(err) = encoded {
-            return Err(Error::untyped(ErrorInner::new(
+        let started = std::time::Instant::now();
+        let result = match encoded {
+            Err(err) => Err(Error::untyped(ErrorInner::new(
                 ErrorKind::Encode,
                 spec,
                 err.to_string(),
-            )));
-        }
-        let exchange = client.send(spec, parts, options).await.map_err(Error::untyped)?;
-        let response = exchange.response;
-        let status = response.status;
-        if status.is_success() || status.is_redirection() {
-            return match O::decode_success(&response) {
-                Ok(body) => Ok(Response {
-                    status,
-                    headers: response.headers,
-                    body,
-                }),
-                Err(err) => {
-                    let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                    fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
-                    Err(Error::untyped(inner))
-                }
-            };
-        }
-        let body = match O::decode_error(&response) {
-            Some(Ok(body)) => Some(body),
-            Some(Err(err)) => {
-                tracing::debug!(operation = spec.id, error = %err, "the error body does not match its documented type");
-                None
-            }
-            None => None,
+            ))),
+            Ok(()) => match client.send(spec, parts, options).await {
+                Ok(exchange) => decode::<O>(&client, spec, exchange),
+                Err(inner) => Err(Error::untyped(inner)),
+            },
         };
-        let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-        fill_from_response(&mut inner, response, exchange.attempts, exchange.url);
-        Err(Error { inner, body })
+        let outcome = match &result {
+            Ok(_) => Ok(()),
+            Err(err) => Err(err.kind()),
+        };
+        client.record(spec, outcome, started.elapsed());
+        result.map(finish)
     }
+}
+
+/// Decodes the response of an exchange into the typed success or a typed error.
+fn decode<O: Operation>(
+    client: &Client,
+    spec: &'static OperationSpec,
+    exchange: crate::client::Exchange,
+) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
+    let response = exchange.response;
+    let status = response.status;
+    if status.is_success() || status.is_redirection() {
+        return match O::decode_success(&response) {
+            Ok(body) => Ok(Response {
+                status,
+                headers: response.headers,
+                body,
+            }),
+            Err(err) => {
+                let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
+                let url = client.redacted(&exchange.url);
+                fill_from_response(&mut inner, response, exchange.attempts, url);
+                Err(Error::untyped(inner))
+            }
+        };
+    }
+    let body = match O::decode_error(&response) {
+        Some(Ok(body)) => Some(body),
+        Some(Err(err)) => {
+            tracing::debug!(operation = spec.id, error = %err, "the error body does not match its documented type");
+            None
+        }
+        None => None,
+    };
+    let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
+    let url = client.redacted(&exchange.url);
+    fill_from_response(&mut inner, response, exchange.attempts, url);
+    Err(Error { inner, body })
 }
 
 fn fill_from_response(inner: &mut ErrorInner, response: RawResponse, attempts: u32, url: String) {

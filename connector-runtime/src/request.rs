@@ -90,7 +90,7 @@ impl RequestParts {
                 message: format!("the value {text:?} cannot be a path segment"),
             });
         }
-        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        substitute(&mut self.path, name, &encoded);
         Ok(self)
     }
 
@@ -209,6 +209,23 @@ impl RequestParts {
 
     pub(crate) fn template(&self) -> &'static str {
         self.template
+    }
+}
+
+/// Replaces every `{name}` in `path` with `value`.
+fn substitute(path: &mut String, name: &str, value: &str) {
+    let mut from = 0;
+    while let Some(offset) = path.get(from..).and_then(|rest| rest.find('{')) {
+        let at = from + offset;
+        let matches = path
+            .get(at + 1..)
+            .is_some_and(|rest| rest.starts_with(name) && rest[name.len()..].starts_with('}'));
+        if matches {
+            path.replace_range(at..at + name.len() + 2, value);
+            from = at + value.len();
+        } else {
+            from = at + 1;
+        }
     }
 }
 
@@ -371,6 +388,16 @@ impl RawResponse {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn substitutes_every_occurrence_of_exactly_the_named_parameter() {
+        let mut path = "/a/{id}/b/{idx}/{id}/{".to_owned();
+        substitute(&mut path, "id", "7");
+        assert_eq!(path, "/a/7/b/{idx}/7/{");
+        let mut path = "/{x}".to_owned();
+        substitute(&mut path, "x", "{x}");
+        assert_eq!(path, "/{x}", "a value is never substituted again");
+    }
 
     #[test]
     fn path_values_cannot_change_the_path() {

@@ -139,9 +139,11 @@ impl RetryPolicy {
         let (retryable, hint) = match outcome {
             Outcome::NotSent => (true, None),
             Outcome::Timeout | Outcome::Interrupted => (replayable, None),
+            // GitHub's secondary rate limits answer 403 with a wait: a refusal like a 429.
+            Outcome::Status(403, Some(hint)) => (self.statuses.contains(&429), Some(hint)),
             Outcome::Status(status, hint) => {
                 let listed = self.statuses.contains(&status);
-                // A 429 (and a 503 with a hint) says the server did not process the request.
+                // A 429 says the server did not process the request.
                 let safe = replayable || status == 429;
                 (listed && safe, hint)
             }
@@ -167,45 +169,16 @@ impl RetryPolicy {
 
 /// Reads the server's hint of how long to wait: `retry-after-ms`, `Retry-After` (seconds or
 /// an HTTP date), or — when the remaining budget is 0 — `X-RateLimit-Reset` /
-/// `RateLimit-Reset` (epoch seconds or seconds from now). Unparseable values are ignored.
+/// `RateLimit-Reset` / `RateLimit: r=0;t=..` (epoch seconds or seconds from now).
+/// Unparseable values are ignored.
 pub fn server_wait_hint(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+    crate::limit_headers::retry_after(headers, now).or_else(|| {
+        let budget = crate::limit_headers::read(0, headers, now);
+        match (budget.remaining, budget.reset) {
+            (Some(0), Some(reset)) => Some(reset),
+            _ => None,
         }
-    }
-    if let Some(value) = text("retry-after") {
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Some(Duration::from_secs(seconds));
-        }
-        if let Ok(date) = httpdate::parse_http_date(value) {
-            return Some(date.duration_since(now).unwrap_or(Duration::ZERO));
-        }
-    }
-    for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
-    ] {
-        if text(remaining).and_then(|v| v.parse::<u64>().ok()) != Some(0) {
-            continue;
-        }
-        if let Some(reset) = text(reset).and_then(|v| v.parse::<u64>().ok()) {
-            return Some(reset_to_wait(reset, now));
-        }
-    }
-    None
-}
-
-/// A reset value is epoch seconds when it is large (GitHub), else seconds from now (IETF draft).
-fn reset_to_wait(reset: u64, now: SystemTime) -> Duration {
-    const EPOCH_THRESHOLD: u64 = 1_000_000_000;
-    if reset >= EPOCH_THRESHOLD {
-        let reset_at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-        reset_at.duration_since(now).unwrap_or(Duration::ZERO)
-    } else {
-        Duration::from_secs(reset)
-    }
+    })
 }
 
 #[cfg(test)]
@@ -271,6 +244,17 @@ mod tests {
                 "{status}"
             );
         }
+        // A 403 with a wait is GitHub's secondary rate limit; without one it is final.
+        assert_eq!(
+            policy.decide(
+                1,
+                Outcome::Status(403, Some(Duration::from_secs(1))),
+                false,
+                Duration::ZERO,
+                0.5
+            ),
+            Decision::Retry(Duration::from_secs(1))
+        );
         for status in [400, 401, 403, 404, 409, 422, 501] {
             assert_eq!(
                 policy.decide(1, Outcome::Status(status, None), true, Duration::ZERO, 0.5),
