@@ -34,25 +34,35 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 fn kind_of(message: &str) -> String {
     let message = message.split(": ").skip(1).collect::<Vec<_>>().join(": ");
     let words: Vec<&str> = message.split_whitespace().take(6).collect();
-    words.join(" ").trim_end_matches(|c: char| !c.is_alphanumeric()).to_owned()
+    words
+        .join(" ")
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_owned()
 }
 
 enum Outcome {
-    Expanded { operations: usize, types: usize, warnings: usize, millis: u128 },
+    Expanded {
+        operations: usize,
+        types: usize,
+        warnings: usize,
+        millis: u128,
+    },
     Diagnostic(String),
     Panic(String),
 }
 
 fn run_one(path: &Path) -> Outcome {
     let started = Instant::now();
-    let result = std::panic::catch_unwind(|| -> Result<Result<conductor_codegen::Generated, String>, conductor_codegen::Problems> {
-        let generated = conductor_codegen::generate_from_file(path, &conductor_codegen::Settings::default())?;
-        // The tokens must parse as Rust items: rendering checks that.
-        if let Err(err) = conductor_codegen::render(&generated.tokens) {
-            return Ok(Err(err));
-        }
-        Ok(Ok(generated))
-    });
+    let result = std::panic::catch_unwind(
+        || -> Result<Result<conductor_codegen::Generated, String>, conductor_codegen::Problems> {
+            let generated = conductor_codegen::generate_from_file(path, &conductor_codegen::Settings::default())?;
+            // The tokens must parse as Rust items: rendering checks that.
+            if let Err(err) = conductor_codegen::render(&generated.tokens) {
+                return Ok(Err(err));
+            }
+            Ok(Ok(generated))
+        },
+    );
     match result {
         Ok(Ok(Ok(generated))) => Outcome::Expanded {
             operations: generated.operation_count,
@@ -97,7 +107,10 @@ fn main() {
                 let Some(path) = specs.get(index) else { break };
                 let name = path.strip_prefix(root).unwrap_or(path).display().to_string();
                 let outcome = run_one(path);
-                results.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(name, outcome);
+                results
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(name, outcome);
             });
         }
     });
@@ -109,7 +122,12 @@ fn main() {
     let mut per_spec = serde_json::Map::new();
     for (name, outcome) in &results {
         let value = match outcome {
-            Outcome::Expanded { operations, types, warnings: w, millis } => {
+            Outcome::Expanded {
+                operations,
+                types,
+                warnings: w,
+                millis,
+            } => {
                 expanded += 1;
                 warnings += w;
                 json!({"outcome": "expanded", "operations": operations, "types": types, "warnings": w, "ms": millis})

@@ -16,6 +16,7 @@ mod frame;
 mod locate;
 mod names;
 mod operations;
+mod renames;
 mod report;
 mod typespace;
 mod validate;
@@ -47,6 +48,9 @@ pub struct Settings {
     pub operations: Vec<String>,
     /// Never generate the operations with these ids.
     pub exclude_operations: Vec<String>,
+    /// `(spec name, Rust name)`: a component schema gets this type name, an operation (by id)
+    /// this method name.
+    pub renames: Vec<(String, String)>,
 }
 
 /// Which schemas become types.
@@ -79,6 +83,7 @@ impl Default for Settings {
             tags: Vec::new(),
             operations: Vec::new(),
             exclude_operations: Vec::new(),
+            renames: Vec::new(),
         }
     }
 }
@@ -131,7 +136,12 @@ pub fn generate_from_value(
     document: serde_json::Value,
     settings: &Settings,
 ) -> Result<Generated, Problems> {
-    let (generated, report) = report::run(path, report::Source::Value(document), settings, report::Locate::ErrorsOnly);
+    let (generated, report) = report::run(
+        path,
+        report::Source::Value(document),
+        settings,
+        report::Locate::ErrorsOnly,
+    );
     match generated {
         Some(generated) if report.errors.is_empty() => Ok(generated),
         _ => Err(Problems {
@@ -164,14 +174,16 @@ pub fn check_value(path: &Path, document: serde_json::Value, settings: &Settings
 pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Generated {
     let rt = &settings.runtime_path;
     let document = &spec.document;
-    let mut space = TypeSpace::new(document, &spec.raw);
+    // Invalid renames were reported by `report::run`; here they are simply applied.
+    let (renames, _) = renames::check(document, &settings.renames);
+    let mut space = TypeSpace::new(document, &spec.raw, &renames);
     space.convert_components();
     let selection = operations::Selection {
         tags: &settings.tags,
         operations: &settings.operations,
         exclude: &settings.exclude_operations,
     };
-    let operations = operations::collect(document, &mut space, &selection);
+    let operations = operations::collect(document, &mut space, &selection, &renames);
     let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
     space.finish();
 

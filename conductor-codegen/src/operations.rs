@@ -155,9 +155,10 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
             let hint = crate::names::closest(name, known.iter().map(String::as_str))
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
+            // About the attribute, not a place in the spec: no file or pointer.
             errors.push(crate::Diagnostic::error(
                 None,
-                Some("#/paths".to_owned()),
+                None,
                 format!("`{key}` names the {kind} `{name}`, which the spec does not have{hint}"),
             ));
         }
@@ -165,7 +166,12 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
     errors
 }
 
-pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: &Selection<'_>) -> Vec<Operation> {
+pub(crate) fn collect(
+    document: &OpenAPI,
+    space: &mut TypeSpace<'_>,
+    selection: &Selection<'_>,
+    renames: &crate::renames::Renames,
+) -> Vec<Operation> {
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
     let mut operations = Vec::new();
@@ -204,8 +210,9 @@ pub(crate) fn collect(document: &OpenAPI, space: &mut TypeSpace<'_>, selection: 
             if !selection.includes(&id, &operation.tags) {
                 continue;
             }
-            let method_name = method_names.claim(field_name(&id));
-            let builder_name = builder_names.claim(type_name(&id));
+            let renamed = renames.methods.get(&id);
+            let method_name = method_names.claim(renamed.cloned().unwrap_or_else(|| field_name(&id)));
+            let builder_name = builder_names.claim(type_name(renamed.unwrap_or(&id)));
             let op = build_operation(
                 space,
                 &item,
@@ -236,7 +243,7 @@ fn path_pointer(path: &str) -> String {
 }
 
 /// `GET /pets/{petId}/toys` → `get_pets_pet_id_toys`.
-fn derived_id(method: &str, path: &str) -> String {
+pub(crate) fn derived_id(method: &str, path: &str) -> String {
     let mut id = method.to_ascii_lowercase();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         id.push('_');
@@ -400,8 +407,8 @@ fn build_operation(
             continue;
         };
         let is_ok = match status {
-            Status::Code(code) => (200..400).contains(&code),
-            Status::Class(class) => class == 2 || class == 3,
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Class(class) => class == 2,
             Status::Default => !has_2xx,
         };
         let hint = if is_ok {

@@ -119,7 +119,12 @@ fn check_raw(
         operations: &settings.operations,
         exclude: &settings.exclude_operations,
     };
-    report.errors.extend(crate::operations::unknown_selection(&spec.document, &selection));
+    report
+        .errors
+        .extend(crate::operations::unknown_selection(&spec.document, &selection));
+    report
+        .errors
+        .extend(crate::renames::check(&spec.document, &settings.renames).1);
     if !report.errors.is_empty() {
         return (None, report);
     }

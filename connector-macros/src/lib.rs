@@ -29,6 +29,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 ///         | operations = ["ID", ...]          optional, once
 ///         | exclude_operations = ["ID", ...]  optional, once
 ///         | schemas = "reachable" | "all"     optional, once
+///         | rename = [("FROM", "TO"), ...]    optional, once
 /// ```
 ///
 /// | key | value | meaning |
@@ -40,7 +41,11 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// | `exclude_operations` | list of strings | never generate these operations |
 /// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones derive `Deserialize` only) |
 ///
-/// An unknown tag or operation id is a compile error with the closest existing name.
+/// | `rename` | list of `("spec name", "RustName")` pairs | a component schema gets this type name, an operation (by `operationId`) this method name |
+///
+/// An unknown tag, operation id or rename source is a compile error with the closest existing
+/// name; a rename that is not an identifier, or that collides with another generated name, is
+/// a compile error naming both.
 ///
 /// # Diagnostics
 ///
@@ -96,6 +101,12 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
     settings.tags = texts(&args.tags);
     settings.operations = texts(&args.operations);
     settings.exclude_operations = texts(&args.exclude_operations);
+    settings.renames = args
+        .renames
+        .iter()
+        .flatten()
+        .map(|(from, to)| (from.value(), to.value()))
+        .collect();
     if let Some(schemas) = &args.schemas {
         settings.schemas = match schemas.value().as_str() {
             "reachable" => conductor_codegen::Schemas::Reachable,
@@ -146,7 +157,8 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
                 let mut problem = problem.clone();
                 problem.relative_to(&resolved.base);
                 let message = problem.to_string();
-                quote::quote_spanned! { spec.span() => ::core::compile_error!(#message); }
+                let span = attribute_span(&problem.message, &args).unwrap_or_else(|| spec.span());
+                quote::quote_spanned! { span => ::core::compile_error!(#message); }
             });
             let tracked = problems.tracked_files().iter().map(|file| {
                 let file = file.to_string_lossy();
@@ -154,6 +166,34 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
             });
             with_module(&module, quote! { #(#errors)* #(#tracked)* })
         }
+    }
+}
+
+/// For a problem with a selection or a rename given in the attribute, the span of the value it
+/// is about (the problem's message names it in backquotes).
+fn attribute_span(message: &str, args: &Args) -> Option<Span> {
+    // The message starts with the key in backquotes; the value it is about comes next.
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let key = quoted.next()?;
+    let value = quoted.next()?;
+    let is = |literal: &LitStr| literal.value() == value;
+    match key {
+        "rename" => args.renames.iter().flatten().find_map(|(from, to)| {
+            if is(to) && !is(from) && message.contains("is not a Rust identifier") {
+                Some(to.span())
+            } else {
+                is(from).then(|| from.span())
+            }
+        }),
+        "operations" => args.operations.iter().flatten().find(|l| is(l)).map(LitStr::span),
+        "exclude_operations" => args
+            .exclude_operations
+            .iter()
+            .flatten()
+            .find(|l| is(l))
+            .map(LitStr::span),
+        "tags" => args.tags.iter().flatten().find(|l| is(l)).map(LitStr::span),
+        _ => None,
     }
 }
 
@@ -241,14 +281,57 @@ struct Args {
     tags: Option<Vec<LitStr>>,
     operations: Option<Vec<LitStr>>,
     exclude_operations: Option<Vec<LitStr>>,
+    renames: Option<Vec<(LitStr, LitStr)>>,
 }
 
-const KEYS: &[&str] = &["spec", "crate_path", "tags", "operations", "exclude_operations", "schemas"];
+const KEYS: &[&str] = &[
+    "spec",
+    "crate_path",
+    "tags",
+    "operations",
+    "exclude_operations",
+    "schemas",
+    "rename",
+];
+
+/// `[("from", "to"), ...]`.
+fn rename_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<(LitStr, LitStr)>> {
+    let wrong = |span: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(
+            span,
+            format!("`{key}` takes a list of pairs, e.g. `{key} = [(\"Pet\", \"Animal\")]`"),
+        )
+    };
+    let syn::Expr::Array(array) = value else {
+        return Err(wrong(&value));
+    };
+    let text = |expr: &syn::Expr| match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text.clone()),
+        _ => None,
+    };
+    array
+        .elems
+        .iter()
+        .map(|element| match element {
+            syn::Expr::Tuple(tuple) if tuple.elems.len() == 2 => match (text(&tuple.elems[0]), text(&tuple.elems[1])) {
+                (Some(from), Some(to)) => Ok((from, to)),
+                _ => Err(wrong(element)),
+            },
+            other => Err(wrong(other)),
+        })
+        .collect()
+}
 
 /// A list of string literals: `["a", "b"]`.
 fn string_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<LitStr>> {
     let wrong = |span: &dyn quote::ToTokens| {
-        syn::Error::new_spanned(span, format!("`{key}` takes a list of string literals, e.g. `{key} = [\"a\", \"b\"]`"))
+        syn::Error::new_spanned(
+            span,
+            format!("`{key}` takes a list of string literals, e.g. `{key} = [\"a\", \"b\"]`"),
+        )
     };
     let syn::Expr::Array(array) = value else {
         return Err(wrong(&value));
@@ -257,7 +340,10 @@ fn string_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<LitStr>> {
         .elems
         .into_iter()
         .map(|element| match element {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Ok(text),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(text),
+                ..
+            }) => Ok(text),
             other => Err(wrong(&other)),
         })
         .collect()
@@ -272,6 +358,7 @@ impl Parse for Args {
             tags: None,
             operations: None,
             exclude_operations: None,
+            renames: None,
         };
         let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
         let mut errors: Option<syn::Error> = None;
@@ -287,9 +374,23 @@ impl Parse for Args {
                 "exclude_operations" => Some(&mut args.exclude_operations),
                 _ => None,
             };
+            if pair.key == "rename" {
+                if args.renames.is_some() {
+                    push(syn::Error::new(pair.key.span(), "duplicate key `rename`"));
+                    continue;
+                }
+                match rename_list(&pair.key, pair.value) {
+                    Ok(list) => args.renames = Some(list),
+                    Err(err) => push(err),
+                }
+                continue;
+            }
             if let Some(slot) = list_slot {
                 if slot.is_some() {
-                    push(syn::Error::new(pair.key.span(), format!("duplicate key `{}`", pair.key)));
+                    push(syn::Error::new(
+                        pair.key.span(),
+                        format!("duplicate key `{}`", pair.key),
+                    ));
                     continue;
                 }
                 match string_list(&pair.key, pair.value) {

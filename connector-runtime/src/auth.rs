@@ -213,13 +213,22 @@ pub(crate) async fn apply(
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
-    if requirements.is_empty() {
-        return Ok(None);
-    }
     let lookup = |scheme: &SecuritySchemeSpec| {
         call.and_then(|c| c.for_scheme(scheme))
             .or_else(|| client.for_scheme(scheme))
     };
+    if requirements.is_empty() {
+        // A spec that declares no security at all (GitHub's does not) still needs credentials:
+        // a bearer (or OAuth) or basic credential set for every scheme of its kind is sent.
+        if api.schemes.is_empty() {
+            for scheme in IMPLICIT_SCHEMES {
+                if let Some(credential) = lookup(scheme) {
+                    return apply_credential(scheme, credential, method, parts).await;
+                }
+            }
+        }
+        return Ok(None);
+    }
     let mut anonymous_allowed = false;
     for alternative in requirements {
         if alternative.is_empty() {
@@ -233,13 +242,8 @@ pub(crate) async fn apply(
         if let Some(resolved) = resolved {
             let mut issued = None;
             for (scheme, credential) in resolved {
-                if let Credential::OAuth2(manager) = credential {
-                    // Boxed: the token request's future is large and rarely needed.
-                    let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
-                    bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
-                    issued = Some((Arc::clone(manager), token));
-                } else {
-                    apply_one(scheme, credential, method, parts).map_err(AuthFailure::Invalid)?;
+                if let Some(token) = apply_credential(scheme, credential, method, parts).await? {
+                    issued = Some(token);
                 }
             }
             return Ok(issued);
@@ -253,6 +257,35 @@ pub(crate) async fn apply(
         "no credential configured for the security scheme {}",
         wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
     )))
+}
+
+/// The schemes assumed for an API whose spec declares none.
+const IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
+    SecuritySchemeSpec {
+        name: "",
+        kind: SchemeKind::Bearer,
+    },
+    SecuritySchemeSpec {
+        name: "",
+        kind: SchemeKind::Basic,
+    },
+];
+
+/// Applies one credential; an OAuth token manager is asked for its token first.
+async fn apply_credential(
+    scheme: &SecuritySchemeSpec,
+    credential: &Credential,
+    method: &str,
+    parts: &mut RequestParts,
+) -> Result<IssuedToken, AuthFailure> {
+    if let Credential::OAuth2(manager) = credential {
+        // Boxed: the token request's future is large and rarely needed.
+        let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
+        bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
+        return Ok(Some((Arc::clone(manager), token)));
+    }
+    apply_one(scheme, credential, method, parts).map_err(AuthFailure::Invalid)?;
+    Ok(None)
 }
 
 fn bearer(token: &str, parts: &mut RequestParts) -> Result<(), String> {

@@ -289,7 +289,7 @@ fn decode<O: Operation>(
 ) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
     let response = exchange.response;
     let status = response.status;
-    if status.is_success() || status.is_redirection() {
+    if status.is_success() {
         return match O::decode_success(&response) {
             Ok(body) => Ok(Response {
                 status,

@@ -354,6 +354,23 @@ pub mod types {
     pub type PetName = ::std::string::String;
     /// Generated from `#/components/schemas/pet_name`.
     pub type PetName2 = ::std::string::String;
+    /// Refers to a nullable schema defined after it.
+    ///
+    /// Generated from `#/components/schemas/Early`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct Early {
+        /// `late`
+        pub late: ::std::option::Option<LateNullable>,
+    }
+    /// Generated from `#/components/schemas/LateNullable`.
+    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+    #[serde(crate = "::connector_runtime::__private::serde")]
+    pub struct LateNullable {
+        /// `x`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<::std::string::String>,
+    }
     /// Generated from `#/components/schemas/OldThing`.
     #[deprecated]
     #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
@@ -385,6 +402,7 @@ pub mod types {
     #[derive(
         Debug,
         Clone,
+        Default,
         ::connector_runtime::__private::Serialize,
         ::connector_runtime::__private::Deserialize
     )]
@@ -405,7 +423,7 @@ pub mod types {
     /// Generated from `#/components/schemas/Thing/properties/mood`.
     pub type ThingMood = ThingNestedInner;
     /// Generated from `#/paths/~1things~1{thing-id}/get/parameters/1/schema`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
+    #[derive(Debug, Clone, Default, ::connector_runtime::__private::Serialize)]
     #[serde(crate = "::connector_runtime::__private::serde")]
     pub struct GetThingFilter {
         /// `kind`
@@ -416,7 +434,7 @@ pub mod types {
         pub min: ::std::option::Option<i64>,
     }
     /// Generated from `#/paths/~1things~1{thing-id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
+    #[derive(Debug, Clone, Default, ::connector_runtime::__private::Serialize)]
     #[serde(crate = "::connector_runtime::__private::serde")]
     pub struct PutThingsThingIdBody {
         /// `metadata`
@@ -468,6 +486,9 @@ pub mod types {
         /// `old`
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub old: ::std::option::Option<OldThing>,
+        /// `early`
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub early: ::std::option::Option<Early>,
     }
     /// The success responses of `get-thing`, by status.
     ///

@@ -112,6 +112,9 @@ fn maps_recursion_and_colliding_names() {
     let _: types::Client = types::Client { name: None };
     let _: types::PetName = String::new();
     let _: types::PetName2 = String::new();
+    // A reference to a nullable schema defined later in the document is still optional.
+    let early: types::Early = serde_json::from_value(json!({"late": null})).unwrap();
+    assert!(early.late.is_none());
     // Structurally identical inline schemas share one type; each place keeps its own name.
     let mood: types::ThingMood = types::ThingNestedInner::A;
     assert_eq!(mood.as_str(), "a");

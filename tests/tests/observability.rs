@@ -63,15 +63,24 @@ impl Buffer {
     }
 }
 
-fn capture() -> (Buffer, tracing::subscriber::DefaultGuard) {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    (buffer, tracing::subscriber::set_default(subscriber))
+/// The output of every span and event in this test binary. The subscriber is global rather
+/// than a thread's default: tracing caches each callsite's interest process-wide, and a
+/// callsite first reached by a test running without a subscriber could otherwise stay
+/// disabled for the test that captures.
+fn capture() -> (Buffer, ()) {
+    static BUFFER: std::sync::OnceLock<Buffer> = std::sync::OnceLock::new();
+    let buffer = BUFFER.get_or_init(|| {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buffer
+    });
+    (buffer.clone(), ())
 }
 
 fn token(access: &str, refresh: &str) -> StubResponse {

@@ -18,7 +18,9 @@ pub mod github {}
 pub mod stripe {}
 
 fn spec(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/real").join(name)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../specs/real")
+        .join(name)
 }
 
 #[tokio::test]
@@ -39,14 +41,19 @@ async fn github_operations_round_trip_through_the_mock() {
         .await
         .unwrap();
     assert!(!issues.is_empty());
-    let search = client.search_issues_and_pull_requests("is:open repo:octocat/hello-world").await.unwrap();
+    let search = client
+        .search_issues_and_pull_requests("is:open repo:octocat/hello-world")
+        .await
+        .unwrap();
     let _ = search;
     let limits = client.rate_limit_get().await.unwrap();
-    assert!(limits.is_some());
+    let _ = limits.resources;
     let received = server.received();
     assert_eq!(received[0].path, "/repos/octocat/hello-world");
     assert_eq!(received[1].query.as_deref(), Some("state=open&per_page=5"));
-    assert!(received.iter().all(|r| r.header("authorization") == Some("Bearer ghp_test")));
+    assert!(received
+        .iter()
+        .all(|r| r.header("authorization") == Some("Bearer ghp_test")));
 }
 
 #[tokio::test]
@@ -58,9 +65,11 @@ async fn stripe_form_bodies_and_lists_round_trip_through_the_mock() {
         .idempotency_header("Idempotency-Key")
         .build()
         .unwrap();
-    let mut body = stripe::types::PostCustomersBody::default();
-    body.email = Some("jenny@example.com".to_owned());
-    body.expand = Some(vec!["default_source".to_owned()]);
+    let body = stripe::types::PostCustomersBody {
+        email: Some("jenny@example.com".to_owned()),
+        expand: Some(vec!["default_source".to_owned()]),
+        ..Default::default()
+    };
     let customer = client.post_customers().body(body).await.unwrap();
     assert!(!customer.id.is_empty());
     let list = client.get_customers().limit(3).await.unwrap();
@@ -84,7 +93,11 @@ async fn github_live_when_a_token_is_set() {
         .user_agent("api-conductor-tests")
         .build()
         .unwrap();
-    let repo = client.repos_get("octocat", "Hello-World").with_response().await.unwrap();
+    let repo = client
+        .repos_get("octocat", "Hello-World")
+        .with_response()
+        .await
+        .unwrap();
     assert_eq!(repo.body().full_name, "octocat/Hello-World");
     assert!(repo.header("x-github-request-id").is_some());
 }

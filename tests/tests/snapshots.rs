@@ -86,7 +86,9 @@ fn selections_generate_only_what_they_reach() {
     let problems = conductor_codegen::generate_from_file(&path, &settings).unwrap_err();
     let messages: Vec<String> = problems.diagnostics.iter().map(|d| d.message.clone()).collect();
     assert!(
-        messages.iter().any(|m| m.contains("`getPetByID`, which the spec does not have; did you mean `getPetById`?")),
+        messages
+            .iter()
+            .any(|m| m.contains("`getPetByID`, which the spec does not have; did you mean `getPetById`?")),
         "{messages:?}"
     );
 }

@@ -103,7 +103,11 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
             let mut derives = vec![quote! { Debug }, quote! { Clone }];
             // A type the client sends whose fields are all optional can start from `Default`
             // (request bodies with dozens of optional fields are common).
-            if def.ser && fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)) && f.default.is_none()) {
+            if def.ser
+                && fields
+                    .iter()
+                    .all(|f| matches!(f.ty, TypeRef::Option(_)) && f.default.is_none())
+            {
                 derives.push(quote! { Default });
             }
             if ser {

@@ -204,7 +204,7 @@ const RESERVED_TYPE_NAMES: &[&str] = &[];
 impl<'a> TypeSpace<'a> {
     /// Reserves a name for every component schema (so names don't depend on use order), then
     /// converts each.
-    pub(crate) fn new(document: &'a OpenAPI, raw: &'a serde_json::Value) -> Self {
+    pub(crate) fn new(document: &'a OpenAPI, raw: &'a serde_json::Value, renames: &crate::renames::Renames) -> Self {
         let mut space = TypeSpace {
             document,
             raw,
@@ -221,12 +221,23 @@ impl<'a> TypeSpace<'a> {
         let Some(components) = &document.components else {
             return space;
         };
-        for (name, _) in &components.schemas {
+        for (name, schema) in &components.schemas {
             let id = space.reserve(
-                crate::names::type_name(name),
+                renames
+                    .types
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| crate::names::type_name(name)),
                 format!("#/components/schemas/{}", conductor_spec::escape_token(name)),
             );
             space.components.insert(name.clone(), id);
+            // Known before any schema is converted, so a reference that comes earlier in the
+            // document than the nullable schema it names is still an `Option`.
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    space.nullable_components.insert(id);
+                }
+            }
         }
         space
     }
@@ -240,12 +251,7 @@ impl<'a> TypeSpace<'a> {
             let Some(&id) = self.components.get(name) else { continue };
             let pointer = self.defs[id].origin.clone();
             match schema {
-                ReferenceOr::Item(schema) => {
-                    if schema.schema_data.nullable {
-                        self.nullable_components.insert(id);
-                    }
-                    self.define(id, schema, &pointer);
-                }
+                ReferenceOr::Item(schema) => self.define(id, schema, &pointer),
                 ReferenceOr::Reference { reference } => {
                     let target = self.resolve_ref(reference, &name.clone(), &pointer);
                     self.defs[id].kind = TypeKind::Alias(target);

@@ -1,0 +1,101 @@
+//! Renames given in the attribute: a component schema or an operation gets the Rust name the
+//! user chose. Every rename is checked before generation: the source must exist, the target
+//! must be a Rust identifier, and no two generated items may end up with the same name.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::names::{closest, field_name, type_name};
+use crate::Diagnostic;
+
+/// The renames split by what they apply to.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Renames {
+    /// Component schema name → type name.
+    pub(crate) types: BTreeMap<String, String>,
+    /// Operation id → method name.
+    pub(crate) methods: BTreeMap<String, String>,
+}
+
+fn operation_ids(document: &OpenAPI) -> Vec<String> {
+    let mut ids = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            ids.push(
+                operation
+                    .operation_id
+                    .clone()
+                    .filter(|id| !id.trim().is_empty())
+                    .unwrap_or_else(|| crate::operations::derived_id(method, path)),
+            );
+        }
+    }
+    ids
+}
+
+fn is_identifier(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+/// Sorts the renames into type and method renames, with an error for each one that names
+/// nothing, is not an identifier, or collides with another generated name.
+pub(crate) fn check(document: &OpenAPI, renames: &[(String, String)]) -> (Renames, Vec<Diagnostic>) {
+    let schemas: Vec<String> = document
+        .components
+        .as_ref()
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    let operations = operation_ids(document);
+    let mut result = Renames::default();
+    let mut errors = Vec::new();
+    // About the attribute, not a place in the spec: no file or pointer.
+    let error = |message: String| Diagnostic::error(None, None, message);
+    for (from, to) in renames {
+        if !is_identifier(to) {
+            errors.push(error(format!(
+                "`rename`: `{to}` (for `{from}`) is not a Rust identifier"
+            )));
+            continue;
+        }
+        if schemas.contains(from) {
+            result.types.insert(from.clone(), to.clone());
+        } else if operations.contains(from) {
+            result.methods.insert(from.clone(), to.clone());
+        } else {
+            let hint = closest(from, schemas.iter().chain(&operations).map(String::as_str))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            errors.push(error(format!(
+                "`rename`: the spec has no schema or operation `{from}`{hint}"
+            )));
+        }
+    }
+    // The names every type and method would get, and from which spec name.
+    let mut type_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for schema in &schemas {
+        let name = result.types.get(schema).cloned().unwrap_or_else(|| type_name(schema));
+        type_names.entry(name).or_default().push(schema.clone());
+    }
+    let mut method_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in &operations {
+        let name = result.methods.get(id).cloned().unwrap_or_else(|| field_name(id));
+        method_names.entry(name).or_default().push(id.clone());
+    }
+    for (kind, names, renamed) in [
+        ("schema", &type_names, &result.types),
+        ("operation", &method_names, &result.methods),
+    ] {
+        for (from, to) in renamed {
+            let Some(sources) = names.get(to) else { continue };
+            let others: Vec<&String> = sources.iter().filter(|s| *s != from).collect();
+            if let Some(other) = others.first() {
+                errors.push(error(format!(
+                    "`rename`: renaming the {kind} `{from}` to `{to}` collides with the name generated for `{other}`; choose another name"
+                )));
+            }
+        }
+    }
+    (result, errors)
+}
