@@ -4,6 +4,7 @@
 //! cargo run --release -p conductor-codegen --example expand -- SPEC [OUT.rs]
 //! ```
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
@@ -33,7 +34,10 @@ fn main() {
         }
     };
     let rendered_at = started.elapsed();
-    println!(
+    let mut stdout = std::io::stdout().lock();
+    // Output errors (a closed pipe) are not worth a panic.
+    let _ = writeln!(
+        stdout,
         "{spec}: {} operations, {} types ({} merged aliases, {} unreached), {} warnings, {} lines; load {:.0} ms, generate {:.0} ms, render {:.0} ms",
         generated.operation_count,
         generated.type_count,
@@ -46,11 +50,12 @@ fn main() {
         (rendered_at - generated_at).as_secs_f64() * 1000.0,
     );
     for warning in generated.warnings.iter().take(10) {
-        println!("  warning: {warning}");
+        let _ = writeln!(stdout, "  warning: {warning}");
     }
     let macro_started = Instant::now();
     let checked = conductor_codegen::generate_from_file(Path::new(&spec), &conductor_codegen::Settings::default());
-    println!(
+    let _ = writeln!(
+        stdout,
         "  what the macro does (load, check, generate): {:.0} ms, {}",
         macro_started.elapsed().as_secs_f64() * 1000.0,
         match &checked {

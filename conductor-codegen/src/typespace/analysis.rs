@@ -183,7 +183,7 @@ fn is_component(origin: &str) -> bool {
 
 /// A structural key for a type: its kind with references mapped to canonical types and docs
 /// dropped, so structurally identical inline schemas get the same key.
-fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
+fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<TypeKind> {
     fn map(ty: &TypeRef, canonical: &[TypeId]) -> TypeRef {
         match ty {
             TypeRef::Named(id) => TypeRef::Named(canonical[*id]),
@@ -224,7 +224,7 @@ fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<String> {
         },
         TypeKind::ByStatus { .. } | TypeKind::Alias(_) | TypeKind::Pending => return None,
     };
-    Some(format!("{mapped:?}"))
+    Some(mapped)
 }
 
 /// Gives structurally identical inline schemas one type: every later copy becomes an alias of
@@ -234,7 +234,7 @@ pub(super) fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
     let n = space.defs.len();
     let mut canonical: Vec<TypeId> = (0..n).collect();
     loop {
-        let mut seen: std::collections::HashMap<String, TypeId> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<TypeKind, TypeId> = std::collections::HashMap::new();
         let mut changed = false;
         for id in 0..n {
             if canonical[id] != id {

@@ -333,7 +333,7 @@ impl<'a> TypeSpace<'a> {
     fn object_kind(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeKind {
         let mut parts = ObjectParts::default();
         let mut seen = BTreeSet::new();
-        self.collect_object(&ReferenceOr::Item(schema.clone()), pointer, &mut parts, &mut seen, 0);
+        self.collect_object(SchemaRef::Inline(schema), pointer, &mut parts, &mut seen, 0);
         if parts.opaque_parts > 0 {
             self.warn(
                 pointer,
@@ -397,7 +397,7 @@ impl<'a> TypeSpace<'a> {
     /// Gathers properties from an object schema and its `allOf` parts, following references.
     fn collect_object(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: SchemaRef<'_>,
         pointer: &str,
         parts: &mut ObjectParts,
         seen: &mut BTreeSet<String>,
@@ -406,22 +406,26 @@ impl<'a> TypeSpace<'a> {
         if depth > MAX_DEPTH {
             return;
         }
-        let (resolved, pointer): (ReferenceOr<Schema>, String) = match schema {
-            ReferenceOr::Reference { reference } => {
-                if !seen.insert(reference.clone()) {
+        let looked_up;
+        let (schema, pointer): (&Schema, String) = match schema {
+            SchemaRef::Ref(reference) => {
+                if !seen.insert(reference.to_owned()) {
                     return;
                 }
-                match self.lookup_schema(reference) {
-                    Some(resolved) => (resolved, reference.clone()),
+                looked_up = match self.lookup_schema(reference) {
+                    Some(resolved) => resolved,
                     None => {
                         self.warn(pointer, format!("unresolved reference `{reference}` in allOf"));
                         return;
                     }
+                };
+                match looked_up.as_ref() {
+                    ReferenceOr::Item(schema) => (schema, reference.to_owned()),
+                    ReferenceOr::Reference { .. } => return,
                 }
             }
-            ReferenceOr::Item(schema) => (ReferenceOr::Item(schema.clone()), pointer.to_owned()),
+            SchemaRef::Inline(schema) => (schema, pointer.to_owned()),
         };
-        let ReferenceOr::Item(schema) = resolved else { return };
         let no_names: Vec<String> = Vec::new();
         let (properties, required, additional, all_of, unions): ObjectView<'_> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (
@@ -448,7 +452,7 @@ impl<'a> TypeSpace<'a> {
         if let Some(all_of) = all_of {
             for (index, part) in all_of.iter().enumerate() {
                 let part_pointer = format!("{pointer}/allOf/{index}");
-                self.collect_object(part, &part_pointer, parts, seen, depth + 1);
+                self.collect_object(SchemaRef::from(part), &part_pointer, parts, seen, depth + 1);
             }
         }
         if let Some(properties) = properties {
@@ -466,19 +470,23 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The schema a reference points at, as an owned value.
-    fn lookup_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
+    /// The schema a reference points at: borrowed from the document for component schemas,
+    /// read from the raw JSON otherwise.
+    fn lookup_schema(&self, reference: &str) -> Option<std::borrow::Cow<'a, ReferenceOr<Schema>>> {
+        let document: &'a openapiv3::OpenAPI = self.document;
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            if let Some(schema) = self
-                .document
+            if let Some(schema) = document
                 .components
                 .as_ref()
                 .and_then(|c| c.schemas.get(&unescape(name)))
             {
-                return Some(schema.clone());
+                return Some(std::borrow::Cow::Borrowed(schema));
             }
         }
         let raw = conductor_spec::resolve_pointer(self.raw, reference.strip_prefix('#')?)?;
-        <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw).ok()
+        <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw)
+            .ok()
+            .map(std::borrow::Cow::Owned)
     }
 
     fn union_kind(

@@ -16,7 +16,7 @@ use crate::names::NameSet;
 pub(crate) type TypeId = usize;
 
 /// How a value is spelled in Rust.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum TypeRef {
     Named(TypeId),
     String,
@@ -85,7 +85,7 @@ pub(crate) struct TypeDef {
     pub(crate) de: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum TypeKind {
     /// Being built; a reference to it can be made but it has no shape yet.
     Pending,
@@ -116,7 +116,7 @@ pub(crate) enum TypeKind {
     Alias(TypeRef),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Field {
     pub(crate) name: String,
     pub(crate) wire: String,
@@ -132,7 +132,7 @@ pub(crate) struct Field {
 }
 
 /// A `default` the generated code applies while decoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum FieldDefault {
     Bool(bool),
     I32(i32),
