@@ -57,7 +57,7 @@ fn editing_a_referenced_file_rebuilds() {
         "//! Probe.\n/// Probe.\n#[connector_runtime::connector(spec = \"spec/api.yaml\")]\npub mod probe {}\n",
     )
     .unwrap();
-    let target = root.join("target");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
     assert!(check(&dir, &target), "the first build compiles the probe");
     assert!(!check(&dir, &target), "an unchanged build is fresh");
     std::fs::write(
