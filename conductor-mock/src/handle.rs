@@ -163,7 +163,7 @@ fn answer(
     request: &ReceivedRequest,
 ) -> StubResponse {
     if let Some(rejected) = state.oauth.check(&spec.raw, route, request) {
-        return rejected;
+        return conform(spec, route, rejected);
     }
     let incoming = validate::Incoming {
         path_params: params,
@@ -179,13 +179,79 @@ fn answer(
             status,
             &json!({"error": "the request does not match the spec", "operationId": route.id, "violations": list}),
         );
-        return if status == 401 {
+        let response = if status == 401 {
             response.header("www-authenticate", oauth::CHALLENGE)
         } else {
             response
         };
+        return conform(spec, route, response);
     }
     respond_from_spec(spec, route)
+}
+
+/// The response the spec documents for `status`: exact, then `4XX`-style, then `default`.
+fn documented(route: &routes::Route, status: u16) -> Option<&Value> {
+    let exact = status.to_string();
+    let range = format!("{}XX", status / 100);
+    let found = [exact.as_str(), range.as_str(), "default"]
+        .into_iter()
+        .find_map(|wanted| {
+            route
+                .responses
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(wanted))
+                .map(|(_, r)| r)
+        });
+    found
+}
+
+/// Makes the mock's own error response (violations, a missing token) conform to what the spec
+/// documents for its status, so clients decode it as the spec's error type: the documented
+/// body gets the mock's fields added when the schema allows them, else the documented body is
+/// sent and the mock's explanation travels in `x-conductor-mock-error`. Undocumented statuses
+/// keep the mock's body.
+fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubResponse {
+    let Some(response) = documented(route, ours.status) else {
+        return ours;
+    };
+    let mut shaped = respond_with(spec, ours.status, response);
+    for (name, value) in &ours.headers {
+        if !name.eq_ignore_ascii_case("content-type") {
+            shaped = shaped.header(name, value);
+        }
+    }
+    let schema = response
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(t, _)| t.contains("json")))
+        .and_then(|(_, media)| media.get("schema"));
+    let mine: Option<Value> = serde_json::from_slice(&ours.body).ok();
+    let theirs: Option<Value> = serde_json::from_slice(&shaped.body).ok();
+    if let (Some(schema), Some(Value::Object(mine)), Some(Value::Object(mut merged))) = (schema, &mine, theirs) {
+        for (key, value) in mine {
+            merged.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        // A documented `message` says what the mock found wrong rather than generated text.
+        if let (Some(Value::String(_)), Some(Value::String(error))) = (merged.get("message"), mine.get("error")) {
+            let error = error.clone();
+            merged.insert("message".to_owned(), Value::String(error));
+        }
+        let merged = Value::Object(merged);
+        if spec.validators.is_valid(schema, &merged) {
+            return shaped.body(merged.to_string());
+        }
+    }
+    let summary = mine
+        .as_ref()
+        .and_then(|m| {
+            m.get("violations")
+                .or_else(|| m.get("error_description"))
+                .or_else(|| m.get("error"))
+        })
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let summary: String = summary.chars().filter(|c| !c.is_control()).take(1000).collect();
+    shaped.header("x-conductor-mock-error", &summary)
 }
 
 /// The first documented success (else `default`, else the first response), with its example
@@ -207,6 +273,12 @@ fn respond_from_spec(spec: &SpecState, route: &routes::Route) -> StubResponse {
         } else {
             500
         });
+    respond_with(spec, code, response)
+}
+
+/// `code` with the documented response's headers and its example when that validates, else
+/// generated data.
+fn respond_with(spec: &SpecState, code: u16, response: &Value) -> StubResponse {
     let mut rng = spec.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut stub = StubResponse::status(code);
     if let Some(headers) = response.get("headers").and_then(Value::as_object) {
