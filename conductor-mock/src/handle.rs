@@ -299,7 +299,7 @@ fn respond_with(spec: &SpecState, code: u16, response: &Value) -> StubResponse {
     }) else {
         return stub;
     };
-    let schema = media.get("schema").cloned().unwrap_or(Value::Null);
+    let schema = media.get("schema").unwrap_or(&Value::Null);
     let examples = media.get("example").cloned().into_iter().chain(
         media
             .get("examples")
@@ -310,12 +310,12 @@ fn respond_with(spec: &SpecState, code: u16, response: &Value) -> StubResponse {
     );
     let mut body = None;
     for example in examples {
-        if schema.is_null() || spec.validators.is_valid(&schema, &example) {
+        if schema.is_null() || spec.validators.is_valid(schema, &example) {
             body = Some(example);
             break;
         }
     }
-    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, &schema, &mut rng));
+    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, schema, &mut rng));
     let text = if content_type.contains("json") {
         body.to_string()
     } else {

@@ -105,10 +105,15 @@ fn translate(schema: &Value) -> Value {
     }
 }
 
-/// Compiled validators, keyed by the schema's JSON text.
+/// Compiled validators, keyed by the schema's address and checked for equality on a hit, so
+/// a lookup does not serialise the schema (the spec's values live as long as the server; a
+/// temporary at a reused address is caught by the equality check).
+type Cache = HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>;
+
+/// The request validators of a spec, compiled on first use.
 pub(crate) struct Validators {
     components: Value,
-    cache: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+    cache: Mutex<Cache>,
 }
 
 impl Validators {
@@ -130,14 +135,15 @@ impl Validators {
     }
 
     fn validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
-        let key = schema.to_string();
+        let key = std::ptr::from_ref(schema) as usize;
         let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(found) = cache.get(&key) {
+        let entries = cache.entry(key).or_default();
+        if let Some((_, found)) = entries.iter().find(|(s, _)| s == schema) {
             return Some(Arc::clone(found));
         }
         let document = json!({"allOf": [translate(schema)], "components": self.components});
         let validator = Arc::new(jsonschema::draft4::new(&document).ok()?);
-        cache.insert(key, Arc::clone(&validator));
+        entries.push((schema.clone(), Arc::clone(&validator)));
         Some(validator)
     }
 
