@@ -174,8 +174,10 @@ pub(crate) struct Incoming<'a> {
 
 impl Incoming<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     fn cookies(&self) -> Vec<(String, String)> {
@@ -223,7 +225,7 @@ fn typed(root: &Value, schema: &Value, values: &[&str]) -> Value {
 pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>) -> Vec<Violation> {
     let mut violations = Vec::new();
     check_security(root, route, request, &mut violations);
-    let cookies = request.cookies();
+    let mut cookies: Option<Vec<(String, String)>> = None;
     for parameter in &route.parameters {
         let (Some(name), Some(location)) = (
             parameter.get("name").and_then(Value::as_str),
@@ -254,6 +256,7 @@ pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, req
                 .collect(),
             "header" => request.header(name).into_iter().collect(),
             "cookie" => cookies
+                .get_or_insert_with(|| request.cookies())
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
@@ -330,6 +333,11 @@ fn check_body(root: &Value, validators: &Validators, route: &Route, request: &In
     }
 }
 
+/// `text` starts with `word` (case-insensitive) followed by a space.
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.get(..word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word)) && text[word.len()..].starts_with(' ')
+}
+
 /// A credential is present for some alternative of the route's requirements.
 fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     if route.security.is_empty() || route.security.iter().any(Vec::is_empty) {
@@ -340,7 +348,7 @@ fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut
         let Some(scheme) = schemes.and_then(|s| s.get(name)).map(|s| deref(root, s)) else {
             return false;
         };
-        let authorization = request.header("authorization").unwrap_or_default().to_ascii_lowercase();
+        let authorization = request.header("authorization").unwrap_or_default();
         match scheme.get("type").and_then(Value::as_str) {
             Some("apiKey") => {
                 let key = scheme.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -352,14 +360,10 @@ fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut
                 }
             }
             Some("http") => {
-                let wanted = scheme
-                    .get("scheme")
-                    .and_then(Value::as_str)
-                    .unwrap_or("bearer")
-                    .to_ascii_lowercase();
-                authorization.starts_with(&format!("{wanted} "))
+                let wanted = scheme.get("scheme").and_then(Value::as_str).unwrap_or("bearer");
+                starts_with_word(authorization, wanted)
             }
-            Some("oauth2" | "openIdConnect") => authorization.starts_with("bearer "),
+            Some("oauth2" | "openIdConnect") => starts_with_word(authorization, "bearer"),
             _ => true,
         }
     };
