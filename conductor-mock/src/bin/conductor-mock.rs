@@ -1,7 +1,7 @@
 //! Serves a spec's mock API on loopback, for use outside Rust tests.
 //!
 //! ```text
-//! cargo run -p conductor-mock -- SPEC [--port 4010] [--seed 0] [--record URL --fixtures DIR | --replay DIR]
+//! cargo run -p conductor-mock -- SPEC [--port 4010] [--seed 0] [--threads 1] [--record URL --fixtures DIR | --replay DIR]
 //! ```
 //!
 //! `--record` forwards every request to `URL` and writes each exchange, credentials redacted,
@@ -13,13 +13,15 @@ use std::process::ExitCode;
 
 use conductor_mock::MockServer;
 
-const USAGE: &str = "usage: conductor-mock SPEC [--port 4010] [--seed 0] [--record URL --fixtures DIR | --replay DIR]";
+const USAGE: &str =
+    "usage: conductor-mock SPEC [--port 4010] [--seed 0] [--threads 1] [--record URL --fixtures DIR | --replay DIR]";
 
 #[derive(Debug, PartialEq, Eq)]
 struct Args {
     spec: String,
     port: u16,
     seed: u64,
+    threads: usize,
     record: Option<String>,
     fixtures: Option<String>,
     replay: Option<String>,
@@ -29,6 +31,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut spec = None;
     let mut port = 4010u16;
     let mut seed = 0u64;
+    let mut threads = 1usize;
     let (mut record, mut fixtures, mut replay) = (None, None, None);
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -41,6 +44,14 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--seed" => {
                 let v = value("--seed")?;
                 seed = v.parse().map_err(|_| format!("--seed: `{v}` is not a number"))?;
+            }
+            "--threads" => {
+                let v = value("--threads")?;
+                threads = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or(format!("--threads: `{v}` is not a positive number"))?;
             }
             "--record" => record = Some(value("--record")?),
             "--fixtures" => fixtures = Some(value("--fixtures")?),
@@ -64,14 +75,14 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         spec: spec.ok_or(USAGE)?,
         port,
         seed,
+        threads,
         record,
         fixtures,
         replay,
     })
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
@@ -79,6 +90,26 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // One thread by default: on loopback next to the tests (or a load generator) that drive
+    // it, a single-threaded server avoids cross-thread wake-ups and serves more per core.
+    let runtime = if args.threads == 1 {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads)
+            .enable_all()
+            .build()
+    };
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(args)),
+        Err(err) => {
+            eprintln!("conductor-mock: cannot start the runtime: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn serve(args: Args) -> ExitCode {
     let address = format!("127.0.0.1:{}", args.port);
     let spec = Path::new(&args.spec);
     let started = match (&args.record, &args.fixtures, &args.replay) {
@@ -132,6 +163,8 @@ mod tests {
         assert!(parse("s.yaml --replay f --record http://x --fixtures f").is_err());
         assert!(parse("s.yaml --fixtures f").is_err());
         assert!(parse("s.yaml --port x").is_err());
+        assert!(parse("s.yaml --threads 0").is_err());
+        assert_eq!(parse("s.yaml --threads 2").map(|a| a.threads), Ok(2));
         assert!(parse("--port 1").is_err());
         assert!(parse("a b").is_err());
     }
