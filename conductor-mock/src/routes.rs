@@ -152,8 +152,8 @@ fn security_of(value: Option<&Value>) -> Option<Vec<Vec<String>>> {
 impl Route {
     /// The path parameters if `path` (percent-encoded, without query) matches this route.
     pub(crate) fn matches(&self, path: &str) -> Option<Vec<(String, String)>> {
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        if parts.len() != self.segments.len() {
+        let parts = path.split('/').filter(|s| !s.is_empty());
+        if parts.clone().count() != self.segments.len() {
             return None;
         }
         let mut params = Vec::new();

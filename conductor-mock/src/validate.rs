@@ -152,6 +152,9 @@ impl Validators {
         let Some(validator) = self.validator(schema) else {
             return;
         };
+        if validator.is_valid(value) {
+            return;
+        }
         for error in validator.iter_errors(value) {
             let path = error.instance_path().to_string();
             out.push(Violation::new(format!("{location}{path}"), error.to_string()));
