@@ -6,12 +6,17 @@
 //!
 //! `--record` forwards every request to `URL` and writes each exchange, credentials redacted,
 //! as a JSON fixture in `DIR`; `--replay` answers from such fixtures. The server binds
-//! 127.0.0.1 only. Ctrl-C stops it and prints the coverage table.
+//! 127.0.0.1 only and keeps the last 10,000 requests it received. Ctrl-C stops it and prints
+//! the coverage table.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use conductor_mock::MockServer;
+use conductor_mock::{MockServer, Recording};
+
+/// Requests the standalone server keeps: recording stays on, but a long-running server must
+/// not grow without bound.
+const KEEP: usize = 10_000;
 
 const USAGE: &str =
     "usage: conductor-mock SPEC [--port 4010] [--seed 0] [--threads 1] [--record URL --fixtures DIR | --replay DIR]";
@@ -124,6 +129,7 @@ async fn serve(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    server.set_recording(Recording::Last(KEEP));
     let mode = match (&args.record, &args.replay) {
         (Some(url), _) => format!(", recording {url}"),
         (_, Some(dir)) => format!(", replaying {dir}"),
