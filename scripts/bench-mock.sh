@@ -31,7 +31,7 @@ wait_port() { # port timeout-seconds
   done
 }
 
-stop() { kill -INT "$1" 2>/dev/null || true; sleep 0.3; kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 throughput() { # name port
   local url="http://127.0.0.1:$2/pets/1"

@@ -7,7 +7,7 @@
 //! `--record` forwards every request to `URL` and writes each exchange, credentials redacted,
 //! as a JSON fixture in `DIR`; `--replay` answers from such fixtures. The server binds
 //! 127.0.0.1 only and keeps the last 10,000 requests it received. Ctrl-C stops it and prints
-//! the coverage table.
+//! the coverage table (so does SIGTERM).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -141,14 +141,30 @@ async fn serve(args: Args) -> ExitCode {
         server.coverage().operations.len(),
         server.base_url()
     );
-    if tokio::signal::ctrl_c().await.is_err() {
-        eprintln!("conductor-mock: cannot wait for Ctrl-C");
-    }
+    stopped().await;
     println!("{}", server.coverage().table());
     for panic in server.take_panics() {
         eprintln!("conductor-mock: a request handler panicked: {panic}");
     }
     ExitCode::SUCCESS
+}
+
+/// Ctrl-C, or SIGTERM on Unix (a background process started by a script ignores SIGINT).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        eprintln!("conductor-mock: cannot wait for Ctrl-C");
+    }
 }
 
 #[cfg(test)]
