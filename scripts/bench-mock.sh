@@ -31,7 +31,12 @@ wait_port() { # port timeout-seconds
   done
 }
 
-stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { # pid: TERM, then KILL after 5 s
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 
 throughput() { # name port
   local url="http://127.0.0.1:$2/pets/1"
