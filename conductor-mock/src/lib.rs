@@ -17,73 +17,29 @@
 //! written as JSON under `<target>/conductor-coverage/` (see [`coverage`]).
 
 pub mod coverage;
+mod fault;
 mod generate;
+mod handle;
+mod oauth;
+mod ratelimit;
+mod record;
 mod routes;
+mod stub;
 mod validate;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub use coverage::Coverage;
+pub use oauth::OAuth;
+pub use ratelimit::RateLimit;
+pub use stub::{Fault, StubResponse};
 pub use validate::Violation;
 
-use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
 use bytes::Bytes;
-
-/// A scripted response.
-#[derive(Debug, Clone)]
-pub struct StubResponse {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Bytes,
-    delay: Option<Duration>,
-}
-
-impl StubResponse {
-    /// A response with `status` and no body.
-    pub fn status(status: u16) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            body: Bytes::new(),
-            delay: None,
-        }
-    }
-
-    /// A JSON response.
-    pub fn json(status: u16, body: &serde_json::Value) -> Self {
-        Self::status(status)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-    }
-
-    /// Adds a header.
-    #[must_use]
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// Sets the body.
-    #[must_use]
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.body = body.into();
-        self
-    }
-
-    /// Waits this long before answering.
-    #[must_use]
-    pub fn delay(mut self, delay: Duration) -> Self {
-        self.delay = Some(delay);
-        self
-    }
-}
 
 /// A request the server received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,14 +75,47 @@ impl ReceivedRequest {
     }
 }
 
+/// Which requests the server keeps for [`MockServer::received`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Recording {
+    /// Every request (the default).
+    #[default]
+    All,
+    /// Only the last `n` requests.
+    Last(usize),
+    /// None; coverage is still counted.
+    Off,
+}
+
 #[derive(Default)]
 struct Script {
     /// `(METHOD, path)` → responses in order; the last repeats.
     routes: BTreeMap<(String, String), Vec<StubResponse>>,
     /// operation id → responses in order; the last repeats.
     operations: BTreeMap<String, Vec<StubResponse>>,
-    received: Vec<ReceivedRequest>,
+    received: VecDeque<ReceivedRequest>,
+    recording: Recording,
     coverage: Coverage,
+    /// Messages of panics inside the server, reported on drop.
+    panics: Vec<String>,
+}
+
+impl Script {
+    fn record(&mut self, request: ReceivedRequest) {
+        match self.recording {
+            Recording::All => self.received.push_back(request),
+            Recording::Last(n) => {
+                if n > 0 {
+                    while self.received.len() >= n {
+                        self.received.pop_front();
+                    }
+                    self.received.push_back(request);
+                }
+            }
+            Recording::Off => {}
+        }
+    }
 }
 
 /// What the server knows of its spec.
@@ -138,9 +127,22 @@ struct SpecState {
     rng: Mutex<fastrand::Rng>,
 }
 
+/// Where answers come from when no stub matches.
+enum Mode {
+    /// The spec (or 404 without one).
+    Serve,
+    /// A real upstream, writing fixtures.
+    Record(record::Recorder),
+    /// Fixtures.
+    Replay(record::Replayer),
+}
+
 struct State {
     script: Mutex<Script>,
     spec: Option<SpecState>,
+    mode: Mode,
+    oauth: oauth::OAuthServer,
+    limits: ratelimit::Limits,
 }
 
 type Shared = Arc<State>;
@@ -151,14 +153,6 @@ fn lock(shared: &State) -> MutexGuard<'_, Script> {
     shared.script.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn next_stub(responses: &mut Vec<StubResponse>) -> Option<StubResponse> {
-    if responses.len() > 1 {
-        Some(responses.remove(0))
-    } else {
-        responses.first().cloned()
-    }
-}
-
 /// Why a mock server could not start.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -167,6 +161,8 @@ pub enum MockError {
     Spec(conductor_spec::SpecError),
     /// No port could be bound.
     Io(std::io::Error),
+    /// The fixtures could not be read or written, or the proxy client could not be built.
+    Fixtures(String),
 }
 
 impl std::fmt::Display for MockError {
@@ -174,6 +170,7 @@ impl std::fmt::Display for MockError {
         match self {
             Self::Spec(err) => write!(f, "cannot serve the spec: {err}"),
             Self::Io(err) => write!(f, "cannot start the mock server: {err}"),
+            Self::Fixtures(message) => write!(f, "cannot record or replay: {message}"),
         }
     }
 }
@@ -181,10 +178,27 @@ impl std::fmt::Display for MockError {
 impl std::error::Error for MockError {}
 
 /// A running mock server; it stops when dropped.
+///
+/// # Panics
+///
+/// Dropping the server panics (unless the thread is already panicking) when a handler
+/// panicked while serving, e.g. in a [`StubResponse::when_body`] predicate, so the test fails;
+/// [`MockServer::take_panics`] collects them instead.
 pub struct MockServer {
     address: std::net::SocketAddr,
     state: Shared,
     task: tokio::task::JoinHandle<()>,
+}
+
+fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
+    let spec = conductor_spec::load(path).map_err(MockError::Spec)?;
+    Ok(SpecState {
+        title: spec.document.info.title.clone(),
+        routes: routes::routes(&spec.raw),
+        validators: validate::Validators::new(&spec.raw),
+        raw: spec.raw,
+        rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+    })
 }
 
 impl MockServer {
@@ -195,7 +209,7 @@ impl MockServer {
     ///
     /// When no port can be bound.
     pub async fn start() -> std::io::Result<Self> {
-        Self::serve(None, "127.0.0.1:0").await
+        Self::serve(None, Mode::Serve, "127.0.0.1:0").await
     }
 
     /// Starts a server for the spec at `path` on `127.0.0.1` on a free port, generating
@@ -215,25 +229,63 @@ impl MockServer {
     ///
     /// When the spec cannot be loaded or the address cannot be bound.
     pub async fn from_spec_on(path: impl AsRef<Path>, address: &str, seed: u64) -> Result<Self, MockError> {
-        let spec = conductor_spec::load(path.as_ref()).map_err(MockError::Spec)?;
-        let state = SpecState {
-            title: spec.document.info.title.clone(),
-            routes: routes::routes(&spec.raw),
-            validators: validate::Validators::new(&spec.raw),
-            raw: spec.raw,
-            rng: Mutex::new(fastrand::Rng::with_seed(seed)),
-        };
-        Self::serve(Some(state), address).await.map_err(MockError::Io)
+        let spec = load_spec(path.as_ref(), seed)?;
+        Self::serve(Some(spec), Mode::Serve, address)
+            .await
+            .map_err(MockError::Io)
     }
 
-    async fn serve(spec: Option<SpecState>, address: &str) -> std::io::Result<Self> {
+    /// Starts a recording proxy on `address`: requests that no stub answers are forwarded to
+    /// `upstream` (a base URL) and each exchange is written to `fixtures` as a JSON file with
+    /// credentials redacted (names from the spec's `apiKey` schemes, when a spec is given,
+    /// plus common ones). The spec, if any, also routes requests for coverage.
+    ///
+    /// # Errors
+    ///
+    /// When the spec cannot be loaded, the folder cannot be created or the address bound.
+    pub async fn recording(
+        upstream: &str,
+        fixtures: impl AsRef<Path>,
+        spec: Option<&Path>,
+        address: &str,
+    ) -> Result<Self, MockError> {
+        let spec = spec.map(|p| load_spec(p, 0)).transpose()?;
+        let recorder = record::Recorder::new(upstream, fixtures.as_ref(), spec.as_ref().map(|s| &s.raw))
+            .map_err(MockError::Fixtures)?;
+        Self::serve(spec, Mode::Record(recorder), address)
+            .await
+            .map_err(MockError::Io)
+    }
+
+    /// Starts a server on `address` that answers from the fixtures in `fixtures` (written by
+    /// [`MockServer::recording`]), matching method, path and query; several fixtures for one
+    /// request are served in order and the last repeats; no fixture gives a 404.
+    ///
+    /// # Errors
+    ///
+    /// When the spec or a fixture cannot be read, or the address cannot be bound.
+    pub async fn replaying(fixtures: impl AsRef<Path>, spec: Option<&Path>, address: &str) -> Result<Self, MockError> {
+        let spec = spec.map(|p| load_spec(p, 0)).transpose()?;
+        let replayer =
+            record::Replayer::load(fixtures.as_ref(), spec.as_ref().map(|s| &s.raw)).map_err(MockError::Fixtures)?;
+        Self::serve(spec, Mode::Replay(replayer), address)
+            .await
+            .map_err(MockError::Io)
+    }
+
+    async fn serve(spec: Option<SpecState>, mode: Mode, address: &str) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
         let state: Shared = Arc::new(State {
             script: Mutex::default(),
+            oauth: oauth::OAuthServer::new(spec.as_ref().map(|s| &s.raw)),
             spec,
+            mode,
+            limits: ratelimit::Limits::default(),
         });
-        let app = axum::Router::new().fallback(handle).with_state(Arc::clone(&state));
+        let app = axum::Router::new()
+            .fallback(handle::handle)
+            .with_state(Arc::clone(&state));
         let task = tokio::spawn(async move {
             // Serving only ends when the task is aborted on drop.
             let _ = axum::serve(listener, app).await;
@@ -266,9 +318,38 @@ impl MockServer {
         self
     }
 
-    /// Every request received so far, in order.
+    /// The OAuth 2.0 emulation: token endpoint, live tokens, expiry and revocation.
+    pub fn oauth(&self) -> OAuth<'_> {
+        OAuth {
+            server: &self.state.oauth,
+        }
+    }
+
+    /// The rate-limit emulation (off until [`RateLimit::budget`]).
+    pub fn rate_limit(&self) -> RateLimit<'_> {
+        RateLimit {
+            limits: &self.state.limits,
+        }
+    }
+
+    /// Which requests to keep from now on; a bound drops the oldest at once.
+    pub fn set_recording(&self, recording: Recording) -> &Self {
+        let mut script = lock(&self.state);
+        script.recording = recording;
+        let keep = match recording {
+            Recording::All => usize::MAX,
+            Recording::Last(n) => n,
+            Recording::Off => 0,
+        };
+        while script.received.len() > keep {
+            script.received.pop_front();
+        }
+        self
+    }
+
+    /// Every request kept so far (see [`MockServer::set_recording`]), in order.
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state).received.clone()
+        lock(&self.state).received.iter().cloned().collect()
     }
 
     /// The requests routed to the operation `operation_id`, in order.
@@ -279,6 +360,12 @@ impl MockServer {
             .filter(|r| r.operation.as_deref() == Some(operation_id))
             .cloned()
             .collect()
+    }
+
+    /// The messages of panics inside the server so far, which are then no longer reported on
+    /// drop.
+    pub fn take_panics(&self) -> Vec<String> {
+        std::mem::take(&mut lock(&self.state).panics)
     }
 
     /// Which operations were exercised, with which statuses.
@@ -295,201 +382,16 @@ impl MockServer {
 }
 
 impl Drop for MockServer {
+    #[allow(clippy::panic)] // Deliberate: a panic inside the server must fail the test.
     fn drop(&mut self) {
         self.task.abort();
         if self.state.spec.is_some() {
             // Best effort: a report that cannot be written must not fail the test.
             let _ = self.coverage().write_to(&coverage::default_dir());
         }
-    }
-}
-
-async fn handle(axum::extract::State(state): axum::extract::State<Shared>, request: Request) -> Response<Body> {
-    let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let mut received = ReceivedRequest {
-        operation: None,
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-    };
-    let key = (received.method.clone(), received.path.clone());
-    let route = state.spec.as_ref().and_then(|spec| {
-        spec.routes
-            .iter()
-            .filter(|r| r.method == received.method)
-            .find_map(|r| r.matches(&received.path).map(|params| (r, params)))
-    });
-    received.operation = route.as_ref().map(|(r, _)| r.id.clone());
-    let stub = {
-        let mut script = lock(&state);
-        script.received.push(received.clone());
-        let by_path = script.routes.get_mut(&key).and_then(next_stub);
-        by_path.or_else(|| {
-            let id = received.operation.as_ref()?;
-            script.operations.get_mut(id).and_then(next_stub)
-        })
-    };
-    let response = match (stub, &state.spec, route) {
-        (Some(stub), _, _) => {
-            if let Some(delay) = stub.delay {
-                tokio::time::sleep(delay).await;
-            }
-            stub
-        }
-        (None, Some(spec), Some((route, params))) => answer(spec, route, &params, &received),
-        (None, Some(spec), None) => not_found(spec, &received),
-        (None, None, _) => {
-            let message = json!({"error": "no stub", "method": key.0, "path": key.1});
-            StubResponse::json(404, &message)
-        }
-    };
-    if let Some(operation) = &received.operation {
-        lock(&state).coverage.record(operation, response.status);
-    }
-    build(response)
-}
-
-/// 404 with the nearest operations.
-fn not_found(spec: &SpecState, request: &ReceivedRequest) -> StubResponse {
-    let mut nearest: Vec<&routes::Route> = spec.routes.iter().collect();
-    nearest.sort_by_key(|r| r.distance(&request.method, &request.path));
-    let nearest: Vec<Value> = nearest
-        .iter()
-        .take(3)
-        .map(|r| json!({"operationId": r.id, "method": r.method, "path": r.template}))
-        .collect();
-    StubResponse::json(
-        404,
-        &json!({"error": "no operation matches this request", "method": request.method, "path": request.path, "nearest": nearest}),
-    )
-}
-
-/// Validates the request, then answers from the spec.
-fn answer(
-    spec: &SpecState,
-    route: &routes::Route,
-    params: &[(String, String)],
-    request: &ReceivedRequest,
-) -> StubResponse {
-    let query: Vec<(String, String)> = request
-        .query
-        .as_deref()
-        .map(|q| {
-            q.split('&')
-                .filter(|p| !p.is_empty())
-                .map(|pair| {
-                    let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                    let decode = |s: &str| {
-                        percent_encoding::percent_decode_str(&s.replace('+', " "))
-                            .decode_utf8_lossy()
-                            .into_owned()
-                    };
-                    (decode(k), decode(v))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let incoming = validate::Incoming {
-        path_params: params,
-        query: &query,
-        headers: &request.headers,
-        body: &request.body,
-    };
-    let violations = validate::validate(&spec.raw, &spec.validators, route, &incoming);
-    if !violations.is_empty() {
-        let status = validate::status_for(&violations);
-        let list: Vec<Value> = violations.iter().map(Violation::to_json).collect();
-        return StubResponse::json(
-            status,
-            &json!({"error": "the request does not match the spec", "operationId": route.id, "violations": list}),
-        );
-    }
-    respond_from_spec(spec, route)
-}
-
-/// The first documented success (else `default`, else the first response), with its example
-/// when that validates, else generated data; declared headers are filled.
-fn respond_from_spec(spec: &SpecState, route: &routes::Route) -> StubResponse {
-    let chosen = route
-        .responses
-        .iter()
-        .find(|(status, _)| status.starts_with('2'))
-        .or_else(|| route.responses.iter().find(|(status, _)| status == "default"))
-        .or_else(|| route.responses.first());
-    let Some((status, response)) = chosen else {
-        return StubResponse::status(204);
-    };
-    let code = status
-        .parse::<u16>()
-        .unwrap_or(if status.starts_with('2') || status == "default" {
-            200
-        } else {
-            500
-        });
-    let mut rng = spec.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut stub = StubResponse::status(code);
-    if let Some(headers) = response.get("headers").and_then(Value::as_object) {
-        for (name, header) in headers {
-            let header = routes::deref(&spec.raw, header);
-            if let Some(schema) = header.get("schema") {
-                let value = generate::generate(&spec.raw, schema, &mut rng);
-                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-                stub = stub.header(name, &text);
-            }
+        let panics = self.take_panics();
+        if !panics.is_empty() && !std::thread::panicking() {
+            panic!("the mock server panicked while serving: {}", panics.join("; "));
         }
     }
-    let Some((content_type, media)) = response.get("content").and_then(Value::as_object).and_then(|content| {
-        content
-            .iter()
-            .find(|(t, _)| t.contains("json"))
-            .or_else(|| content.iter().next())
-    }) else {
-        return stub;
-    };
-    let schema = media.get("schema").cloned().unwrap_or(Value::Null);
-    let examples = media.get("example").cloned().into_iter().chain(
-        media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|e| e.values())
-            .filter_map(|e| routes::deref(&spec.raw, e).get("value").cloned()),
-    );
-    let mut body = None;
-    for example in examples {
-        if schema.is_null() || spec.validators.is_valid(&schema, &example) {
-            body = Some(example);
-            break;
-        }
-    }
-    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, &schema, &mut rng));
-    let text = if content_type.contains("json") {
-        body.to_string()
-    } else {
-        body.as_str().map_or_else(|| body.to_string(), str::to_owned)
-    };
-    stub.header("content-type", content_type).body(text)
-}
-
-fn build(stub: StubResponse) -> Response<Body> {
-    let mut response = Response::new(Body::from(stub.body));
-    *response.status_mut() = StatusCode::from_u16(stub.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    for (name, value) in stub.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            response.headers_mut().append(name, value);
-        }
-    }
-    response
 }

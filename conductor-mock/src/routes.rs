@@ -42,14 +42,33 @@ pub(crate) fn deref<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix('#'))
         {
-            Some(pointer) => match conductor_spec::resolve_pointer(root, pointer) {
-                Some(target) => value = target,
-                None => return value,
-            },
+            Some(pointer) => {
+                match plain_pointer(root, pointer).or_else(|| conductor_spec::resolve_pointer(root, pointer)) {
+                    Some(target) => value = target,
+                    None => return value,
+                }
+            }
             None => return value,
         }
     }
     value
+}
+
+/// Resolves a pointer without escapes (`/components/schemas/Pet`, the common case) without
+/// allocating; `None` leaves escaped or unusual pointers to the spec loader's resolver.
+fn plain_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.contains(['~', '%']) {
+        return None;
+    }
+    let mut current = root;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        current = match current {
+            Value::Object(map) => map.get(token)?,
+            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
 }
 
 fn parse_template(template: &str) -> Vec<Segment> {
@@ -152,8 +171,8 @@ fn security_of(value: Option<&Value>) -> Option<Vec<Vec<String>>> {
 impl Route {
     /// The path parameters if `path` (percent-encoded, without query) matches this route.
     pub(crate) fn matches(&self, path: &str) -> Option<Vec<(String, String)>> {
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        if parts.len() != self.segments.len() {
+        let parts = path.split('/').filter(|s| !s.is_empty());
+        if parts.clone().count() != self.segments.len() {
             return None;
         }
         let mut params = Vec::new();

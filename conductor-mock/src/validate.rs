@@ -105,10 +105,15 @@ fn translate(schema: &Value) -> Value {
     }
 }
 
-/// Compiled validators, keyed by the schema's JSON text.
+/// Compiled validators, keyed by the schema's address and checked for equality on a hit, so
+/// a lookup does not serialise the schema (the spec's values live as long as the server; a
+/// temporary at a reused address is caught by the equality check).
+type Cache = HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>;
+
+/// The request validators of a spec, compiled on first use.
 pub(crate) struct Validators {
     components: Value,
-    cache: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+    cache: Mutex<Cache>,
 }
 
 impl Validators {
@@ -130,14 +135,15 @@ impl Validators {
     }
 
     fn validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
-        let key = schema.to_string();
+        let key = std::ptr::from_ref(schema) as usize;
         let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(found) = cache.get(&key) {
+        let entries = cache.entry(key).or_default();
+        if let Some((_, found)) = entries.iter().find(|(s, _)| s == schema) {
             return Some(Arc::clone(found));
         }
         let document = json!({"allOf": [translate(schema)], "components": self.components});
         let validator = Arc::new(jsonschema::draft4::new(&document).ok()?);
-        cache.insert(key, Arc::clone(&validator));
+        entries.push((schema.clone(), Arc::clone(&validator)));
         Some(validator)
     }
 
@@ -146,6 +152,9 @@ impl Validators {
         let Some(validator) = self.validator(schema) else {
             return;
         };
+        if validator.is_valid(value) {
+            return;
+        }
         for error in validator.iter_errors(value) {
             let path = error.instance_path().to_string();
             out.push(Violation::new(format!("{location}{path}"), error.to_string()));
@@ -168,8 +177,10 @@ pub(crate) struct Incoming<'a> {
 
 impl Incoming<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     fn cookies(&self) -> Vec<(String, String)> {
@@ -217,7 +228,7 @@ fn typed(root: &Value, schema: &Value, values: &[&str]) -> Value {
 pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>) -> Vec<Violation> {
     let mut violations = Vec::new();
     check_security(root, route, request, &mut violations);
-    let cookies = request.cookies();
+    let mut cookies: Option<Vec<(String, String)>> = None;
     for parameter in &route.parameters {
         let (Some(name), Some(location)) = (
             parameter.get("name").and_then(Value::as_str),
@@ -248,6 +259,7 @@ pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, req
                 .collect(),
             "header" => request.header(name).into_iter().collect(),
             "cookie" => cookies
+                .get_or_insert_with(|| request.cookies())
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
@@ -324,6 +336,11 @@ fn check_body(root: &Value, validators: &Validators, route: &Route, request: &In
     }
 }
 
+/// `text` starts with `word` (case-insensitive) followed by a space.
+fn starts_with_word(text: &str, word: &str) -> bool {
+    text.get(..word.len()).is_some_and(|w| w.eq_ignore_ascii_case(word)) && text[word.len()..].starts_with(' ')
+}
+
 /// A credential is present for some alternative of the route's requirements.
 fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     if route.security.is_empty() || route.security.iter().any(Vec::is_empty) {
@@ -334,7 +351,7 @@ fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut
         let Some(scheme) = schemes.and_then(|s| s.get(name)).map(|s| deref(root, s)) else {
             return false;
         };
-        let authorization = request.header("authorization").unwrap_or_default().to_ascii_lowercase();
+        let authorization = request.header("authorization").unwrap_or_default();
         match scheme.get("type").and_then(Value::as_str) {
             Some("apiKey") => {
                 let key = scheme.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -346,14 +363,10 @@ fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut
                 }
             }
             Some("http") => {
-                let wanted = scheme
-                    .get("scheme")
-                    .and_then(Value::as_str)
-                    .unwrap_or("bearer")
-                    .to_ascii_lowercase();
-                authorization.starts_with(&format!("{wanted} "))
+                let wanted = scheme.get("scheme").and_then(Value::as_str).unwrap_or("bearer");
+                starts_with_word(authorization, wanted)
             }
-            Some("oauth2" | "openIdConnect") => authorization.starts_with("bearer "),
+            Some("oauth2" | "openIdConnect") => starts_with_word(authorization, "bearer"),
             _ => true,
         }
     };

@@ -1,0 +1,325 @@
+//! The request pipeline: record → rate limit → stubs → OAuth endpoints → proxy or replay →
+//! live-token check → validation → an answer from the spec.
+
+use std::panic::AssertUnwindSafe;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::Response;
+use futures_util::FutureExt;
+use serde_json::{json, Value};
+
+use crate::stub::{self, RequestView, StubResponse};
+use crate::validate::{self, Violation};
+use crate::{fault, generate, lock, oauth, routes, Mode, ReceivedRequest, Shared, SpecState};
+
+/// Axum's entry point: runs the pipeline and turns a panic into a 500 that the server
+/// remembers (and reports when dropped).
+pub(crate) async fn handle(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    request: Request,
+) -> Response<Body> {
+    match AssertUnwindSafe(respond(&state, request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+            lock(&state).panics.push(message.clone());
+            fault::build(StubResponse::json(
+                500,
+                &json!({"error": "the mock server panicked", "message": message}),
+            ))
+        }
+    }
+}
+
+/// Splits and decodes a query string (`+` is a space).
+pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+async fn respond(state: &Shared, request: Request) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    // A body that cannot be read (the client went away) is treated as empty.
+    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let mut received = ReceivedRequest {
+        operation: None,
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    let query = parse_query(received.query.as_deref());
+    let route = state.spec.as_ref().and_then(|spec| {
+        spec.routes
+            .iter()
+            .filter(|r| r.method == received.method)
+            .find_map(|r| r.matches(&received.path).map(|params| (r, params)))
+    });
+    received.operation = route.as_ref().map(|(r, _)| r.id.clone());
+    let oauth_endpoint = state.oauth.endpoint(&received.path);
+    let limit = if oauth_endpoint.is_some() {
+        None
+    } else {
+        Some(state.limits.consume())
+    };
+    let view = RequestView {
+        query: &query,
+        headers: &received.headers,
+        path_params: route.as_ref().map(|(_, p)| p.as_slice()).unwrap_or_default(),
+        body: &received.body,
+    };
+    let key = (received.method.clone(), received.path.clone());
+    let scripted = {
+        let mut script = lock(state);
+        script.record(received.clone());
+        let by_path = script.routes.get_mut(&key).and_then(|r| stub::take(r, &view));
+        by_path.or_else(|| {
+            let id = received.operation.as_ref()?;
+            script.operations.get_mut(id).and_then(|r| stub::take(r, &view))
+        })
+    };
+    let (limit_headers, rejected) = match limit {
+        Some(Ok(headers)) => (headers, None),
+        Some(Err(rejected)) => (Vec::new(), Some(*rejected)),
+        None => (Vec::new(), None),
+    };
+    let mut response = match (rejected, scripted) {
+        (Some(rejected), _) => rejected,
+        (_, Some(stub)) => {
+            if let Some(delay) = stub.delay {
+                tokio::time::sleep(delay).await;
+            }
+            stub
+        }
+        (_, None) => match (oauth_endpoint, &state.mode) {
+            (Some(endpoint), _) => state.oauth.serve(endpoint, &received, &query),
+            (None, Mode::Record(recorder)) => recorder.forward(&received).await,
+            (None, Mode::Replay(replayer)) => replayer.answer(&received),
+            (None, Mode::Serve) => match (&state.spec, route) {
+                (Some(spec), Some((route, params))) => answer(state, spec, route, &params, &query, &received),
+                (Some(spec), None) => not_found(spec, &received),
+                (None, _) => StubResponse::json(404, &json!({"error": "no stub", "method": key.0, "path": key.1})),
+            },
+        },
+    };
+    for (name, value) in limit_headers {
+        response = response.header(name, &value);
+    }
+    if let Some(operation) = &received.operation {
+        lock(state).coverage.record(operation, response.status);
+    }
+    fault::build(response)
+}
+
+/// 404 with the nearest operations.
+fn not_found(spec: &SpecState, request: &ReceivedRequest) -> StubResponse {
+    let mut nearest: Vec<&routes::Route> = spec.routes.iter().collect();
+    nearest.sort_by_key(|r| r.distance(&request.method, &request.path));
+    let nearest: Vec<Value> = nearest
+        .iter()
+        .take(3)
+        .map(|r| json!({"operationId": r.id, "method": r.method, "path": r.template}))
+        .collect();
+    StubResponse::json(
+        404,
+        &json!({"error": "no operation matches this request", "method": request.method, "path": request.path, "nearest": nearest}),
+    )
+}
+
+/// Checks live tokens (when required), validates the request, then answers from the spec.
+fn answer(
+    state: &Shared,
+    spec: &SpecState,
+    route: &routes::Route,
+    params: &[(String, String)],
+    query: &[(String, String)],
+    request: &ReceivedRequest,
+) -> StubResponse {
+    if let Some(rejected) = state.oauth.check(&spec.raw, route, request) {
+        return conform(spec, route, rejected);
+    }
+    let incoming = validate::Incoming {
+        path_params: params,
+        query,
+        headers: &request.headers,
+        body: &request.body,
+    };
+    let violations = validate::validate(&spec.raw, &spec.validators, route, &incoming);
+    if !violations.is_empty() {
+        let status = validate::status_for(&violations);
+        let list: Vec<Value> = violations.iter().map(Violation::to_json).collect();
+        let response = StubResponse::json(
+            status,
+            &json!({"error": "the request does not match the spec", "operationId": route.id, "violations": list}),
+        );
+        let response = if status == 401 {
+            response.header("www-authenticate", oauth::CHALLENGE)
+        } else {
+            response
+        };
+        return conform(spec, route, response);
+    }
+    respond_from_spec(spec, route)
+}
+
+/// The response the spec documents for `status`: exact, then `4XX`-style, then `default`.
+fn documented(route: &routes::Route, status: u16) -> Option<&Value> {
+    let exact = status.to_string();
+    let range = format!("{}XX", status / 100);
+    let found = [exact.as_str(), range.as_str(), "default"]
+        .into_iter()
+        .find_map(|wanted| {
+            route
+                .responses
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(wanted))
+                .map(|(_, r)| r)
+        });
+    found
+}
+
+/// Makes the mock's own error response (violations, a missing token) conform to what the spec
+/// documents for its status, so clients decode it as the spec's error type: the documented
+/// body gets the mock's fields added when the schema allows them, else the documented body is
+/// sent and the mock's explanation travels in `x-conductor-mock-error`. Undocumented statuses
+/// keep the mock's body.
+fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubResponse {
+    let Some(response) = documented(route, ours.status) else {
+        return ours;
+    };
+    let mut shaped = respond_with(spec, ours.status, response);
+    for (name, value) in &ours.headers {
+        if !name.eq_ignore_ascii_case("content-type") {
+            shaped = shaped.header(name, value);
+        }
+    }
+    let schema = response
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().find(|(t, _)| t.contains("json")))
+        .and_then(|(_, media)| media.get("schema"));
+    let mine: Option<Value> = serde_json::from_slice(&ours.body).ok();
+    let theirs: Option<Value> = serde_json::from_slice(&shaped.body).ok();
+    if let (Some(schema), Some(Value::Object(mine)), Some(Value::Object(mut merged))) = (schema, &mine, theirs) {
+        for (key, value) in mine {
+            merged.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        // A documented `message` says what the mock found wrong rather than generated text.
+        if let (Some(Value::String(_)), Some(Value::String(error))) = (merged.get("message"), mine.get("error")) {
+            let error = error.clone();
+            merged.insert("message".to_owned(), Value::String(error));
+        }
+        let merged = Value::Object(merged);
+        if spec.validators.is_valid(schema, &merged) {
+            return shaped.body(merged.to_string());
+        }
+    }
+    let summary = mine
+        .as_ref()
+        .and_then(|m| {
+            m.get("violations")
+                .or_else(|| m.get("error_description"))
+                .or_else(|| m.get("error"))
+        })
+        .map(Value::to_string)
+        .unwrap_or_default();
+    let summary: String = summary.chars().filter(|c| !c.is_control()).take(1000).collect();
+    shaped.header("x-conductor-mock-error", &summary)
+}
+
+/// The first documented success (else `default`, else the first response), with its example
+/// when that validates, else generated data; declared headers are filled.
+fn respond_from_spec(spec: &SpecState, route: &routes::Route) -> StubResponse {
+    let chosen = route
+        .responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .or_else(|| route.responses.iter().find(|(status, _)| status == "default"))
+        .or_else(|| route.responses.first());
+    let Some((status, response)) = chosen else {
+        return StubResponse::status(204);
+    };
+    let code = status
+        .parse::<u16>()
+        .unwrap_or(if status.starts_with('2') || status == "default" {
+            200
+        } else {
+            500
+        });
+    respond_with(spec, code, response)
+}
+
+/// `code` with the documented response's headers and its example when that validates, else
+/// generated data.
+fn respond_with(spec: &SpecState, code: u16, response: &Value) -> StubResponse {
+    let mut rng = spec.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut stub = StubResponse::status(code);
+    if let Some(headers) = response.get("headers").and_then(Value::as_object) {
+        for (name, header) in headers {
+            let header = routes::deref(&spec.raw, header);
+            if let Some(schema) = header.get("schema") {
+                let value = generate::generate(&spec.raw, schema, &mut rng);
+                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+                stub = stub.header(name, &text);
+            }
+        }
+    }
+    let Some((content_type, media)) = response.get("content").and_then(Value::as_object).and_then(|content| {
+        content
+            .iter()
+            .find(|(t, _)| t.contains("json"))
+            .or_else(|| content.iter().next())
+    }) else {
+        return stub;
+    };
+    let schema = media.get("schema").unwrap_or(&Value::Null);
+    let examples = media.get("example").cloned().into_iter().chain(
+        media
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|e| e.values())
+            .filter_map(|e| routes::deref(&spec.raw, e).get("value").cloned()),
+    );
+    let mut body = None;
+    for example in examples {
+        if schema.is_null() || spec.validators.is_valid(schema, &example) {
+            body = Some(example);
+            break;
+        }
+    }
+    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, schema, &mut rng));
+    let text = if content_type.contains("json") {
+        body.to_string()
+    } else {
+        body.as_str().map_or_else(|| body.to_string(), str::to_owned)
+    };
+    stub.header("content-type", content_type).body(text)
+}
