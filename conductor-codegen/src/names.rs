@@ -113,29 +113,8 @@ impl NameSet {
     }
 }
 
-/// The candidate closest to `wanted` by edit distance, if it is close enough to be a typo.
-pub(crate) fn closest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+/// The candidate closest to `wanted`, if it is close enough to be a typo.
+pub(crate) use conductor_spec::suggest::closest;
 
 #[cfg(test)]
 mod tests {

@@ -127,9 +127,10 @@ impl Selection<'_> {
     }
 }
 
-/// Errors for tags and operation ids in the selection that the spec does not have, each with
-/// the closest existing name as a suggestion.
-pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
+/// Every operation id (derived from method and path where the spec has none) and every tag.
+pub(crate) fn ids_and_tags(
+    document: &OpenAPI,
+) -> (std::collections::BTreeSet<String>, std::collections::BTreeSet<String>) {
     let mut ids = std::collections::BTreeSet::new();
     let mut tags = std::collections::BTreeSet::new();
     for (path, item) in &document.paths.paths {
@@ -140,11 +141,18 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
                     .operation_id
                     .clone()
                     .filter(|id| !id.trim().is_empty())
-                    .unwrap_or_else(|| derived_id(&method.to_ascii_uppercase(), path)),
+                    .unwrap_or_else(|| derived_id(method, path)),
             );
             tags.extend(operation.tags.iter().cloned());
         }
     }
+    (ids, tags)
+}
+
+/// Errors for tags and operation ids in the selection that the spec does not have, each with
+/// the closest existing name as a suggestion.
+pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
+    let (ids, tags) = ids_and_tags(document);
     let mut errors = Vec::new();
     for (kind, key, names, known) in [
         ("operation", "operations", selection.operations, &ids),

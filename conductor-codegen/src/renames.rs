@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use crate::names::{closest, field_name, type_name};
 use crate::Diagnostic;
@@ -16,23 +16,6 @@ pub(crate) struct Renames {
     pub(crate) types: BTreeMap<String, String>,
     /// Operation id → method name.
     pub(crate) methods: BTreeMap<String, String>,
-}
-
-fn operation_ids(document: &OpenAPI) -> Vec<String> {
-    let mut ids = Vec::new();
-    for (path, item) in &document.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
-        for (method, operation) in item.iter() {
-            ids.push(
-                operation
-                    .operation_id
-                    .clone()
-                    .filter(|id| !id.trim().is_empty())
-                    .unwrap_or_else(|| crate::operations::derived_id(method, path)),
-            );
-        }
-    }
-    ids
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -47,7 +30,7 @@ pub(crate) fn check(document: &OpenAPI, renames: &[(String, String)]) -> (Rename
         .as_ref()
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default();
-    let operations = operation_ids(document);
+    let operations: Vec<String> = crate::operations::ids_and_tags(document).0.into_iter().collect();
     let mut result = Renames::default();
     let mut errors = Vec::new();
     // About the attribute, not a place in the spec: no file or pointer.
