@@ -191,11 +191,14 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
     let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);
+    let spec_path = spec.root.to_string_lossy();
+    let mock = emit::client::mock_module(rt, &spec_path, &operations);
     let tokens = quote! {
         #api
         #client
         #types
         #builders
+        #mock
     };
     Generated {
         tokens,

@@ -139,6 +139,7 @@ macro_rules! __untagged_enum {
     (de $($rest:tt)*) => {
         $crate::__untagged_enum!(@def $($rest)*);
         $crate::__untagged_enum!(@de $($rest)*);
+        $crate::__if_mock! { $crate::__untagged_enum!(@ser $($rest)*); }
     };
     (@def $(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident($ty:ty), )* }) => {
         $(#[$meta])*
@@ -194,6 +195,7 @@ macro_rules! __tagged_enum {
     (de $($rest:tt)*) => {
         $crate::__tagged_enum!(@def $($rest)*);
         $crate::__tagged_enum!(@de $($rest)*);
+        $crate::__if_mock! { $crate::__tagged_enum!(@ser $($rest)*); }
     };
     (@def $(#[$meta:meta])* $vis:vis enum $name:ident tag $tag:literal { $( $(#[$vmeta:meta])* $variant:ident($ty:ty) = [$($wire:literal),+], )* } other $other:ident;) => {
         $(#[$meta])*

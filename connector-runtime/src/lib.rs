@@ -25,6 +25,9 @@ mod error;
 mod health;
 mod hooks;
 mod limit_headers;
+#[cfg(feature = "mock")]
+pub mod mock;
+mod mock_gate;
 mod oauth;
 mod operation;
 mod ratelimit;
@@ -59,8 +62,8 @@ pub mod __private {
     pub use crate::operation::{execute, Call};
     pub use crate::request::RawResponse;
     pub use crate::{
-        __int_enum as int_enum, __string_enum as string_enum, __tagged_enum as tagged_enum,
-        __untagged_enum as untagged_enum,
+        __if_mock as if_mock, __int_enum as int_enum, __received_struct as received_struct,
+        __string_enum as string_enum, __tagged_enum as tagged_enum, __untagged_enum as untagged_enum,
     };
     pub use chrono;
     pub use serde;

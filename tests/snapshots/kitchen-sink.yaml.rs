@@ -229,156 +229,130 @@ pub mod types {
         #[doc = " Generated from `#/components/schemas/Priority`."] pub enum Priority {
         #[doc = " `low`"] Low = "low", #[doc = " `high`"] High = "high", } other Other;
     }
-    /// Generated from `#/components/schemas/Pending`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Pending {
-        /// `eta`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub eta: ::std::option::Option<i64>,
-        /// Defaults to `true`.
-        #[serde(default = "::connector_runtime::__private::default_bool::<true>")]
-        pub notify: bool,
-        /// Defaults to `-5`.
-        #[serde(default = "::connector_runtime::__private::default_i32::<{ -5 }>")]
-        pub offset: i32,
-        /// Defaults to `30`.
-        #[serde(default = "::connector_runtime::__private::default_i64::<{ 30 }>")]
-        pub poll_seconds: i64,
-        /// Defaults to `"red"`.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub color: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Pending`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Pending { #[doc = " `eta`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub eta
+        : ::std::option::Option < i64 >, #[doc = " Defaults to `true`."] #[serde(default
+        = "::connector_runtime::__private::default_bool::<true>")] pub notify : bool,
+        #[doc = " Defaults to `-5`."] #[serde(default =
+        "::connector_runtime::__private::default_i32::<{ -5 }>")] pub offset : i32, #[doc
+        = " Defaults to `30`."] #[serde(default =
+        "::connector_runtime::__private::default_i64::<{ 30 }>")] pub poll_seconds : i64,
+        #[doc = " Defaults to `\"red\"`."] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub color : ::std::option::Option <
+        ::std::string::String >, }
     }
-    /// Generated from `#/components/schemas/Problem`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Problem {
-        /// `title`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-        /// `detail`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub detail: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Problem`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Problem { #[doc =
+        " `title`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub title : ::std::option::Option <
+        ::std::string::String >, #[doc = " `detail`"] #[serde(default,
+        skip_serializing_if = "::std::option::Option::is_none")] pub detail :
+        ::std::option::Option < ::std::string::String >, }
     }
-    /// Generated from `#/components/schemas/Error`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Error {
-        /// `message`
-        pub message: ::std::string::String,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Error`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Error { #[doc =
+        " `message`"] pub message : ::std::string::String, }
     }
     ::connector_runtime::__private::tagged_enum! {
         de #[doc = " Generated from `#/components/schemas/Shape`."] pub enum Shape tag
         "shape" { #[doc = " `shape` is `circle`."] Circle(Circle) = ["circle"], #[doc =
         " `shape` is `square`."] Square(Square) = ["square"], } other Other;
     }
-    /// Generated from `#/components/schemas/Circle`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Circle {
-        /// `shape`
-        pub shape: ::std::string::String,
-        /// `radius`
-        pub radius: f64,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Circle`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Circle { #[doc = " `shape`"]
+        pub shape : ::std::string::String, #[doc = " `radius`"] pub radius : f64, }
     }
-    /// Generated from `#/components/schemas/Square`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Square {
-        /// `shape`
-        pub shape: ::std::string::String,
-        /// `side`
-        pub side: f64,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Square`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Square { #[doc = " `shape`"]
+        pub shape : ::std::string::String, #[doc = " `side`"] pub side : f64, }
     }
     ::connector_runtime::__private::untagged_enum! {
         de #[doc = " Generated from `#/components/schemas/IdOrName`."] pub enum IdOrName
         { #[doc = " One of the alternatives."] Integer(i64), #[doc =
         " One of the alternatives."] String(::std::string::String), }
     }
-    /// Generated from `#/components/schemas/Extensible`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Extensible {
-        /// `known`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub known: ::std::option::Option<::std::string::String>,
-        /// Properties the schema does not name.
-        #[serde(flatten)]
-        pub additional_properties: ::std::collections::BTreeMap<
-            ::std::string::String,
-            i64,
-        >,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Extensible`."] #[derive(Debug,
+        Clone, ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Extensible { #[doc =
+        " `known`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub known : ::std::option::Option <
+        ::std::string::String >, #[doc = r" Properties the schema does not name."]
+        #[serde(flatten)] pub additional_properties : ::std::collections::BTreeMap <
+        ::std::string::String, i64 >, }
     }
-    /// Generated from `#/components/schemas/Node`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Node {
-        /// `value`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
-        /// `next`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub next: ::std::option::Option<::std::boxed::Box<Node>>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Node`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Node { #[doc = " `value`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        value : ::std::option::Option < ::std::string::String >, #[doc = " `next`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        next : ::std::option::Option < ::std::boxed::Box < Node > >, }
     }
-    /// Generated from `#/components/schemas/Result`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Result {
-        /// `ok`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub ok: ::std::option::Option<bool>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Result`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Result { #[doc = " `ok`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub ok
+        : ::std::option::Option < bool >, }
     }
     /// Generated from `#/components/schemas/Option`.
     pub type Option = ::std::string::String;
     /// Generated from `#/components/schemas/String`.
     pub type String = i64;
-    /// Generated from `#/components/schemas/Box`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Box {
-        /// `size`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Box`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Box { #[doc = " `size`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        size : ::std::option::Option < i64 >, }
     }
     /// Generated from `#/components/schemas/Vec`.
     pub type Vec = ::std::vec::Vec<::std::string::String>;
-    /// Generated from `#/components/schemas/Client`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Client {
-        /// `name`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Client`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Client { #[doc = " `name`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        name : ::std::option::Option < ::std::string::String >, }
     }
     /// Generated from `#/components/schemas/pet-name`.
     pub type PetName = ::std::string::String;
     /// Generated from `#/components/schemas/pet_name`.
     pub type PetName2 = ::std::string::String;
-    /// Refers to a nullable schema defined after it.
-    ///
-    /// Generated from `#/components/schemas/Early`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Early {
-        /// `late`
-        pub late: ::std::option::Option<LateNullable>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Refers to a nullable schema defined after it."] #[doc = ""] #[doc =
+        " Generated from `#/components/schemas/Early`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Early { #[doc = " `late`"]
+        pub late : ::std::option::Option < LateNullable >, }
     }
-    /// Generated from `#/components/schemas/LateNullable`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct LateNullable {
-        /// `x`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub x: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/LateNullable`."] #[derive(Debug,
+        Clone, ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct LateNullable { #[doc =
+        " `x`"] #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub x : ::std::option::Option < ::std::string::String >, }
     }
-    /// Generated from `#/components/schemas/OldThing`.
-    #[deprecated]
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct OldThing {
-        /// `x`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub x: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/OldThing`."] #[deprecated]
+        #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+        #[serde(crate = "::connector_runtime::__private::serde")] pub struct OldThing {
+        #[doc = " `x`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub x : ::std::option::Option <
+        ::std::string::String >, }
     }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Currency`."] pub enum Currency {
@@ -446,49 +420,37 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub expand: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
-    /// Generated from `#/paths/~1misc/get/responses/200/content/application~1json/schema`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct GetMiscResponse {
-        /// `id_or_name`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub id_or_name: ::std::option::Option<IdOrName>,
-        /// `extensible`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub extensible: ::std::option::Option<Extensible>,
-        /// `node`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub node: ::std::option::Option<Node>,
-        /// `result`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub result: ::std::option::Option<Result>,
-        /// `option`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub option: ::std::option::Option<Option>,
-        /// `string`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub string: ::std::option::Option<String>,
-        /// `box`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub r#box: ::std::option::Option<Box>,
-        /// `vec`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub vec: ::std::option::Option<Vec>,
-        /// `client`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub client: ::std::option::Option<Client>,
-        /// `pet_name_1`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub pet_name_1: ::std::option::Option<PetName>,
-        /// `pet_name_2`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub pet_name_2: ::std::option::Option<PetName2>,
-        /// `old`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub old: ::std::option::Option<OldThing>,
-        /// `early`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub early: ::std::option::Option<Early>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc =
+        " Generated from `#/paths/~1misc/get/responses/200/content/application~1json/schema`."]
+        #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
+        #[serde(crate = "::connector_runtime::__private::serde")] pub struct
+        GetMiscResponse { #[doc = " `id_or_name`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub id_or_name : ::std::option::Option <
+        IdOrName >, #[doc = " `extensible`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub extensible : ::std::option::Option <
+        Extensible >, #[doc = " `node`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub node : ::std::option::Option < Node >,
+        #[doc = " `result`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub result : ::std::option::Option < Result >,
+        #[doc = " `option`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub option : ::std::option::Option < Option >,
+        #[doc = " `string`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub string : ::std::option::Option < String >,
+        #[doc = " `box`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub r#box : ::std::option::Option < Box >,
+        #[doc = " `vec`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub vec : ::std::option::Option < Vec >, #[doc
+        = " `client`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub client : ::std::option::Option < Client >,
+        #[doc = " `pet_name_1`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub pet_name_1 : ::std::option::Option <
+        PetName >, #[doc = " `pet_name_2`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub pet_name_2 : ::std::option::Option <
+        PetName2 >, #[doc = " `old`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub old : ::std::option::Option < OldThing >,
+        #[doc = " `early`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub early : ::std::option::Option < Early >, }
     }
     /// The success responses of `get-thing`, by status.
     ///
@@ -938,4 +900,39 @@ pub mod builders {
             ::connector_runtime::__private::execute(self)
         }
     }
+}
+::connector_runtime::__private::if_mock! {
+    #[doc =
+    r" Typed stubs for the mock server derived from this connector's spec (the `mock`"]
+    #[doc = r" feature of `connector-runtime`, for tests)."] #[allow(clippy::all,
+    clippy::pedantic, clippy::nursery)] pub mod mock { #[doc =
+    r" Serves this connector's spec on `127.0.0.1` on a free port."] #[doc = r""] #[doc =
+    r" # Errors"] #[doc = r""] #[doc =
+    r" When the spec cannot be served or no port can be bound."] pub async fn start() ->
+    ::std::result::Result < ::connector_runtime::mock::MockServer,
+    ::connector_runtime::mock::MockError > {
+    ::connector_runtime::mock::MockServer::from_spec("$WORKSPACE/specs/kitchen-sink.yaml")
+    . await } #[doc = r" One typed stub per operation."] pub struct Stubs < 'a > { server
+    : & 'a::connector_runtime::mock::MockServer, } impl < 'a > Stubs < 'a > { #[doc =
+    r" Stubs on `server`."] pub fn new(server : &
+    'a::connector_runtime::mock::MockServer) -> Self { Self { server } } #[doc =
+    " Scripts `get-thing` (`GET /things/{thing-id}`)."] pub fn get_thing(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::GetThing > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `put_things_thing-id` (`PUT /things/{thing-id}`)."] pub fn
+    put_things_thing_id(& self) -> ::connector_runtime::mock::OperationStub < 'a,
+    super::builders::PutThingsThingId > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 204u16) } #[doc =
+    " Scripts `createThing` (`POST /things`)."] pub fn create_thing(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::CreateThing > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 201u16) } #[doc =
+    " Scripts `upload` (`POST /upload`)."] pub fn upload(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::Upload > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `listShapes` (`GET /shapes`)."] pub fn list_shapes(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::ListShapes > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `getMisc` (`GET /misc`)."] pub fn get_misc(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::GetMisc > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } } }
 }

@@ -145,34 +145,25 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<PetStatus>,
     }
-    /// A pet in the store.
-    ///
-    /// Generated from `#/components/schemas/Pet`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Pet {
-        /// `name`
-        pub name: ::std::string::String,
-        /// `tag`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        /// `status`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<PetStatus>,
-        /// `id`
-        pub id: i64,
-        /// `born`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub born: ::std::option::Option<::connector_runtime::types::DateTime>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " A pet in the store."] #[doc = ""] #[doc =
+        " Generated from `#/components/schemas/Pet`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Pet { #[doc = " `name`"] pub
+        name : ::std::string::String, #[doc = " `tag`"] #[serde(default,
+        skip_serializing_if = "::std::option::Option::is_none")] pub tag :
+        ::std::option::Option < ::std::string::String >, #[doc = " `status`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        status : ::std::option::Option < PetStatus >, #[doc = " `id`"] pub id : i64,
+        #[doc = " `born`"] #[serde(default, skip_serializing_if =
+        "::std::option::Option::is_none")] pub born : ::std::option::Option <
+        ::connector_runtime::types::DateTime >, }
     }
-    /// Generated from `#/components/schemas/Error`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Error {
-        /// `code`
-        pub code: i32,
-        /// `message`
-        pub message: ::std::string::String,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Error`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Error { #[doc = " `code`"]
+        pub code : i32, #[doc = " `message`"] pub message : ::std::string::String, }
     }
 }
 /// Request builders: one per operation, returned by the `Client` methods. Set optional
@@ -513,4 +504,35 @@ pub mod builders {
             ::connector_runtime::__private::execute(self)
         }
     }
+}
+::connector_runtime::__private::if_mock! {
+    #[doc =
+    r" Typed stubs for the mock server derived from this connector's spec (the `mock`"]
+    #[doc = r" feature of `connector-runtime`, for tests)."] #[allow(clippy::all,
+    clippy::pedantic, clippy::nursery)] pub mod mock { #[doc =
+    r" Serves this connector's spec on `127.0.0.1` on a free port."] #[doc = r""] #[doc =
+    r" # Errors"] #[doc = r""] #[doc =
+    r" When the spec cannot be served or no port can be bound."] pub async fn start() ->
+    ::std::result::Result < ::connector_runtime::mock::MockServer,
+    ::connector_runtime::mock::MockError > {
+    ::connector_runtime::mock::MockServer::from_spec("$WORKSPACE/specs/petstore.yaml").
+    await } #[doc = r" One typed stub per operation."] pub struct Stubs < 'a > { server :
+    & 'a::connector_runtime::mock::MockServer, } impl < 'a > Stubs < 'a > { #[doc =
+    r" Stubs on `server`."] pub fn new(server : &
+    'a::connector_runtime::mock::MockServer) -> Self { Self { server } } #[doc =
+    " Scripts `listPets` (`GET /pets`)."] pub fn list_pets(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::ListPets > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `createPet` (`POST /pets`)."] pub fn create_pet(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::CreatePet > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 201u16) } #[doc =
+    " Scripts `getPetById` (`GET /pets/{petId}`)."] pub fn get_pet_by_id(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::GetPetById > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `deletePet` (`DELETE /pets/{petId}`)."] pub fn delete_pet(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::DeletePet > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 204u16) } #[doc =
+    " Scripts `getInventory` (`GET /store/inventory`)."] pub fn get_inventory(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::GetInventory > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } } }
 }

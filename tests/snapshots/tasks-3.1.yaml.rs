@@ -67,36 +67,27 @@ impl Client {
 /// The models: one type per schema of the spec.
 #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
 pub mod types {
-    /// Generated from `#/components/schemas/Task`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Task {
-        /// `id`
-        pub id: i64,
-        /// `title`
-        pub title: ::std::string::String,
-        /// `kind`
-        pub kind: TaskKind,
-        /// `note`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
-        /// `due`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub due: ::std::option::Option<::connector_runtime::types::Date>,
-        /// `owner`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<User>,
-        /// `score`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub score: ::std::option::Option<TaskScore>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/Task`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct Task { #[doc = " `id`"] pub
+        id : i64, #[doc = " `title`"] pub title : ::std::string::String, #[doc =
+        " `kind`"] pub kind : TaskKind, #[doc = " `note`"] #[serde(default,
+        skip_serializing_if = "::std::option::Option::is_none")] pub note :
+        ::std::option::Option < ::std::string::String >, #[doc = " `due`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub due
+        : ::std::option::Option < ::connector_runtime::types::Date >, #[doc = " `owner`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        owner : ::std::option::Option < User >, #[doc = " `score`"] #[serde(default,
+        skip_serializing_if = "::std::option::Option::is_none")] pub score :
+        ::std::option::Option < TaskScore >, }
     }
-    /// Generated from `#/components/schemas/User`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct User {
-        /// `name`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+    ::connector_runtime::__private::received_struct! {
+        #[doc = " Generated from `#/components/schemas/User`."] #[derive(Debug, Clone,
+        ::connector_runtime::__private::Deserialize)] #[serde(crate =
+        "::connector_runtime::__private::serde")] pub struct User { #[doc = " `name`"]
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
+        name : ::std::option::Option < ::std::string::String >, }
     }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Task/properties/kind`."] pub enum
@@ -233,4 +224,26 @@ pub mod builders {
             ::connector_runtime::__private::execute(self)
         }
     }
+}
+::connector_runtime::__private::if_mock! {
+    #[doc =
+    r" Typed stubs for the mock server derived from this connector's spec (the `mock`"]
+    #[doc = r" feature of `connector-runtime`, for tests)."] #[allow(clippy::all,
+    clippy::pedantic, clippy::nursery)] pub mod mock { #[doc =
+    r" Serves this connector's spec on `127.0.0.1` on a free port."] #[doc = r""] #[doc =
+    r" # Errors"] #[doc = r""] #[doc =
+    r" When the spec cannot be served or no port can be bound."] pub async fn start() ->
+    ::std::result::Result < ::connector_runtime::mock::MockServer,
+    ::connector_runtime::mock::MockError > {
+    ::connector_runtime::mock::MockServer::from_spec("$WORKSPACE/specs/tasks-3.1.yaml").
+    await } #[doc = r" One typed stub per operation."] pub struct Stubs < 'a > { server :
+    & 'a::connector_runtime::mock::MockServer, } impl < 'a > Stubs < 'a > { #[doc =
+    r" Stubs on `server`."] pub fn new(server : &
+    'a::connector_runtime::mock::MockServer) -> Self { Self { server } } #[doc =
+    " Scripts `getTask` (`GET /tasks/{id}`)."] pub fn get_task(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::GetTask > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =
+    " Scripts `listTasks` (`GET /tasks`)."] pub fn list_tasks(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::ListTasks > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } } }
 }

@@ -549,3 +549,57 @@ pub(crate) fn status_variant(status: Status) -> String {
         Status::Default => "Default".to_owned(),
     }
 }
+
+/// The typed stubs module, present only when the runtime's `mock` feature is on.
+pub(crate) fn mock_module(rt: &syn::Path, spec_path: &str, operations: &[Operation]) -> TokenStream {
+    let methods = operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let builder = ident(&op.builder_name);
+        let status = op
+            .success
+            .iter()
+            .find_map(|(status, _)| match status {
+                Status::Code(code) => Some(*code),
+                _ => None,
+            })
+            .unwrap_or(200);
+        let doc = format!(" Scripts `{}` (`{} {}`).", op.id, op.http_method, op.path);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #rt::mock::OperationStub<'a, super::builders::#builder> {
+                #rt::mock::OperationStub::new(self.server, #status)
+            }
+        }
+    });
+    quote! {
+        #rt::__private::if_mock! {
+            /// Typed stubs for the mock server derived from this connector's spec (the `mock`
+            /// feature of `connector-runtime`, for tests).
+            #[allow(clippy::all, clippy::pedantic, clippy::nursery)]
+            pub mod mock {
+                /// Serves this connector's spec on `127.0.0.1` on a free port.
+                ///
+                /// # Errors
+                ///
+                /// When the spec cannot be served or no port can be bound.
+                pub async fn start() -> ::std::result::Result<#rt::mock::MockServer, #rt::mock::MockError> {
+                    #rt::mock::MockServer::from_spec(#spec_path).await
+                }
+
+                /// One typed stub per operation.
+                pub struct Stubs<'a> {
+                    server: &'a #rt::mock::MockServer,
+                }
+
+                impl<'a> Stubs<'a> {
+                    /// Stubs on `server`.
+                    pub fn new(server: &'a #rt::mock::MockServer) -> Self {
+                        Self { server }
+                    }
+
+                    #(#methods)*
+                }
+            }
+        }
+    }
+}

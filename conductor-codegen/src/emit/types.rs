@@ -156,7 +156,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>,
                 }
             });
-            quote! {
+            let item = quote! {
                 #doc
                 #deprecated
                 #[derive(#(#derives),*)]
@@ -165,6 +165,12 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     #(#fields_tokens)*
                     #additional_tokens
                 }
+            };
+            if de && !ser {
+                // Received only: `Serialize` too when the runtime's `mock` feature is on.
+                quote! { #rt::__private::received_struct! { #item } }
+            } else {
+                item
             }
         }
         TypeKind::StringEnum { variants, other } => {

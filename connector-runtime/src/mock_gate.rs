@@ -1,0 +1,42 @@
+//! Macros whose expansion depends on this crate's `mock` feature.
+//!
+//! A `cfg(feature = "mock")` written into generated code would test the *user's* crate's
+//! features; these macros test the runtime's, so a user turns typed stubs on by enabling
+//! `connector-runtime/mock` in their dev-dependencies.
+
+/// Expands to its input with the `mock` feature, to nothing without it.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mock {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Expands to its input with the `mock` feature, to nothing without it.
+#[cfg(not(feature = "mock"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_mock {
+    ($($item:tt)*) => {};
+}
+
+/// A struct the client only receives: with the `mock` feature it also derives `Serialize`, so
+/// tests can build responses from it.
+#[cfg(feature = "mock")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __received_struct {
+    ($($item:tt)*) => {
+        #[derive($crate::__private::Serialize)]
+        $($item)*
+    };
+}
+
+/// A struct the client only receives: with the `mock` feature it also derives `Serialize`, so
+/// tests can build responses from it.
+#[cfg(not(feature = "mock"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __received_struct {
+    ($($item:tt)*) => { $($item)* };
+}
