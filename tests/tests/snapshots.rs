@@ -15,19 +15,17 @@ fn check_snapshot(spec: &str) {
     let path = root.join("specs").join(spec);
     let generated = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default())
         .unwrap_or_else(|problems| panic!("{spec} did not expand: {:?}", problems.diagnostics));
-    // The mock module names the spec by absolute path: keep snapshots machine-independent.
+    // The mock module names the spec by absolute path: replace it before pretty-printing, so
+    // snapshots (line wrapping included) are the same in every checkout.
     let root_text = root.to_string_lossy().into_owned();
-    let rendered = conductor_codegen::render(&generated.tokens)
-        .unwrap()
-        .replace(&root_text, "$WORKSPACE");
+    let portable = |tokens: &proc_macro2::TokenStream| {
+        let text = tokens.to_string().replace(&root_text, "$WORKSPACE");
+        let tokens: proc_macro2::TokenStream = text.parse().unwrap();
+        conductor_codegen::render(&tokens).unwrap()
+    };
+    let rendered = portable(&generated.tokens);
     let again = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default()).unwrap();
-    assert_eq!(
-        rendered,
-        conductor_codegen::render(&again.tokens)
-            .unwrap()
-            .replace(&root_text, "$WORKSPACE"),
-        "output must be deterministic"
-    );
+    assert_eq!(rendered, portable(&again.tokens), "output must be deterministic");
     let snapshot = root.join("tests/snapshots").join(format!("{spec}.rs"));
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") || !snapshot.exists() {
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
