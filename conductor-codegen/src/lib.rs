@@ -115,7 +115,16 @@ pub struct Generated {
 /// Every problem that prevents expansion (all of them, not only the first), located by file,
 /// JSON pointer and `line:column`, with the files read so far.
 pub fn generate_from_file(path: &Path, settings: &Settings) -> Result<Generated, Problems> {
-    let (generated, report) = report::run(path, report::Source::File, settings, report::Locate::ErrorsOnly);
+    expansion(report::run(
+        path,
+        report::Source::File,
+        settings,
+        report::Locate::ErrorsOnly,
+    ))
+}
+
+/// The generated items when there is no error, else every problem with the files read.
+fn expansion((generated, report): (Option<Generated>, Report)) -> Result<Generated, Problems> {
     match generated {
         Some(generated) if report.errors.is_empty() => Ok(generated),
         _ => Err(Problems {
@@ -136,19 +145,12 @@ pub fn generate_from_value(
     document: serde_json::Value,
     settings: &Settings,
 ) -> Result<Generated, Problems> {
-    let (generated, report) = report::run(
+    expansion(report::run(
         path,
         report::Source::Value(document),
         settings,
         report::Locate::ErrorsOnly,
-    );
-    match generated {
-        Some(generated) if report.errors.is_empty() => Ok(generated),
-        _ => Err(Problems {
-            diagnostics: report.errors,
-            files: report.files,
-        }),
-    }
+    ))
 }
 
 /// Checks the spec at `path` as [`generate_from_file`] would expand it, and returns every
@@ -233,14 +235,7 @@ fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
                 .iter()
                 .map(|(status, payload)| (status_variant(*status), payload.type_ref()))
                 .collect();
-            let doc = format!("The success responses of `{}`, by status.", op.id);
-            let id = space.add_by_status(
-                format!("{}Responses", op.builder_name),
-                format!("{} responses", op.id),
-                doc,
-                variants,
-            );
-            TypeRef::Named(id)
+            by_status(space, op, "Responses", "success responses", variants)
         }
     };
     let mut error_types: Vec<TypeRef> = Vec::new();
@@ -263,17 +258,23 @@ fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
                     _ => None,
                 })
                 .collect();
-            let doc = format!("The documented error responses of `{}`, by status.", op.id);
-            let id = space.add_by_status(
-                format!("{}Errors", op.builder_name),
-                format!("{} errors", op.id),
-                doc,
-                variants,
-            );
-            TypeRef::Named(id)
+            by_status(space, op, "Errors", "documented error responses", variants)
         }
     };
     ResponseTypes { output, error }
+}
+
+/// An enum of an operation's responses by status, named `{Builder}{suffix}`.
+fn by_status(
+    space: &mut TypeSpace<'_>,
+    op: &Operation,
+    suffix: &str,
+    what: &str,
+    variants: Vec<(String, TypeRef)>,
+) -> TypeRef {
+    let doc = format!("The {what} of `{}`, by status.", op.id);
+    let origin = format!("{} {}", op.id, suffix.to_ascii_lowercase());
+    TypeRef::Named(space.add_by_status(format!("{}{suffix}", op.builder_name), origin, doc, variants))
 }
 
 /// Pretty-prints generated tokens with `prettyplease`.

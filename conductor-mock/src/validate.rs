@@ -279,11 +279,11 @@ pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, req
             validators.check(schema, &value, &where_, &mut violations);
         }
     }
-    check_body(root, validators, route, request, &mut violations);
+    check_body(validators, route, request, &mut violations);
     violations
 }
 
-fn check_body(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
+fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     let Some(body) = &route.request_body else {
         return;
     };
@@ -331,7 +331,6 @@ fn check_body(root: &Value, validators: &Validators, route: &Route, request: &In
         }
     };
     if let Some(schema) = media.get("schema") {
-        let _ = root;
         validators.check(schema, &parsed, "body", out);
     }
 }

@@ -71,28 +71,28 @@ fn remove_callbacks(document: &mut Value) {
 }
 
 fn inline_path_item_refs(document: &mut Value) {
-    let snapshot = document.clone();
+    // Resolve every reference first (reading), then replace (writing): no copy of the document.
+    let resolved: Vec<(String, Value)> = document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(path, item)| {
+            let pointer = item.get("$ref")?.as_str()?.strip_prefix('#')?;
+            let mut merged = resolve_pointer(document, pointer)?.clone();
+            if let (Some(merged), Some(siblings)) = (merged.as_object_mut(), item.as_object()) {
+                for (key, value) in siblings.iter().filter(|(key, _)| *key != "$ref") {
+                    merged.insert(key.clone(), value.clone());
+                }
+            }
+            Some((path.clone(), merged))
+        })
+        .collect();
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    for item in paths.values_mut() {
-        let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
-            continue;
-        };
-        let Some(pointer) = reference.strip_prefix('#') else {
-            continue;
-        };
-        if let Some(target) = resolve_pointer(&snapshot, pointer) {
-            let mut merged = target.clone();
-            if let (Some(merged), Some(siblings)) = (merged.as_object_mut(), item.as_object()) {
-                for (key, value) in siblings {
-                    if key != "$ref" {
-                        merged.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-            *item = merged;
-        }
+    for (path, item) in resolved {
+        paths.insert(path, item);
     }
 }
 

@@ -501,12 +501,18 @@ impl Client {
             let value = HeaderValue::try_from(cookie).map_err(|_| encode_error("invalid cookie value".to_owned()))?;
             headers.append(reqwest::header::COOKIE, value);
         }
+        // The call's header name wins over the client's.
+        let call_header = options
+            .get()
+            .idempotency_header
+            .map(|name| {
+                HeaderName::try_from(name)
+                    .map_err(|_| encode_error(format!("invalid idempotency header name `{name}`")))
+            })
+            .transpose()?;
         if let (Some(key), Some(name)) = (
             idempotency_key,
-            inner
-                .idempotency_header
-                .as_ref()
-                .or(options.get().idempotency_header.as_ref()),
+            call_header.as_ref().or(inner.idempotency_header.as_ref()),
         ) {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);

@@ -4,7 +4,7 @@
 use std::future::{Future, IntoFuture};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use crate::__private::BoxFuture;
@@ -30,7 +30,7 @@ pub(crate) struct Options {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) idempotency_key: Option<String>,
-    pub(crate) idempotency_header: Option<HeaderName>,
+    pub(crate) idempotency_header: Option<&'static str>,
     pub(crate) headers: Vec<(String, String)>,
 }
 
@@ -197,13 +197,14 @@ pub trait OperationExt: Operation {
     }
 
     /// Sends `key` in the header `header` on every attempt, which makes a POST/PATCH safe to
-    /// retry.
+    /// retry. The header name wins over the client's `idempotency_header`; a name that is not a
+    /// valid header name fails the call with [`crate::ErrorKind::Encode`] before anything is sent.
     #[must_use]
     fn idempotency_key(mut self, header: &'static str, key: impl Into<String>) -> Self {
         let options = self.call_mut().options.get_mut();
         options.idempotency_key = Some(key.into());
-        options.idempotency_header =
-            Some(HeaderName::try_from(header).unwrap_or(HeaderName::from_static("idempotency-key")));
+        // Checked when the request is built: an invalid name fails the call, nothing is sent.
+        options.idempotency_header = Some(header);
         self
     }
 

@@ -207,6 +207,36 @@ async fn a_post_is_retried_after_a_429_because_the_server_did_not_process_it() {
 }
 
 #[tokio::test]
+async fn the_calls_idempotency_header_wins_and_a_bad_name_is_refused() {
+    let server = MockServer::start().await.unwrap();
+    let client = petstore::Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .idempotency_header("Idempotency-Key")
+        .clock(Arc::new(clock()))
+        .build()
+        .unwrap();
+    server.stub("POST", "/pets", StubResponse::json(201, &pet()));
+    client
+        .create_pet(new_pet())
+        .idempotency_key("X-Request-Key", "key-2")
+        .await
+        .unwrap();
+    let received = server.received();
+    assert_eq!(received[0].header("x-request-key"), Some("key-2"));
+    assert_eq!(received[0].header("idempotency-key"), None);
+
+    let err = client
+        .create_pet(new_pet())
+        .idempotency_key("not a header", "key-3")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Encode);
+    assert!(err.to_string().contains("not a header"), "{err}");
+    assert_eq!(server.received().len(), 1, "nothing was sent");
+}
+
+#[tokio::test]
 async fn a_post_with_an_idempotency_key_sends_the_same_key_on_every_attempt() {
     // A key per call, given by the caller.
     let (server, client, _clock) = setup(RetryPolicy::new()).await;

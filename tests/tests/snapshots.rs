@@ -27,11 +27,16 @@ fn check_snapshot(spec: &str) {
     let again = conductor_codegen::generate_from_file(&path, &conductor_codegen::Settings::default()).unwrap();
     assert_eq!(rendered, portable(&again.tokens), "output must be deterministic");
     let snapshot = root.join("tests/snapshots").join(format!("{spec}.rs"));
-    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") || !snapshot.exists() {
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         std::fs::write(&snapshot, &rendered).unwrap();
         return;
     }
+    assert!(
+        snapshot.exists(),
+        "{} is missing; run with SNAPSHOTS=overwrite to write it",
+        snapshot.display()
+    );
     let expected = std::fs::read_to_string(&snapshot).unwrap();
     if expected != rendered {
         let first_difference = expected

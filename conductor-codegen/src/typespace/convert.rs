@@ -570,7 +570,7 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// A copy of a def, for emitters that need to look at several defs at once.
+    /// The definition of the type `id`.
     pub(crate) fn def(&self, id: TypeId) -> &TypeDef {
         &self.defs[id]
     }

@@ -198,9 +198,6 @@ impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
     }
 }
 
-/// Names generated code defines next to the types, which schema names must not take.
-const RESERVED_TYPE_NAMES: &[&str] = &[];
-
 impl<'a> TypeSpace<'a> {
     /// Reserves a name for every component schema (so names don't depend on use order), then
     /// converts each.
@@ -209,7 +206,7 @@ impl<'a> TypeSpace<'a> {
             document,
             raw,
             defs: Vec::new(),
-            names: NameSet::new(RESERVED_TYPE_NAMES),
+            names: NameSet::default(),
             components: BTreeMap::new(),
             nullable_components: Default::default(),
             by_pointer: BTreeMap::new(),
