@@ -37,8 +37,9 @@ def main():
     for path, item in doc.get("paths", {}).items():
         kept = {k: v for k, v in item.items() if isinstance(v, dict) and v.get("operationId") in wanted}
         if kept:
-            if "parameters" in item:
-                kept["parameters"] = item["parameters"]
+            for key in ("parameters", "servers"):
+                if key in item:
+                    kept[key] = item[key]
             paths[path] = kept
     found = {op.get("operationId") for item in paths.values() for op in item.values() if isinstance(op, dict)}
     missing = wanted - found

@@ -52,6 +52,10 @@ fn main() {
     for warning in generated.warnings.iter().take(10) {
         let _ = writeln!(stdout, "  warning: {warning}");
     }
+    let _ = writeln!(stdout, "  {} paginated operations", generated.paginated.len());
+    for (operation, how) in &generated.paginated {
+        let _ = writeln!(stdout, "  paginated: {operation}: {how}");
+    }
     let macro_started = Instant::now();
     let checked = conductor_codegen::generate_from_file(Path::new(&spec), &conductor_codegen::Settings::default());
     let _ = writeln!(

@@ -16,6 +16,7 @@ mod frame;
 mod locate;
 mod names;
 mod operations;
+mod pagination;
 mod renames;
 mod report;
 mod typespace;
@@ -51,6 +52,10 @@ pub struct Settings {
     /// `(spec name, Rust name)`: a component schema gets this type name, an operation (by id)
     /// this method name.
     pub renames: Vec<(String, String)>,
+    /// `(operation id, declaration)`: how an operation paginates, overriding the spec's
+    /// extensions and detection — `"cursor param=cursor next=/meta/next items=/data"`, or
+    /// `"none"` for an operation that is not paginated. See the README's "Pagination".
+    pub pagination: Vec<(String, String)>,
 }
 
 /// Which schemas become types.
@@ -84,6 +89,7 @@ impl Default for Settings {
             operations: Vec::new(),
             exclude_operations: Vec::new(),
             renames: Vec::new(),
+            pagination: Vec::new(),
         }
     }
 }
@@ -106,6 +112,8 @@ pub struct Generated {
     /// How many schemas no generated operation sends or receives (emitted only with
     /// [`Schemas::All`]).
     pub unreached_type_count: usize,
+    /// `(operation id, how it paginates)` for every paginated operation.
+    pub paginated: Vec<(String, String)>,
 }
 
 /// Loads the spec at `path`, checks it and generates the connector's items.
@@ -185,9 +193,21 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         operations: &settings.operations,
         exclude: &settings.exclude_operations,
     };
-    let operations = operations::collect(document, &mut space, &selection, &renames);
+    let operations = operations::collect(document, &mut space, &selection, &renames, &settings.pagination);
     let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
     space.finish();
+    let mut operations = operations;
+    for (op, types) in operations.iter_mut().zip(&response_types) {
+        let Some(pagination) = &op.pagination else { continue };
+        if emit::paginate::items_access(&space, &types.output, &pagination.items).is_none() {
+            let message = format!(
+                "pagination not generated for `{}`: its items at `{}` are not a typed array in the response",
+                op.id, pagination.items
+            );
+            space.warnings.push(Diagnostic::warning(&op.pointer, message));
+            op.pagination = None;
+        }
+    }
 
     let api = emit::client::api_static(document, rt);
     let client = emit::client::client(document, &space, rt, &operations);
@@ -195,6 +215,10 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);
     let spec_path = spec.root.to_string_lossy();
     let mock = emit::client::mock_module(rt, &spec_path, &operations);
+    let paginated = operations
+        .iter()
+        .filter_map(|op| Some((op.id.clone(), op.pagination.as_ref()?.describe())))
+        .collect();
     let tokens = quote! {
         #api
         #client
@@ -210,6 +234,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         type_count: space.defs.len(),
         merged_type_count: space.merged,
         unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
+        paginated,
     }
 }
 

@@ -102,6 +102,11 @@ pub(crate) struct Operation {
     pub(crate) success: Vec<(Status, Payload)>,
     pub(crate) errors: Vec<(Status, Payload)>,
     pub(crate) security: Option<Vec<Vec<String>>>,
+    pub(crate) pagination: Option<crate::pagination::Pagination>,
+    /// Where the operation sits in the document (`#/paths/~1pets/get`).
+    pub(crate) pointer: String,
+    /// The operation's own server (operation- or path-level `servers`), absolute.
+    pub(crate) server: Option<String>,
 }
 
 /// Method names the generated `Client` already uses.
@@ -174,11 +179,35 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
     errors
 }
 
+/// Errors for the attribute's pagination declarations: unknown operations and declarations
+/// that do not parse.
+pub(crate) fn bad_pagination(document: &OpenAPI, declared: &[(String, String)]) -> Vec<crate::Diagnostic> {
+    let (ids, _) = ids_and_tags(document);
+    let mut errors = Vec::new();
+    for (index, (id, text)) in declared.iter().enumerate() {
+        let message = if !ids.contains(id) {
+            let hint = crate::names::closest(id, ids.iter().map(String::as_str))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            format!("`pagination` names the operation `{id}`, which the spec does not have{hint}")
+        } else if let Err(problem) = crate::pagination::check_attribute(text) {
+            format!("`pagination` for `{id}` is `{text}`: {problem}")
+        } else if declared[..index].iter().any(|(earlier, _)| earlier == id) {
+            format!("`pagination` for `{id}` is `{text}`, but `{id}` was declared before")
+        } else {
+            continue;
+        };
+        errors.push(crate::Diagnostic::error(None, None, message));
+    }
+    errors
+}
+
 pub(crate) fn collect(
     document: &OpenAPI,
     space: &mut TypeSpace<'_>,
     selection: &Selection<'_>,
     renames: &crate::renames::Renames,
+    pagination: &[(String, String)],
 ) -> Vec<Operation> {
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
@@ -221,7 +250,11 @@ pub(crate) fn collect(
             let renamed = renames.methods.get(&id);
             let method_name = method_names.claim(renamed.cloned().unwrap_or_else(|| field_name(&id)));
             let builder_name = builder_names.claim(type_name(renamed.unwrap_or(&id)));
-            let op = build_operation(
+            let declared = pagination
+                .iter()
+                .find(|(op_id, _)| *op_id == id)
+                .map(|(_, text)| text.as_str());
+            let mut op = build_operation(
                 space,
                 &item,
                 operation,
@@ -234,6 +267,7 @@ pub(crate) fn collect(
                 path,
                 &pointer,
             );
+            op.pagination = paginate(space, &op, &pointer, declared);
             operations.push(op);
         }
     }
@@ -244,6 +278,34 @@ struct OperationNames {
     id: String,
     method_name: String,
     builder_name: String,
+}
+
+/// The operation's pagination, if any; a declaration that cannot be used is a warning and the
+/// operation is then generated without pagination.
+fn paginate(
+    space: &mut TypeSpace<'_>,
+    op: &Operation,
+    pointer: &str,
+    declared: Option<&str>,
+) -> Option<crate::pagination::Pagination> {
+    let raw_operation = conductor_spec::resolve_pointer(space.raw, pointer.strip_prefix('#')?)?;
+    let inputs = crate::pagination::Inputs {
+        raw: space.raw,
+        operation: raw_operation,
+        query_params: op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query)
+            .map(|p| p.wire.as_str())
+            .collect(),
+    };
+    match crate::pagination::decide(&inputs, declared) {
+        Ok(found) => found,
+        Err(problem) => {
+            space.warn(pointer, format!("pagination not generated: {problem}"));
+            None
+        }
+    }
 }
 
 fn path_pointer(path: &str) -> String {
@@ -293,7 +355,7 @@ fn build_operation(
     pointer: &str,
 ) -> Operation {
     let type_base = names.builder_name.clone();
-    let mut arg_names = NameSet::new(&["call"]);
+    let mut arg_names = NameSet::new(&["call", "paginate"]);
 
     // Path-level parameters first, replaced by operation parameters with the same name and location.
     let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
@@ -454,7 +516,25 @@ fn build_operation(
         success,
         errors,
         security,
+        pagination: None,
+        pointer: pointer.to_owned(),
+        // A server equal to the spec's own is the base URL (which the client may override).
+        server: own_server(&operation.servers)
+            .or_else(|| own_server(&item.servers))
+            .filter(|server| own_server(&space.document.servers).as_ref() != Some(server)),
     }
+}
+
+/// The first server of an operation- or path-level `servers` list, with its variables set to
+/// their defaults, when it is an absolute URL.
+pub(crate) fn own_server(servers: &[openapiv3::Server]) -> Option<String> {
+    let server = servers.first()?;
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    absolute.then(|| url.trim_end_matches('/').to_owned())
 }
 
 fn build_body(

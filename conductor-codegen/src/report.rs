@@ -125,6 +125,9 @@ fn check_raw(
     report
         .errors
         .extend(crate::renames::check(&spec.document, &settings.renames).1);
+    report
+        .errors
+        .extend(crate::operations::bad_pagination(&spec.document, &settings.pagination));
     if !report.errors.is_empty() {
         return (None, report);
     }

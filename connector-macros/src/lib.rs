@@ -30,6 +30,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 ///         | exclude_operations = ["ID", ...]  optional, once
 ///         | schemas = "reachable" | "all"     optional, once
 ///         | rename = [("FROM", "TO"), ...]    optional, once
+///         | pagination = [("ID", "DECL"), ...] optional, once
 /// ```
 ///
 /// | key | value | meaning |
@@ -42,6 +43,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones derive `Deserialize` only) |
 ///
 /// | `rename` | list of `("spec name", "RustName")` pairs | a component schema gets this type name, an operation (by `operationId`) this method name |
+/// | `pagination` | list of `("operationId", "declaration")` pairs | how the operation paginates, overriding the spec's extensions and detection: `"link"`, `"cursor param=P next=/ptr"`, `"last_item param=P field=id has_more=/ptr"`, `"next_url url=/ptr"`, `"offset offset=P limit=P"`, `"page page=P per_page=P first=1"`, each with an optional `items=/ptr`; or `"none"` |
 ///
 /// An unknown tag, operation id or rename source is a compile error with the closest existing
 /// name; a rename that is not an identifier, or that collides with another generated name, is
@@ -106,6 +108,12 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         .iter()
         .flatten()
         .map(|(from, to)| (from.value(), to.value()))
+        .collect();
+    settings.pagination = args
+        .pagination
+        .iter()
+        .flatten()
+        .map(|(id, declaration)| (id.value(), declaration.value()))
         .collect();
     if let Some(schemas) = &args.schemas {
         settings.schemas = match schemas.value().as_str() {
@@ -193,6 +201,17 @@ fn attribute_span(message: &str, args: &Args) -> Option<Span> {
             .find(|l| is(l))
             .map(LitStr::span),
         "tags" => args.tags.iter().flatten().find(|l| is(l)).map(LitStr::span),
+        "pagination" => {
+            // `pagination` for `ID` is `DECLARATION`: ...; an unknown `ID` has no declaration.
+            let declared = quoted.next();
+            let mut pairs = args.pagination.iter().flatten();
+            match declared {
+                Some(text) if !message.contains("which the spec does not have") => pairs
+                    .rfind(|(id, declaration)| is(id) && declaration.value() == text)
+                    .map(|(_, declaration)| declaration.span()),
+                _ => pairs.map(|(id, _)| id).find(|id| is(id)).map(LitStr::span),
+            }
+        }
         _ => None,
     }
 }
@@ -282,6 +301,7 @@ struct Args {
     operations: Option<Vec<LitStr>>,
     exclude_operations: Option<Vec<LitStr>>,
     renames: Option<Vec<(LitStr, LitStr)>>,
+    pagination: Option<Vec<(LitStr, LitStr)>>,
 }
 
 const KEYS: &[&str] = &[
@@ -292,14 +312,15 @@ const KEYS: &[&str] = &[
     "exclude_operations",
     "schemas",
     "rename",
+    "pagination",
 ];
 
-/// `[("from", "to"), ...]`.
-fn rename_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<(LitStr, LitStr)>> {
+/// `[("a", "b"), ...]`.
+fn pair_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<(LitStr, LitStr)>> {
     let wrong = |span: &dyn quote::ToTokens| {
         syn::Error::new_spanned(
             span,
-            format!("`{key}` takes a list of pairs, e.g. `{key} = [(\"Pet\", \"Animal\")]`"),
+            format!("`{key}` takes a list of pairs of string literals, e.g. `{key} = [(\"a\", \"b\")]`"),
         )
     };
     let syn::Expr::Array(array) = value else {
@@ -359,6 +380,7 @@ impl Parse for Args {
             operations: None,
             exclude_operations: None,
             renames: None,
+            pagination: None,
         };
         let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
         let mut errors: Option<syn::Error> = None;
@@ -374,13 +396,21 @@ impl Parse for Args {
                 "exclude_operations" => Some(&mut args.exclude_operations),
                 _ => None,
             };
-            if pair.key == "rename" {
-                if args.renames.is_some() {
-                    push(syn::Error::new(pair.key.span(), "duplicate key `rename`"));
+            let pair_slot = match pair.key.to_string().as_str() {
+                "rename" => Some(&mut args.renames),
+                "pagination" => Some(&mut args.pagination),
+                _ => None,
+            };
+            if let Some(slot) = pair_slot {
+                if slot.is_some() {
+                    push(syn::Error::new(
+                        pair.key.span(),
+                        format!("duplicate key `{}`", pair.key),
+                    ));
                     continue;
                 }
-                match rename_list(&pair.key, pair.value) {
-                    Ok(list) => args.renames = Some(list),
+                match pair_list(&pair.key, pair.value) {
+                    Ok(list) => *slot = Some(list),
                     Err(err) => push(err),
                 }
                 continue;

@@ -55,6 +55,8 @@ pub struct ClientBuilder<C> {
     custom_limiter: Option<Arc<dyn RateLimiter>>,
     groups: Vec<GroupRule>,
     hooks: Vec<Arc<dyn Hook>>,
+    server_urls: Vec<(String, reqwest::Url)>,
+    servers_to_base_url: bool,
     errors: Vec<String>,
     target: PhantomData<fn() -> C>,
 }
@@ -82,6 +84,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             custom_limiter: None,
             groups: Vec::new(),
             hooks: Vec::new(),
+            server_urls: Vec::new(),
+            servers_to_base_url: false,
             errors: Vec::new(),
             target: PhantomData,
         }
@@ -90,6 +94,27 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// The base URL requests go to; defaults to the spec's first server.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends the operations the spec gives their own server `spec_url` (an operation- or
+    /// path-level `servers` entry, like GitHub's `https://uploads.github.com`) to `url` instead.
+    pub fn server_url(mut self, spec_url: &str, url: &str) -> Self {
+        match reqwest::Url::parse(url.trim_end_matches('/')) {
+            Ok(parsed) if !parsed.cannot_be_a_base() => {
+                self.server_urls.push((spec_url.to_owned(), parsed));
+            }
+            _ => self
+                .errors
+                .push(format!("the server URL `{url}` is not an absolute URL")),
+        }
+        self
+    }
+
+    /// Sends every operation to the base URL, including those the spec gives a server of their
+    /// own: what a mock server or a recording proxy in front of the whole API needs.
+    pub fn all_servers_to_base_url(mut self) -> Self {
+        self.servers_to_base_url = true;
         self
     }
 
@@ -371,6 +396,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 groups: self.groups,
                 hooks: self.hooks,
                 health: Health::default(),
+                server_urls: self.server_urls,
+                servers_to_base_url: self.servers_to_base_url,
             }),
         }))
     }

@@ -46,6 +46,10 @@ pub(crate) struct ClientInner {
     pub(crate) groups: Vec<GroupRule>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) health: Health,
+    /// Operation-level servers of the spec mapped to other URLs.
+    pub(crate) server_urls: Vec<(String, reqwest::Url)>,
+    /// Whether operations with their own server go to the base URL too (mocks, proxies).
+    pub(crate) servers_to_base_url: bool,
 }
 
 /// How an operation is assigned to a rate-limit group.
@@ -466,13 +470,25 @@ impl Client {
     ) -> Result<reqwest::Request, Box<ErrorInner>> {
         let inner = &*self.inner;
         let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        // The base URL was parsed once; only the path is parsed per request.
-        let mut url = inner.base.clone();
-        let base_path = inner.base.path().trim_end_matches('/');
-        let mut path = String::with_capacity(base_path.len() + parts.path.len());
-        path.push_str(base_path);
-        path.push_str(&parts.path);
-        url.set_path(&path);
+        let mut url = match &parts.next_url {
+            // A URL the server gave (a next page) already has its path and query.
+            Some(next) => next.clone(),
+            None => {
+                // The base URL was parsed once; only the path is parsed per request.
+                let server = match parts.server {
+                    Some(server) => Some(self.server_base(server).map_err(encode_error)?),
+                    None => None,
+                };
+                let base = server.as_ref().unwrap_or(&inner.base);
+                let mut url = base.clone();
+                let base_path = base.path().trim_end_matches('/');
+                let mut path = String::with_capacity(base_path.len() + parts.path.len());
+                path.push_str(base_path);
+                path.push_str(&parts.path);
+                url.set_path(&path);
+                url
+            }
+        };
         if !parts.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &parts.query {
@@ -532,6 +548,22 @@ impl Client {
         let timeout = options.get().timeout.or(inner.timeout);
         *request.timeout_mut() = timeout;
         Ok(request)
+    }
+}
+
+impl Client {
+    /// Where an operation with its own server in the spec goes: the client's mapping for that
+    /// server, the base URL when every server is mapped to it, else the server itself.
+    fn server_base(&self, server: &'static str) -> Result<reqwest::Url, String> {
+        let inner = &*self.inner;
+        if inner.servers_to_base_url {
+            return Ok(inner.base.clone());
+        }
+        if let Some((_, url)) = inner.server_urls.iter().find(|(spec_url, _)| spec_url == server) {
+            return Ok(url.clone());
+        }
+        reqwest::Url::parse(server.trim_end_matches('/'))
+            .map_err(|err| format!("the operation's server `{server}` is not an absolute URL: {err}"))
     }
 }
 

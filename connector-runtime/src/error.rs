@@ -36,6 +36,12 @@ pub enum ErrorKind {
     Decode,
     /// The client was configured wrongly (e.g. a base URL that does not parse).
     Config,
+    /// A page did not say how to reach the next one in a way that can be followed (a next-page
+    /// URL on another host, a cursor that repeats, items that are not an array).
+    Pagination,
+    /// A success status carried an error envelope (Slack's `{"ok": false, "error": "..."}`);
+    /// the message is the envelope's error.
+    Envelope,
 }
 
 /// An error from a call: what was attempted, what happened, and what came back.

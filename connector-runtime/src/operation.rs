@@ -283,7 +283,7 @@ fn run<O: Operation, T>(
 }
 
 /// Decodes the response of an exchange into the typed success or a typed error.
-fn decode<O: Operation>(
+pub(crate) fn decode<O: Operation>(
     client: &Client,
     spec: &'static OperationSpec,
     exchange: crate::client::Exchange,

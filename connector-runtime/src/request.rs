@@ -52,6 +52,11 @@ pub struct RequestParts {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
+    /// A whole URL given by the server (a next page), used instead of the base URL and path.
+    pub(crate) next_url: Option<reqwest::Url>,
+    /// The operation's own server (OpenAPI operation- or path-level `servers`), used instead of
+    /// the client's base URL unless the client maps it elsewhere.
+    pub(crate) server: Option<&'static str>,
     template: &'static str,
 }
 
@@ -64,6 +69,8 @@ impl RequestParts {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: Body::Empty,
+            next_url: None,
+            server: None,
             template,
         }
     }
@@ -204,6 +211,14 @@ impl RequestParts {
             content_type: content_type.to_owned(),
             data: data.into(),
         };
+        self
+    }
+
+    /// Sends this request to `url` (the operation's own server in the spec) instead of the
+    /// client's base URL; a client maps it elsewhere with
+    /// [`ClientBuilder::server_url`](crate::ClientBuilder::server_url).
+    pub fn server(&mut self, url: &'static str) -> &mut Self {
+        self.server = Some(url);
         self
     }
 

@@ -332,6 +332,9 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             Location::Cookie => quote! { parts.cookie_param(#wire, &self.#field)?; },
         });
     }
+    if let Some(server) = &op.server {
+        encode.push(quote! { parts.server(#server); });
+    }
     if let Some(body) = &op.body {
         let field = ident(&body.name);
         let ty = type_tokens(space, rt, &prefix, &body.ty);
@@ -375,6 +378,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         None => quote! { ::std::option::Option::None },
     };
     let setters_impl = (!setters.is_empty()).then(|| quote! { impl #name { #(#setters)* } });
+    let paginated = super::paginate::paginated_impl(space, rt, op, &types.output);
     let parts_name = if encode.is_empty() {
         quote! { _parts }
     } else {
@@ -419,6 +423,8 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
                 #decode_error
             }
         }
+
+        #paginated
 
         impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#output, #rt::Error<#error>>;

@@ -1,4 +1,5 @@
 //! Emission: the model → tokens.
 
 pub(crate) mod client;
+pub(crate) mod paginate;
 pub(crate) mod types;
