@@ -12,6 +12,7 @@
 mod diagnostics;
 mod docs;
 mod emit;
+mod envelope;
 mod frame;
 mod locate;
 mod names;
@@ -56,6 +57,10 @@ pub struct Settings {
     /// extensions and detection — `"cursor param=cursor next=/meta/next items=/data"`, or
     /// `"none"` for an operation that is not paginated. See the README's "Pagination".
     pub pagination: Vec<(String, String)>,
+    /// An error envelope inside success responses, `"ok=/ok error=/error"` (Slack's): a 2xx whose
+    /// body has `false` at `ok` is an error carrying the text at `error`. Overrides the document's
+    /// `x-conductor-envelope`.
+    pub envelope: Option<String>,
 }
 
 /// Which schemas become types.
@@ -90,6 +95,7 @@ impl Default for Settings {
             exclude_operations: Vec::new(),
             renames: Vec::new(),
             pagination: Vec::new(),
+            envelope: None,
         }
     }
 }
@@ -196,6 +202,11 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let operations = operations::collect(document, &mut space, &selection, &renames, &settings.pagination);
     let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
     space.finish();
+    for body in operations.iter().filter_map(|op| op.body.as_ref()) {
+        if body.kind == operations::BodyKind::Multipart {
+            space.use_files_in(&body.ty);
+        }
+    }
     let mut operations = operations;
     for (op, types) in operations.iter_mut().zip(&response_types) {
         let Some(pagination) = &op.pagination else { continue };
@@ -209,7 +220,12 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         }
     }
 
-    let api = emit::client::api_static(document, rt);
+    // A bad declaration was reported by `report::run`; here a usable one is applied.
+    let envelope = match &settings.envelope {
+        Some(text) => envelope::parse_attribute(text).ok(),
+        None => envelope::from_document(&spec.raw).ok().flatten(),
+    };
+    let api = emit::client::api_static(document, rt, envelope.as_ref());
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
     let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);

@@ -45,6 +45,7 @@ pub(crate) struct Param {
 pub(crate) enum BodyKind {
     Json,
     Form,
+    Multipart,
     Text,
     Bytes,
 }
@@ -57,7 +58,14 @@ pub(crate) struct Body {
     pub(crate) required: bool,
     pub(crate) name: String,
     pub(crate) doc: Option<String>,
+    pub(crate) encoding: FormEncoding,
+    /// Other content types the spec offers for the same schema, which the caller may choose:
+    /// `(content type, kind, encoding)`.
+    pub(crate) alternatives: Vec<(String, BodyKind, FormEncoding)>,
 }
+
+/// Per-field `encoding` of a form body: `(field, style, explode)`.
+pub(crate) type FormEncoding = Vec<(String, Style, bool)>;
 
 /// How one response's body is decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +74,8 @@ pub(crate) enum Payload {
     Json(TypeRef),
     Text,
     Bytes,
+    /// `text/event-stream`: read whole as text, or as a stream of events with this data type.
+    Events(TypeRef),
 }
 
 impl Payload {
@@ -73,7 +83,7 @@ impl Payload {
         match self {
             Payload::Empty => TypeRef::Unit,
             Payload::Json(ty) => ty.clone(),
-            Payload::Text => TypeRef::String,
+            Payload::Text | Payload::Events(_) => TypeRef::String,
             Payload::Bytes => TypeRef::Bytes,
         }
     }
@@ -355,7 +365,16 @@ fn build_operation(
     pointer: &str,
 ) -> Operation {
     let type_base = names.builder_name.clone();
-    let mut arg_names = NameSet::new(&["call", "paginate"]);
+    // Builder methods the runtime adds: `paginate` (any list may be paginated) and `events`.
+    let streams_events = operation.responses.responses.values().any(|response| {
+        matches!(response, ReferenceOr::Item(response)
+            if response.content.keys().any(|media| media.to_ascii_lowercase().starts_with("text/event-stream")))
+    });
+    let mut arg_names = if streams_events {
+        NameSet::new(&["call", "paginate", "events"])
+    } else {
+        NameSet::new(&["call", "paginate"])
+    };
 
     // Path-level parameters first, replaced by operation parameters with the same name and location.
     let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
@@ -546,7 +565,14 @@ fn build_body(
 ) -> Option<Body> {
     let (content_type, media) = pick_media(
         &body.content,
-        &["json", "x-www-form-urlencoded", "text/plain", "octet-stream", ""],
+        &[
+            "json",
+            "x-www-form-urlencoded",
+            "multipart/form-data",
+            "text/plain",
+            "octet-stream",
+            "",
+        ],
     )?;
     let kind = body_kind(content_type);
     let hint = format!("{type_base}Body");
@@ -555,7 +581,7 @@ fn build_body(
         conductor_spec::escape_token(content_type)
     );
     let ty = match kind {
-        BodyKind::Json | BodyKind::Form => match &media.schema {
+        BodyKind::Json | BodyKind::Form | BodyKind::Multipart => match &media.schema {
             Some(schema) => space.convert(SchemaRef::from(schema), &hint, &media_pointer),
             None => TypeRef::Value,
         },
@@ -563,6 +589,19 @@ fn build_body(
         BodyKind::Bytes => TypeRef::Bytes,
     };
     space.mark(&ty, true, false);
+    let encoding = form_encoding(space, media, pointer, content_type);
+    // Other structured media types with the very same schema can be chosen per call.
+    let alternatives = body
+        .content
+        .iter()
+        .filter(|(other, alternative)| *other != content_type && alternative.schema == media.schema)
+        .filter_map(|(other, alternative)| {
+            let kind = body_kind(other);
+            matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart)
+                .then(|| (other.clone(), kind, form_encoding(space, alternative, pointer, other)))
+        })
+        .filter(|_| matches!(kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart))
+        .collect();
     Some(Body {
         content_type: content_type.to_owned(),
         kind,
@@ -570,7 +609,44 @@ fn build_body(
         required: body.required,
         name: arg_names.claim("body".to_owned()),
         doc: body.description.clone(),
+        encoding,
+        alternatives,
     })
+}
+
+/// The `encoding` of a form body's fields: `(field, style, explode)`.
+fn form_encoding(
+    space: &TypeSpace<'_>,
+    media: &openapiv3::MediaType,
+    pointer: &str,
+    content_type: &str,
+) -> FormEncoding {
+    media
+        .encoding
+        .iter()
+        .map(|(field, encoding)| {
+            let style = match encoding.style {
+                Some(QueryStyle::DeepObject) => Style::DeepObject,
+                Some(QueryStyle::SpaceDelimited) => Style::SpaceDelimited,
+                Some(QueryStyle::PipeDelimited) => Style::PipeDelimited,
+                Some(QueryStyle::Form) | None => Style::Form,
+            };
+            // `explode` defaults to true for the form style, false otherwise; the model cannot
+            // tell an absent `explode` from `false`, so the document itself is asked.
+            let written = conductor_spec::resolve_pointer(
+                space.raw,
+                &format!(
+                    "{}/content/{}/encoding/{}/explode",
+                    pointer.trim_start_matches('#'),
+                    conductor_spec::escape_token(content_type),
+                    conductor_spec::escape_token(field)
+                ),
+            )
+            .and_then(serde_json::Value::as_bool);
+            let explode = written.unwrap_or(encoding.explode || style == Style::Form);
+            (field.clone(), style, explode)
+        })
+        .collect()
 }
 
 fn body_kind(content_type: &str) -> BodyKind {
@@ -579,6 +655,8 @@ fn body_kind(content_type: &str) -> BodyKind {
         BodyKind::Json
     } else if lower.contains("x-www-form-urlencoded") {
         BodyKind::Form
+    } else if lower.starts_with("multipart/form-data") {
+        BodyKind::Multipart
     } else if lower.starts_with("text/") {
         BodyKind::Text
     } else {
@@ -606,6 +684,21 @@ fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, 
     let Some((content_type, media)) = pick_media(&response.content, &["json", "text/", ""]) else {
         return Payload::Empty;
     };
+    if content_type.to_ascii_lowercase().starts_with("text/event-stream") {
+        let data = match &media.schema {
+            Some(schema) => {
+                let media_pointer = format!(
+                    "{pointer}/content/{}/schema",
+                    conductor_spec::escape_token(content_type)
+                );
+                let ty = space.convert(SchemaRef::from(schema), &format!("{hint}Event"), &media_pointer);
+                space.mark(&ty, false, true);
+                ty
+            }
+            None => TypeRef::String,
+        };
+        return Payload::Events(data);
+    }
     match body_kind(content_type) {
         BodyKind::Json => {
             let media_pointer = format!(
@@ -618,7 +711,7 @@ fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, 
             }
         }
         BodyKind::Text => Payload::Text,
-        BodyKind::Form | BodyKind::Bytes => Payload::Bytes,
+        BodyKind::Form | BodyKind::Multipart | BodyKind::Bytes => Payload::Bytes,
     }
 }
 

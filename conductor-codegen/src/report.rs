@@ -128,6 +128,15 @@ fn check_raw(
     report
         .errors
         .extend(crate::operations::bad_pagination(&spec.document, &settings.pagination));
+    let envelope = match &settings.envelope {
+        Some(text) => crate::envelope::parse_attribute(text)
+            .err()
+            .map(|problem| Diagnostic::error(None, None, format!("`envelope` is `{text}`: {problem}"))),
+        None => crate::envelope::from_document(&spec.raw)
+            .err()
+            .map(|problem| Diagnostic::error(None, Some("#/x-conductor-envelope".to_owned()), problem)),
+    };
+    report.errors.extend(envelope);
     if !report.errors.is_empty() {
         return (None, report);
     }

@@ -31,6 +31,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 ///         | schemas = "reachable" | "all"     optional, once
 ///         | rename = [("FROM", "TO"), ...]    optional, once
 ///         | pagination = [("ID", "DECL"), ...] optional, once
+///         | envelope = "ok=/PTR error=/PTR"   optional, once
 /// ```
 ///
 /// | key | value | meaning |
@@ -43,6 +44,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones derive `Deserialize` only) |
 ///
 /// | `rename` | list of `("spec name", "RustName")` pairs | a component schema gets this type name, an operation (by `operationId`) this method name |
+/// | `envelope` | string | an error envelope inside success responses (Slack's `{"ok": false, "error": "..."}`): a 2xx whose body has `false` at the `ok` pointer fails with [`ErrorKind::Envelope`](../connector_runtime/enum.ErrorKind.html) carrying the text at `error`; overrides the document's `x-conductor-envelope` |
 /// | `pagination` | list of `("operationId", "declaration")` pairs | how the operation paginates, overriding the spec's extensions and detection: `"link"`, `"cursor param=P next=/ptr"`, `"last_item param=P field=id has_more=/ptr"`, `"next_url url=/ptr"`, `"offset offset=P limit=P"`, `"page page=P per_page=P first=1"`, each with an optional `items=/ptr`; or `"none"` |
 ///
 /// An unknown tag, operation id or rename source is a compile error with the closest existing
@@ -109,6 +111,7 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         .flatten()
         .map(|(from, to)| (from.value(), to.value()))
         .collect();
+    settings.envelope = args.envelope.as_ref().map(LitStr::value);
     settings.pagination = args
         .pagination
         .iter()
@@ -201,6 +204,7 @@ fn attribute_span(message: &str, args: &Args) -> Option<Span> {
             .find(|l| is(l))
             .map(LitStr::span),
         "tags" => args.tags.iter().flatten().find(|l| is(l)).map(LitStr::span),
+        "envelope" => args.envelope.as_ref().map(LitStr::span),
         "pagination" => {
             // `pagination` for `ID` is `DECLARATION`: ...; an unknown `ID` has no declaration.
             let declared = quoted.next();
@@ -297,6 +301,7 @@ struct Args {
     spec: Option<LitStr>,
     crate_path: Option<LitStr>,
     schemas: Option<LitStr>,
+    envelope: Option<LitStr>,
     tags: Option<Vec<LitStr>>,
     operations: Option<Vec<LitStr>>,
     exclude_operations: Option<Vec<LitStr>>,
@@ -313,6 +318,7 @@ const KEYS: &[&str] = &[
     "schemas",
     "rename",
     "pagination",
+    "envelope",
 ];
 
 /// `[("a", "b"), ...]`.
@@ -376,6 +382,7 @@ impl Parse for Args {
             spec: None,
             crate_path: None,
             schemas: None,
+            envelope: None,
             tags: None,
             operations: None,
             exclude_operations: None,
@@ -433,6 +440,7 @@ impl Parse for Args {
                 "spec" => &mut args.spec,
                 "crate_path" => &mut args.crate_path,
                 "schemas" => &mut args.schemas,
+                "envelope" => &mut args.envelope,
                 other => {
                     push(syn::Error::new(
                         pair.key.span(),
@@ -451,6 +459,8 @@ impl Parse for Args {
                         "\"specs/openapi.yaml\""
                     } else if pair.key == "schemas" {
                         "\"all\""
+                    } else if pair.key == "envelope" {
+                        "\"ok=/ok error=/error\""
                     } else {
                         "\"::connector_runtime\""
                     };

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
 use crate::health::{Health, HealthSnapshot};
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
+use crate::multipart::{Encoded, SharedStream};
 use crate::operation::CallOptions;
 use crate::ratelimit::{LimitError, LimitKey, RateLimiter};
 use crate::request::{Body, RawResponse, RequestParts};
@@ -78,6 +79,8 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// The URL requested, with credentials; see [`Client::redacted`].
     pub(crate) url: reqwest::Url,
+    /// A success response whose body was left unread because the caller streams it.
+    pub(crate) body_stream: Option<reqwest::Response>,
 }
 
 /// The state of one call across its attempts.
@@ -137,9 +140,22 @@ impl Client {
     pub(crate) async fn send(
         &self,
         spec: &'static OperationSpec,
-        parts: RequestParts,
+        mut parts: RequestParts,
         options: CallOptions,
     ) -> Result<Exchange, Box<ErrorInner>> {
+        if let Body::Multipart(multipart) = &parts.body {
+            // Files are read (or their streams taken) once, before the first attempt.
+            let boundary = format!("conductor-{:032x}", fastrand::u128(..));
+            let content_type = format!("multipart/form-data; boundary={boundary}");
+            parts.body = match multipart.encode(&boundary).await {
+                Ok(Encoded::Bytes(data)) => Body::Bytes { content_type, data },
+                Ok(Encoded::Stream(stream)) => Body::Stream {
+                    content_type,
+                    stream: SharedStream::new(stream),
+                },
+                Err(message) => return Err(ErrorInner::new(ErrorKind::Encode, spec, message)),
+            };
+        }
         let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
             "connector.call",
@@ -205,7 +221,16 @@ impl Client {
     ) -> Result<Exchange, Box<ErrorInner>> {
         let inner = &*self.inner;
         let clock = &*inner.clock;
-        let policy = options.get().retry.as_ref().unwrap_or(&inner.retry);
+        // A streamed body can be sent once: no retry, no resend after a 401.
+        let streamed = matches!(parts.body, Body::Stream { .. });
+        let stream_response = parts.stream_response;
+        let never;
+        let policy = if streamed {
+            never = RetryPolicy::never();
+            &never
+        } else {
+            options.get().retry.as_ref().unwrap_or(&inner.retry)
+        };
         let method = spec.method;
         let idempotency_key = options.get().idempotency_key.clone().or_else(|| {
             (!method.is_idempotent() && inner.idempotency_header.is_some())
@@ -220,12 +245,13 @@ impl Client {
 
         // The unauthenticated parts are kept only when a 401 could make us send them again
         // with a new token.
-        let may_refresh = inner.credentials.has_token_manager()
-            || options
-                .get()
-                .credentials
-                .as_ref()
-                .is_some_and(Credentials::has_token_manager);
+        let may_refresh = !streamed
+            && (inner.credentials.has_token_manager()
+                || options
+                    .get()
+                    .credentials
+                    .as_ref()
+                    .is_some_and(Credentials::has_token_manager));
         let (unauthenticated, parts) = if may_refresh {
             (Some(parts.clone()), parts)
         } else {
@@ -244,8 +270,13 @@ impl Client {
         loop {
             state.attempt += 1;
             state.policy_attempt += 1;
-            let Some(mut this_attempt) = request.try_clone() else {
-                return Err(ErrorInner::new(ErrorKind::Encode, spec, "the request cannot be cloned"));
+            let mut this_attempt = match request.try_clone() {
+                Some(copy) => copy,
+                None => {
+                    // A streamed body goes with this (only) attempt; `request` keeps the URL.
+                    let bodiless = reqwest::Request::new(request.method().clone(), request.url().clone());
+                    std::mem::replace(&mut request, bodiless)
+                }
             };
             if let Some(answer) = self.before_hooks(spec, state.attempt, &mut this_attempt) {
                 self.finish_span(&state, answer.status.as_u16());
@@ -257,6 +288,7 @@ impl Client {
                     },
                     attempts: state.attempt,
                     url: request.url().clone(),
+                    body_stream: None,
                 });
             }
             let permit = inner.limiter.acquire(key).await.map_err(|err| {
@@ -297,6 +329,21 @@ impl Client {
             let status = response.status();
             let headers = response.headers().clone();
             inner.limiter.observe(key, status.as_u16(), &headers);
+            if stream_response && status.is_success() {
+                // The caller reads the body as it arrives; the call ends with the headers.
+                drop(permit);
+                self.finish_span(&state, status.as_u16());
+                return Ok(Exchange {
+                    response: RawResponse {
+                        status,
+                        headers,
+                        body: bytes::Bytes::new(),
+                    },
+                    attempts: state.attempt,
+                    url: request.url().clone(),
+                    body_stream: Some(response),
+                });
+            }
             let body = match response.bytes().await {
                 Ok(body) => body,
                 Err(err) => {
@@ -326,6 +373,7 @@ impl Client {
                     response: raw,
                     attempts: state.attempt,
                     url: request.url().clone(),
+                    body_stream: None,
                 });
             }
             if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
@@ -380,6 +428,7 @@ impl Client {
                         response: raw,
                         attempts: state.attempt,
                         url: request.url().clone(),
+                        body_stream: None,
                     });
                 }
             }
@@ -539,13 +588,39 @@ impl Client {
                 HeaderValue::from_static("application/json, */*;q=0.5"),
             );
         }
-        if let Body::Bytes { content_type, data } = &parts.body {
-            let value = HeaderValue::try_from(content_type.as_str())
-                .map_err(|_| encode_error(format!("invalid content type `{content_type}`")))?;
-            request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
-            *request.body_mut() = Some(reqwest::Body::from(data.clone()));
+        let content_type = |content_type: &str| {
+            HeaderValue::try_from(content_type)
+                .map_err(|_| encode_error(format!("invalid content type `{content_type}`")))
+        };
+        match &parts.body {
+            Body::Empty => {}
+            Body::Bytes { content_type: ty, data } => {
+                request
+                    .headers_mut()
+                    .insert(reqwest::header::CONTENT_TYPE, content_type(ty)?);
+                *request.body_mut() = Some(reqwest::Body::from(data.clone()));
+            }
+            Body::Stream {
+                content_type: ty,
+                stream,
+            } => {
+                request
+                    .headers_mut()
+                    .insert(reqwest::header::CONTENT_TYPE, content_type(ty)?);
+                let stream = stream
+                    .take()
+                    .ok_or_else(|| encode_error("the body stream was already sent".to_owned()))?;
+                *request.body_mut() = Some(reqwest::Body::wrap_stream(stream));
+            }
+            Body::Multipart(_) => return Err(encode_error("the multipart body was not encoded".to_owned())),
         }
-        let timeout = options.get().timeout.or(inner.timeout);
+        // A streamed response may take as long as it takes once its headers are in; the total
+        // timeout (which stops at the headers) bounds the wait for them.
+        let timeout = options
+            .get()
+            .timeout
+            .or(inner.timeout)
+            .filter(|_| !parts.stream_response);
         *request.timeout_mut() = timeout;
         Ok(request)
     }

@@ -19,6 +19,7 @@ mod auth;
 mod builder;
 mod client;
 mod clock;
+mod conditional;
 mod decode;
 mod enums;
 mod error;
@@ -28,6 +29,7 @@ mod limit_headers;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod mock_gate;
+mod multipart;
 mod oauth;
 mod operation;
 mod paginate;
@@ -35,6 +37,7 @@ mod ratelimit;
 mod request;
 mod retry;
 mod spec;
+mod streaming;
 mod token;
 pub mod types;
 
@@ -42,17 +45,22 @@ pub use auth::{AuthScheme, Credential, Credentials};
 pub use builder::{install_crypto_provider, BuildError, ClientBuilder};
 pub use client::Client;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use conditional::{Conditional, IfNoneMatch};
 pub use connector_macros::connector;
 pub use error::{DecodeError, Error, ErrorKind};
 pub use health::{HealthSnapshot, OperationHealth};
 pub use hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
+pub use multipart::{FilePart, FileParts};
 pub use oauth::{AuthorizationRequest, ClientAuth, OAuth2Config};
 pub use operation::{CallOptions, Operation, OperationExt, Response, WithResponse};
 pub use paginate::{PageStream, Paginated, Pagination, PaginationSpec, Paginator};
 pub use ratelimit::{AcquireFuture, LimitError, LimitKey, LocalRateLimiter, Permit, Quota, RateLimiter};
 pub use request::{EncodeError, RequestParts};
 pub use retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
-pub use spec::{ApiKeyLocation, ApiSpec, HttpMethod, OperationSpec, ParamStyle, SchemeKind, SecuritySchemeSpec};
+pub use spec::{
+    ApiKeyLocation, ApiSpec, Envelope, HttpMethod, OperationSpec, ParamStyle, SchemeKind, SecuritySchemeSpec,
+};
+pub use streaming::{ByteStream, Event, EventDecoder, EventStream, Events, Streamed};
 pub use token::{
     FileTokenStore, MemoryTokenStore, StoreFuture, TokenError, TokenErrorKind, TokenManager, TokenSet, TokenStore,
 };
@@ -61,8 +69,9 @@ pub use token::{
 #[doc(hidden)]
 pub mod __private {
     pub use crate::decode::{decode_bytes, decode_empty, decode_json, decode_text};
-    pub use crate::operation::{execute, Call};
+    pub use crate::operation::{execute, unoffered_content_type, Call};
     pub use crate::request::RawResponse;
+    pub use crate::streaming::{decode_event_json, decode_event_text};
     pub use crate::{
         __if_mock as if_mock, __int_enum as int_enum, __received_struct as received_struct,
         __string_enum as string_enum, __tagged_enum as tagged_enum, __untagged_enum as untagged_enum,

@@ -32,6 +32,7 @@ pub(crate) struct Options {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) idempotency_header: Option<&'static str>,
     pub(crate) headers: Vec<(String, String)>,
+    pub(crate) content_type: Option<&'static str>,
 }
 
 static NO_OVERRIDES: Options = Options {
@@ -42,6 +43,7 @@ static NO_OVERRIDES: Options = Options {
     idempotency_key: None,
     idempotency_header: None,
     headers: Vec::new(),
+    content_type: None,
 };
 
 impl CallOptions {
@@ -73,6 +75,23 @@ impl Call {
             client: client.clone(),
             options: CallOptions::default(),
         }
+    }
+
+    /// The request content type the caller chose, if any.
+    pub fn content_type(&self) -> Option<&'static str> {
+        self.options.get().content_type
+    }
+}
+
+/// The error for a content type the operation does not offer.
+#[doc(hidden)]
+pub fn unoffered_content_type(chosen: &str, offered: &[&str]) -> EncodeError {
+    EncodeError {
+        name: "body".to_owned(),
+        message: format!(
+            "the operation does not take `{chosen}`; it takes {}",
+            offered.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -122,6 +141,10 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Self { status, headers, body }
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -223,6 +246,30 @@ pub trait OperationExt: Operation {
     fn with_response(self) -> WithResponse<Self> {
         WithResponse { operation: self }
     }
+
+    /// Sends the body as `content_type`, for an operation that offers several (e.g. JSON or
+    /// `application/x-www-form-urlencoded`); a type it does not offer fails the call with
+    /// [`crate::ErrorKind::Encode`] before anything is sent.
+    #[must_use]
+    fn content_type(mut self, content_type: &'static str) -> Self {
+        self.call_mut().options.get_mut().content_type = Some(content_type);
+        self
+    }
+
+    /// Streams the success response's body instead of reading it whole (downloads): awaited,
+    /// gives the status and headers with a [`ByteStream`](crate::ByteStream). The call's
+    /// timeouts stop at the headers; an error status is read and decoded as usual.
+    fn stream(self) -> crate::streaming::Streamed<Self> {
+        crate::streaming::Streamed { operation: self }
+    }
+
+    /// Sends `If-None-Match: etag`; a `304 Not Modified` answer is then the success
+    /// [`Conditional::NotModified`](crate::Conditional::NotModified) rather than an error.
+    fn if_none_match(self, etag: impl Into<String>) -> crate::conditional::IfNoneMatch<Self> {
+        crate::conditional::IfNoneMatch {
+            operation: self.header("If-None-Match", etag),
+        }
+    }
 }
 
 impl<O: Operation> OperationExt for O {}
@@ -290,6 +337,19 @@ pub(crate) fn decode<O: Operation>(
 ) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
     let response = exchange.response;
     let status = response.status;
+    if let Some(message) = status
+        .is_success()
+        .then_some(spec.api.envelope)
+        .flatten()
+        .and_then(|envelope| envelope.error_in(&response.body))
+    {
+        // The typed body of an envelope error is the documented error type when it matches.
+        let body = O::decode_error(&response).and_then(Result::ok);
+        let mut inner = ErrorInner::new(ErrorKind::Envelope, spec, message);
+        let url = client.redacted(&exchange.url);
+        fill_from_response(&mut inner, response, exchange.attempts, url);
+        return Err(Error { inner, body });
+    }
     if status.is_success() {
         return match O::decode_success(&response) {
             Ok(body) => Ok(Response {

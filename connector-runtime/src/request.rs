@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::multipart::{FileParts, Multipart, Part, SharedStream};
 use crate::spec::ParamStyle;
 
 /// Characters escaped in a path parameter: everything but RFC 3986's unreserved characters.
@@ -42,6 +43,13 @@ pub(crate) enum Body {
         content_type: String,
         data: Bytes,
     },
+    /// A `multipart/form-data` body, encoded (files read) just before the first attempt.
+    Multipart(Multipart),
+    /// A body sent as a stream: once, never retried.
+    Stream {
+        content_type: String,
+        stream: SharedStream,
+    },
 }
 
 /// The parts of one request, before credentials and the base URL are applied.
@@ -57,6 +65,8 @@ pub struct RequestParts {
     /// The operation's own server (OpenAPI operation- or path-level `servers`), used instead of
     /// the client's base URL unless the client maps it elsewhere.
     pub(crate) server: Option<&'static str>,
+    /// Whether a success response's body is handed over unread, as a stream.
+    pub(crate) stream_response: bool,
     template: &'static str,
 }
 
@@ -71,6 +81,7 @@ impl RequestParts {
             body: Body::Empty,
             next_url: None,
             server: None,
+            stream_response: false,
             template,
         }
     }
@@ -176,13 +187,20 @@ impl RequestParts {
         Ok(self)
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body; nested objects and arrays use the
-    /// bracket style (`metadata[key]=v`, `expand[]=x`, `items[0][price]=p`).
+    /// Sets an `application/x-www-form-urlencoded` body, each field encoded as the spec's
+    /// `encoding` says (`(field, style, explode)`): `deepObject` uses Stripe's brackets
+    /// (`metadata[key]=v`, `expand[]=x`, `items[0][price]=p`); `form` repeats an exploded array
+    /// (`MediaUrl=a&MediaUrl=b`, the OpenAPI default) and joins one that is not (`ids=1,2`).
+    /// Objects without a `deepObject` encoding still use brackets, which keep their nesting.
     ///
     /// # Errors
     ///
     /// When the value cannot be serialized or is not an object.
-    pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<&mut Self, EncodeError> {
+    pub fn form_body<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        encoding: &[(&str, ParamStyle, bool)],
+    ) -> Result<&mut Self, EncodeError> {
         let value = to_json("body", value)?;
         let Value::Object(fields) = value else {
             return Err(EncodeError {
@@ -192,7 +210,17 @@ impl RequestParts {
         };
         let mut pairs = Vec::new();
         for (key, value) in &fields {
-            flatten_brackets(&mut pairs, key.clone(), value);
+            let (style, explode) = encoding
+                .iter()
+                .find(|(name, _, _)| name == key)
+                .map_or((ParamStyle::Form, true), |(_, style, explode)| (*style, *explode));
+            match (value, style) {
+                (Value::Array(_), ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) => {
+                    encode_query(&mut pairs, key, style, explode, value);
+                }
+                (Value::Object(_), ParamStyle::Form) if !explode => encode_query(&mut pairs, key, style, false, value),
+                _ => flatten_brackets(&mut pairs, key.clone(), value),
+            }
         }
         let mut serializer = url::form_urlencoded::Serializer::new(String::new());
         for (key, value) in &pairs {
@@ -220,6 +248,75 @@ impl RequestParts {
     pub fn server(&mut self, url: &'static str) -> &mut Self {
         self.server = Some(url);
         self
+    }
+
+    /// Adds a text field to a `multipart/form-data` body: a scalar as text, an array of scalars
+    /// as one part per item, anything else as JSON (`Content-Type: application/json`); `None`
+    /// adds nothing.
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized.
+    pub fn multipart_text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
+        let value = to_json(name, value)?;
+        let items = match value {
+            Value::Null => Vec::new(),
+            Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()) => items,
+            other => vec![other],
+        };
+        for item in items {
+            let (value, content_type) = match &item {
+                Value::Object(_) | Value::Array(_) => (item.to_string(), Some("application/json")),
+                scalar_value => (scalar(scalar_value).unwrap_or_default(), None),
+            };
+            self.multipart().parts.push(Part::Text {
+                name: name.to_owned(),
+                value,
+                content_type,
+            });
+        }
+        Ok(self)
+    }
+
+    /// Adds the file or files in `files` to a `multipart/form-data` body under `name`.
+    pub fn multipart_file(&mut self, name: &str, files: &impl FileParts) -> &mut Self {
+        for file in files.file_parts() {
+            self.multipart().parts.push(Part::File {
+                name: name.to_owned(),
+                file: file.clone(),
+            });
+        }
+        self
+    }
+
+    /// Adds every field of an object as a text part of a `multipart/form-data` body (for a body
+    /// the spec describes without named fields).
+    ///
+    /// # Errors
+    ///
+    /// When the value cannot be serialized or is not an object.
+    pub fn multipart_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<&mut Self, EncodeError> {
+        let Value::Object(fields) = to_json("body", value)? else {
+            return Err(EncodeError {
+                name: "body".to_owned(),
+                message: "a multipart body must be an object".to_owned(),
+            });
+        };
+        self.multipart();
+        for (name, value) in &fields {
+            self.multipart_text(name, value)?;
+        }
+        Ok(self)
+    }
+
+    fn multipart(&mut self) -> &mut Multipart {
+        if !matches!(self.body, Body::Multipart(_)) {
+            self.body = Body::Multipart(Multipart::default());
+        }
+        match &mut self.body {
+            Body::Multipart(multipart) => multipart,
+            _ => unreachable!("set just above"),
+        }
     }
 
     pub(crate) fn template(&self) -> &'static str {
@@ -462,8 +559,16 @@ mod tests {
     #[test]
     fn form_bodies_use_brackets() {
         let mut parts = RequestParts::new("/");
+        let deep = [
+            ("metadata", ParamStyle::DeepObject, true),
+            ("expand", ParamStyle::DeepObject, true),
+            ("items", ParamStyle::DeepObject, true),
+        ];
         parts
-            .form_body(&json!({"metadata": {"k": "v"}, "expand": ["a", "b"], "items": [{"price": "p"}], "n": 1}))
+            .form_body(
+                &json!({"metadata": {"k": "v"}, "expand": ["a", "b"], "items": [{"price": "p"}], "n": 1}),
+                &deep,
+            )
             .unwrap();
         let Body::Bytes { data, .. } = &parts.body else {
             panic!("no body")
@@ -471,6 +576,24 @@ mod tests {
         assert_eq!(
             std::str::from_utf8(data).unwrap(),
             "metadata%5Bk%5D=v&expand%5B%5D=a&expand%5B%5D=b&items%5B0%5D%5Bprice%5D=p&n=1"
+        );
+    }
+
+    #[test]
+    fn form_arrays_follow_the_encoding() {
+        let mut parts = RequestParts::new("/");
+        parts
+            .form_body(
+                &json!({"MediaUrl": ["https://a/1.png", "https://a/2.png"], "ids": [1, 2], "meta": {"k": "v"}}),
+                &[("ids", ParamStyle::Form, false)],
+            )
+            .unwrap();
+        let Body::Bytes { data, .. } = &parts.body else {
+            panic!("no body")
+        };
+        assert_eq!(
+            std::str::from_utf8(data).unwrap(),
+            "MediaUrl=https%3A%2F%2Fa%2F1.png&MediaUrl=https%3A%2F%2Fa%2F2.png&ids=1%2C2&meta%5Bk%5D=v"
         );
     }
 }

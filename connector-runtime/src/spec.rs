@@ -141,6 +141,32 @@ pub struct ApiSpec {
     pub security: &'static [&'static [&'static str]],
     /// The security schemes.
     pub schemes: &'static [SecuritySchemeSpec],
+    /// The error envelope success responses may carry, if the API has one.
+    pub envelope: Option<Envelope>,
+}
+
+/// An error inside a success response, as Slack's `{"ok": false, "error": "channel_not_found"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Envelope {
+    /// JSON pointer to the flag that is `false` on an error.
+    pub ok: &'static str,
+    /// JSON pointer to the error's text.
+    pub error: &'static str,
+}
+
+impl Envelope {
+    /// The error text when `body` is an error envelope (`false` at `ok`); `None` otherwise.
+    pub fn error_in(&self, body: &[u8]) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        if value.pointer(self.ok) != Some(&serde_json::Value::Bool(false)) {
+            return None;
+        }
+        Some(match value.pointer(self.error) {
+            Some(serde_json::Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+            None => "the response reports an error without saying which".to_owned(),
+        })
+    }
 }
 
 impl ApiSpec {

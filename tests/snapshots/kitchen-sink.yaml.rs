@@ -14,6 +14,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
             kind: ::connector_runtime::SchemeKind::Basic,
         },
     ],
+    envelope: ::std::option::Option::None,
 };
 /// A client for Kitchen Sink 2.
 ///
@@ -214,6 +215,41 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub mood: ::std::option::Option<ThingMood>,
     }
+    impl Thing {
+        /// A value with the required fields (`type`, `kind`, `price`) set and every other field empty.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::std::string::String>,
+            kind: impl ::std::convert::Into<Kind>,
+            price: impl ::std::convert::Into<Money>,
+        ) -> Self {
+            Self {
+                id: ::std::option::Option::None,
+                r#type: r#type.into(),
+                self_: ::std::option::Option::None,
+                r#match: ::std::option::Option::None,
+                _1st_place: ::std::option::Option::None,
+                kind: kind.into(),
+                vote: ::std::option::Option::None,
+                priority: ::std::option::Option::None,
+                price: price.into(),
+                tags: ::std::option::Option::None,
+                labels: ::std::option::Option::None,
+                attributes: ::std::option::Option::None,
+                created: ::std::option::Option::None,
+                day: ::std::option::Option::None,
+                blob: ::std::option::Option::None,
+                ratio: ::std::option::Option::None,
+                weight: ::std::option::Option::None,
+                count32: ::std::option::Option::None,
+                parent: ::std::option::Option::None,
+                children: ::std::option::Option::None,
+                secret: ::std::option::Option::None,
+                old: ::std::option::Option::None,
+                nested: ::std::option::Option::None,
+                mood: ::std::option::Option::None,
+            }
+        }
+    }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Kind`."] pub enum Kind { #[doc =
         " `simple`"] Simple = "simple", #[doc = " `complex`"] Complex = "complex", #[doc
@@ -371,6 +407,18 @@ pub mod types {
         pub amount: i64,
         /// `currency`
         pub currency: Currency,
+    }
+    impl Money {
+        /// A value with the required fields (`amount`, `currency`) set and every other field empty.
+        pub fn new(
+            amount: impl ::std::convert::Into<i64>,
+            currency: impl ::std::convert::Into<Currency>,
+        ) -> Self {
+            Self {
+                amount: amount.into(),
+                currency: currency.into(),
+            }
+        }
     }
     /// Generated from `#/components/schemas/Thing/properties/nested`.
     #[derive(
@@ -660,7 +708,20 @@ pub mod builders {
                     true,
                     &self.verbose,
                 )?;
-            parts.form_body(&self.body)?;
+            match self.call.content_type() {
+                ::std::option::Option::None
+                | ::std::option::Option::Some("application/x-www-form-urlencoded") => {
+                    parts.form_body(&self.body, &[])?;
+                }
+                ::std::option::Option::Some(other) => {
+                    return ::std::result::Result::Err(
+                        ::connector_runtime::__private::unoffered_content_type(
+                            other,
+                            &["application/x-www-form-urlencoded"],
+                        ),
+                    );
+                }
+            }
             ::std::result::Result::Ok(())
         }
         fn decode_success(
@@ -708,7 +769,20 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.json_body("application/json", &self.body)?;
+            match self.call.content_type() {
+                ::std::option::Option::None
+                | ::std::option::Option::Some("application/json") => {
+                    parts.json_body("application/json", &self.body)?;
+                }
+                ::std::option::Option::Some(other) => {
+                    return ::std::result::Result::Err(
+                        ::connector_runtime::__private::unoffered_content_type(
+                            other,
+                            &["application/json"],
+                        ),
+                    );
+                }
+            }
             ::std::result::Result::Ok(())
         }
         fn decode_success(
@@ -770,11 +844,24 @@ pub mod builders {
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             if let ::std::option::Option::Some(body) = &self.body {
-                parts
-                    .bytes_body(
-                        "application/octet-stream",
-                        ::std::clone::Clone::clone(body),
-                    );
+                match self.call.content_type() {
+                    ::std::option::Option::None
+                    | ::std::option::Option::Some("application/octet-stream") => {
+                        parts
+                            .bytes_body(
+                                "application/octet-stream",
+                                ::std::clone::Clone::clone(body),
+                            );
+                    }
+                    ::std::option::Option::Some(other) => {
+                        return ::std::result::Result::Err(
+                            ::connector_runtime::__private::unoffered_content_type(
+                                other,
+                                &["application/octet-stream"],
+                            ),
+                        );
+                    }
+                }
             }
             ::std::result::Result::Ok(())
         }

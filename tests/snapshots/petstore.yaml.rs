@@ -22,6 +22,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
             },
         },
     ],
+    envelope: ::std::option::Option::None,
 };
 /// A client for Petstore 1.0.0.
 ///
@@ -144,6 +145,16 @@ pub mod types {
         /// `status`
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<PetStatus>,
+    }
+    impl NewPet {
+        /// A value with the required fields (`name`) set and every other field empty.
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                name: name.into(),
+                tag: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
     }
     ::connector_runtime::__private::received_struct! {
         #[doc = " A pet in the store."] #[doc = ""] #[doc =
@@ -308,7 +319,20 @@ pub mod builders {
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.header_param("X-Request-Id", &self.x_request_id)?;
-            parts.json_body("application/json", &self.body)?;
+            match self.call.content_type() {
+                ::std::option::Option::None
+                | ::std::option::Option::Some("application/json") => {
+                    parts.json_body("application/json", &self.body)?;
+                }
+                ::std::option::Option::Some(other) => {
+                    return ::std::result::Result::Err(
+                        ::connector_runtime::__private::unoffered_content_type(
+                            other,
+                            &["application/json"],
+                        ),
+                    );
+                }
+            }
             ::std::result::Result::Ok(())
         }
         fn decode_success(

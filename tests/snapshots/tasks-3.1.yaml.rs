@@ -13,6 +13,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
             },
         },
     ],
+    envelope: ::std::option::Option::None,
 };
 /// A client for Tasks 1.0.
 #[derive(Debug, Clone)]

@@ -213,9 +213,11 @@ async fn form_bodies_raw_bodies_and_derived_names() {
         received[0].header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
+    // No `encoding` in the spec: an array repeats its name (OpenAPI's default, `form` exploded),
+    // an object keeps its nesting in brackets.
     assert_eq!(
         std::str::from_utf8(&received[0].body).unwrap(),
-        "metadata%5Bk%5D=v&expand%5B%5D=a&expand%5B%5D=b"
+        "metadata%5Bk%5D=v&expand=a&expand=b"
     );
     assert_eq!(received[1].header("content-type"), Some("application/octet-stream"));
     assert_eq!(&received[1].body[..], b"\x00\x01");

@@ -11,7 +11,11 @@ use crate::operations::{BodyKind, Location, Operation, Payload, Status, Style};
 use crate::typespace::{TypeRef, TypeSpace};
 
 /// `API`: the static description of the spec.
-pub(crate) fn api_static(document: &OpenAPI, rt: &syn::Path) -> TokenStream {
+pub(crate) fn api_static(
+    document: &OpenAPI,
+    rt: &syn::Path,
+    envelope: Option<&crate::envelope::Envelope>,
+) -> TokenStream {
     let title = &document.info.title;
     let version = &document.info.version;
     let server = document.servers.first().map(|server| {
@@ -75,6 +79,12 @@ pub(crate) fn api_static(document: &OpenAPI, rt: &syn::Path) -> TokenStream {
             };
             Some(quote! { #rt::SecuritySchemeSpec { name: #name, kind: #kind } })
         });
+    let envelope = match envelope {
+        Some(crate::envelope::Envelope { ok, error }) => {
+            quote! { ::std::option::Option::Some(#rt::Envelope { ok: #ok, error: #error }) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
         /// The API as the spec describes it: servers, security schemes and requirements.
         pub static API: #rt::ApiSpec = #rt::ApiSpec {
@@ -83,6 +93,7 @@ pub(crate) fn api_static(document: &OpenAPI, rt: &syn::Path) -> TokenStream {
             default_server: #default_server,
             security: #security,
             schemes: &[#(#schemes),*],
+            envelope: #envelope,
         };
     }
 }
@@ -278,7 +289,7 @@ fn decoder(rt: &syn::Path, payload: &Payload) -> TokenStream {
     match payload {
         Payload::Empty => quote! { #rt::__private::decode_empty },
         Payload::Json(_) => quote! { #rt::__private::decode_json },
-        Payload::Text => quote! { #rt::__private::decode_text },
+        Payload::Text | Payload::Events(_) => quote! { #rt::__private::decode_text },
         Payload::Bytes => quote! { #rt::__private::decode_bytes },
     }
 }
@@ -317,13 +328,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
                 .unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
             setters.push(setter(&field, &ty, &text));
         }
-        let style = match param.style {
-            Style::Form => quote! { Form },
-            Style::SpaceDelimited => quote! { SpaceDelimited },
-            Style::PipeDelimited => quote! { PipeDelimited },
-            Style::DeepObject => quote! { DeepObject },
-            Style::Simple => quote! { Simple },
-        };
+        let style = style_tokens(param.style);
         let explode = param.explode;
         encode.push(match param.location {
             Location::Path => quote! { parts.path_param(#wire, &self.#field)?; },
@@ -344,13 +349,39 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         } else {
             quote! { body }
         };
-        let encode_one = match body.kind {
+        let encode_as = |content_type: &str, kind: BodyKind, encoding: &[(String, Style, bool)]| match kind {
             BodyKind::Json => quote! { parts.json_body(#content_type, #value)?; },
-            BodyKind::Form => quote! { parts.form_body(#value)?; },
+            BodyKind::Form => {
+                let encoding = encoding.iter().map(|(field, style, explode)| {
+                    let style = style_tokens(*style);
+                    quote! { (#field, #rt::ParamStyle::#style, #explode) }
+                });
+                quote! { parts.form_body(#value, &[#(#encoding),*])?; }
+            }
+            BodyKind::Multipart if content_type == body.content_type => multipart_encode(space, &body.ty, &value),
+            BodyKind::Multipart => quote! { parts.multipart_value(#value)?; },
             BodyKind::Text => {
                 quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value).into_bytes()); }
             }
             BodyKind::Bytes => quote! { parts.bytes_body(#content_type, ::std::clone::Clone::clone(#value)); },
+        };
+        let default = encode_as(content_type, body.kind, &body.encoding);
+        // The caller may choose another content type the spec offers for the same schema.
+        let offered: Vec<&str> = std::iter::once(content_type.as_str())
+            .chain(body.alternatives.iter().map(|(ct, _, _)| ct.as_str()))
+            .collect();
+        let chosen = body.alternatives.iter().map(|(ct, kind, encoding)| {
+            let encode = encode_as(ct, *kind, encoding);
+            quote! { ::std::option::Option::Some(#ct) => { #encode } }
+        });
+        let encode_one = quote! {
+            match self.call.content_type() {
+                ::std::option::Option::None | ::std::option::Option::Some(#content_type) => { #default }
+                #(#chosen)*
+                ::std::option::Option::Some(other) => {
+                    return ::std::result::Result::Err(#rt::__private::unoffered_content_type(other, &[#(#offered),*]));
+                }
+            }
         };
         if body.required {
             fields.push(quote! { #field: #ty });
@@ -379,6 +410,30 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     };
     let setters_impl = (!setters.is_empty()).then(|| quote! { impl #name { #(#setters)* } });
     let paginated = super::paginate::paginated_impl(space, rt, op, &types.output);
+    let events = op.success.iter().find_map(|(_, payload)| match payload {
+        Payload::Events(data) => {
+            let (ty, decode) = match data {
+                TypeRef::String => (
+                    quote! { ::std::string::String },
+                    quote! { #rt::__private::decode_event_text },
+                ),
+                other => {
+                    let ty = type_tokens(space, rt, &prefix, other);
+                    (ty.clone(), quote! { #rt::__private::decode_event_json::<#ty> })
+                }
+            };
+            Some(quote! {
+                impl #name {
+                    /// The `text/event-stream` response as it arrives: awaited, gives the status
+                    /// and headers with a `Stream` of typed events.
+                    pub fn events(self) -> #rt::Events<Self, #ty> {
+                        #rt::Events::new(self, #decode)
+                    }
+                }
+            })
+        }
+        _ => None,
+    });
     let parts_name = if encode.is_empty() {
         quote! { _parts }
     } else {
@@ -425,6 +480,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         }
 
         #paginated
+        #events
 
         impl ::std::future::IntoFuture for #name {
             type Output = ::std::result::Result<#output, #rt::Error<#error>>;
@@ -434,6 +490,48 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
                 #rt::__private::execute(self)
             }
         }
+    }
+}
+
+/// Encodes a multipart body field by field: files as file parts, the rest as text parts.
+fn multipart_encode(space: &TypeSpace<'_>, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    let mut ty = ty.strip_option();
+    for _ in 0..32 {
+        match ty {
+            TypeRef::Named(id) => match &space.def(*id).kind {
+                crate::typespace::TypeKind::Alias(target) => ty = target,
+                crate::typespace::TypeKind::Struct { fields, .. } => {
+                    let parts = fields.iter().map(|field| {
+                        let wire = &field.wire;
+                        let name = ident(&field.name);
+                        let is_file = match field.ty.strip_option() {
+                            TypeRef::File => true,
+                            TypeRef::Vec(item) => **item == TypeRef::File,
+                            _ => false,
+                        };
+                        if is_file {
+                            quote! { parts.multipart_file(#wire, &(#value).#name); }
+                        } else {
+                            quote! { parts.multipart_text(#wire, &(#value).#name)?; }
+                        }
+                    });
+                    return quote! { #(#parts)* };
+                }
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    quote! { parts.multipart_value(#value)?; }
+}
+
+fn style_tokens(style: Style) -> TokenStream {
+    match style {
+        Style::Form => quote! { Form },
+        Style::SpaceDelimited => quote! { SpaceDelimited },
+        Style::PipeDelimited => quote! { PipeDelimited },
+        Style::DeepObject => quote! { DeepObject },
+        Style::Simple => quote! { Simple },
     }
 }
 

@@ -29,6 +29,7 @@ pub(crate) fn type_tokens(space: &TypeSpace<'_>, rt: &syn::Path, prefix: &TokenS
         TypeRef::Uuid => quote! { #rt::types::Uuid },
         TypeRef::Base64 => quote! { #rt::types::Base64 },
         TypeRef::Bytes => quote! { #rt::types::Bytes },
+        TypeRef::File => quote! { #rt::FilePart },
         TypeRef::Value => quote! { #rt::types::Value },
         TypeRef::Unit => quote! { () },
         TypeRef::Vec(item) => {
@@ -156,6 +157,8 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>,
                 }
             });
+            let constructor = (def.ser && !derives.iter().any(|d| d.to_string() == "Default"))
+                .then(|| constructor(&name, fields, additional.is_some(), &spell));
             let item = quote! {
                 #doc
                 #deprecated
@@ -165,6 +168,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     #(#fields_tokens)*
                     #additional_tokens
                 }
+                #constructor
             };
             if de && !ser {
                 // Received only: `Serialize` too when the runtime's `mock` feature is on.
@@ -266,6 +270,60 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
         }
         TypeKind::Pending => {
             quote! { #doc pub type #name = #rt::types::Value; }
+        }
+    }
+}
+
+/// `new(required fields)` for a sent struct with required fields: the optional ones start empty
+/// (or at their default), so a body with dozens of optional fields is built in one call.
+fn constructor(
+    name: &proc_macro2::Ident,
+    fields: &[crate::typespace::Field],
+    additional: bool,
+    spell: &dyn Fn(&TypeRef) -> TokenStream,
+) -> TokenStream {
+    let required: Vec<_> = fields
+        .iter()
+        .filter(|f| !matches!(f.ty, TypeRef::Option(_)) && f.default.is_none())
+        .collect();
+    let params = required.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = spell(&field.ty);
+        quote! { #field_name: impl ::std::convert::Into<#ty> }
+    });
+    let inits = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        match (&field.ty, field.default) {
+            (TypeRef::Option(_), _) => quote! { #field_name: ::std::option::Option::None },
+            (_, Some(FieldDefault::Bool(value))) => quote! { #field_name: #value },
+            (_, Some(FieldDefault::I32(value))) => quote! { #field_name: #value },
+            (_, Some(FieldDefault::I64(value))) => quote! { #field_name: #value },
+            _ => quote! { #field_name: #field_name.into() },
+        }
+    });
+    let additional = additional.then(|| {
+        let taken = fields.iter().any(|f| f.name == "additional_properties");
+        let field_name = if taken {
+            format_ident!("additional_properties_")
+        } else {
+            format_ident!("additional_properties")
+        };
+        quote! { #field_name: ::std::collections::BTreeMap::new(), }
+    });
+    let names = required
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(" A value with the required fields ({names}) set and every other field empty.");
+    let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
         }
     }
 }

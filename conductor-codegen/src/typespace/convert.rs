@@ -563,6 +563,7 @@ impl<'a> TypeSpace<'a> {
             TypeRef::Date => "Date".to_owned(),
             TypeRef::Uuid => "Uuid".to_owned(),
             TypeRef::Base64 | TypeRef::Bytes => "Bytes".to_owned(),
+            TypeRef::File => "File".to_owned(),
             TypeRef::Value | TypeRef::Unit => "Value".to_owned(),
             TypeRef::Vec(inner) => format!("{}List", self.variant_name(inner)),
             TypeRef::Map(inner) => format!("{}Map", self.variant_name(inner)),

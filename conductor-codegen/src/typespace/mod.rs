@@ -33,6 +33,8 @@ pub(crate) enum TypeRef {
     Base64,
     /// Raw bytes (binary bodies).
     Bytes,
+    /// A file sent as a part of a `multipart/form-data` body (`format: binary` there).
+    File,
     /// Free-form JSON.
     Value,
     Unit,
@@ -55,6 +57,15 @@ impl TypeRef {
         match self {
             TypeRef::Option(inner) => inner,
             other => other,
+        }
+    }
+
+    /// The type of a binary field with its bytes (also inside `Option` and `Vec`) made a `File`.
+    fn replace_with_file(&self) -> TypeRef {
+        match self {
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(inner.replace_with_file())),
+            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(inner.replace_with_file())),
+            _ => TypeRef::File,
         }
     }
 
@@ -307,6 +318,45 @@ impl<'a> TypeSpace<'a> {
     pub(crate) fn mark(&mut self, root: &TypeRef, ser: bool, de: bool) {
         self.roots.push((root.clone(), ser, de));
         analysis::mark_direction(self, root, ser, de);
+    }
+
+    /// Makes the binary fields of the multipart body type `body` files (with a name, a content
+    /// type, and bytes, a path or a stream behind them).
+    pub(crate) fn use_files_in(&mut self, body: &TypeRef) {
+        let mut ty = body.strip_option().clone();
+        for _ in 0..32 {
+            let TypeRef::Named(id) = ty else { return };
+            // Which properties are binary is read from the schema the type came from.
+            let schema = conductor_spec::resolve_pointer(self.raw, self.defs[id].origin.trim_start_matches('#'));
+            let binary = |wire: &str| {
+                let Some(property) = schema.and_then(|s| s.get("properties")).and_then(|p| p.get(wire)) else {
+                    return false;
+                };
+                let property = property
+                    .get("$ref")
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|r| conductor_spec::resolve_pointer(self.raw, r.trim_start_matches('#')))
+                    .unwrap_or(property);
+                let is_binary = |s: &serde_json::Value| s.get("format").is_some_and(|f| f == "binary");
+                is_binary(property) || property.get("items").is_some_and(is_binary)
+            };
+            let binary_fields: Vec<bool> = match &self.defs[id].kind {
+                TypeKind::Struct { fields, .. } => fields.iter().map(|f| binary(&f.wire)).collect(),
+                _ => Vec::new(),
+            };
+            match &mut self.defs[id].kind {
+                TypeKind::Alias(target) => ty = target.clone(),
+                TypeKind::Struct { fields, .. } => {
+                    for (field, binary) in fields.iter_mut().zip(binary_fields) {
+                        if binary {
+                            field.ty = field.ty.replace_with_file();
+                        }
+                    }
+                    return;
+                }
+                _ => return,
+            }
+        }
     }
 
     pub(crate) fn warn(&mut self, pointer: &str, message: String) {
