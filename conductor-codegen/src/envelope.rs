@@ -50,7 +50,7 @@ fn pointer_of(text: &str) -> Result<String, String> {
     if text.starts_with('/') {
         Ok(text.to_owned())
     } else {
-        Err(format!("`{text}` is not a JSON pointer (it starts with `/`)"))
+        Err(format!("`{text}` is not a JSON pointer (one starts with `/`)"))
     }
 }
 
