@@ -3,23 +3,23 @@
 
 use std::panic::AssertUnwindSafe;
 
+use std::convert::Infallible;
+
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::Response;
+use axum::http::{Request, Response};
 use futures_util::FutureExt;
+use http_body_util::BodyExt;
+use hyper::body::{Body as _, Incoming};
 use serde_json::{json, Value};
 
 use crate::stub::{self, RequestView, StubResponse};
 use crate::validate::{self, Violation};
 use crate::{fault, generate, lock, oauth, routes, Mode, ReceivedRequest, Shared, SpecState};
 
-/// Axum's entry point: runs the pipeline and turns a panic into a 500 that the server
-/// remembers (and reports when dropped).
-pub(crate) async fn handle(
-    axum::extract::State(state): axum::extract::State<Shared>,
-    request: Request,
-) -> Response<Body> {
-    match AssertUnwindSafe(respond(&state, request)).catch_unwind().await {
+/// The connection's entry point: runs the pipeline and turns a panic into a 500 that the
+/// server remembers (and reports when dropped).
+pub(crate) async fn handle(state: Shared, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    Ok(match AssertUnwindSafe(respond(&state, request)).catch_unwind().await {
         Ok(response) => response,
         Err(payload) => {
             let message = payload
@@ -33,7 +33,7 @@ pub(crate) async fn handle(
                 &json!({"error": "the mock server panicked", "message": message}),
             ))
         }
-    }
+    })
 }
 
 /// Splits and decodes a query string (`+` is a space).
@@ -54,10 +54,14 @@ pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn respond(state: &Shared, request: Request) -> Response<Body> {
+async fn respond(state: &Shared, request: Request<Incoming>) -> Response<Body> {
     let (parts, body) = request.into_parts();
     // A body that cannot be read (the client went away) is treated as empty.
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = if body.is_end_stream() {
+        bytes::Bytes::new()
+    } else {
+        body.collect().await.map(|b| b.to_bytes()).unwrap_or_default()
+    };
     let mut received = ReceivedRequest {
         operation: None,
         method: parts.method.as_str().to_owned(),

@@ -201,6 +201,35 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
     })
 }
 
+/// Accepts connections until the task is aborted (on drop) and serves each with hyper's
+/// HTTP/1.1 connection directly: keep-alive, `TCP_NODELAY`, no router or tower layers in front
+/// of the pipeline.
+async fn accept(listener: tokio::net::TcpListener, state: Shared) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.keep_alive(true);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait for connections to close rather than
+            // spin (axum::serve does the same).
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Answers are one write each; don't let Nagle hold them back.
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let service = hyper::service::service_fn(move |request| handle::handle(Arc::clone(&state), request));
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A connection error (the client went away, a malformed request) ends only that
+            // connection.
+            let _ = connection.await;
+        });
+    }
+}
+
 impl MockServer {
     /// Starts a server with no spec on `127.0.0.1` on a free port; it answers only what is
     /// scripted.
@@ -283,13 +312,7 @@ impl MockServer {
             mode,
             limits: ratelimit::Limits::default(),
         });
-        let app = axum::Router::new()
-            .fallback(handle::handle)
-            .with_state(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            // Serving only ends when the task is aborted on drop.
-            let _ = axum::serve(listener, app).await;
-        });
+        let task = tokio::spawn(accept(listener, Arc::clone(&state)));
         Ok(Self { address, state, task })
     }
 
