@@ -4,8 +4,9 @@
 //! path template and method, validates each request (parameters, body, content type,
 //! credentials present) and answers 400/401/422 with a JSON list of violations, or with the
 //! spec's example when it validates, else with data generated from the response schema
-//! (deterministic for the seed). A request to no operation gets a 404 that lists the nearest
-//! operations.
+//! (deterministic for the seed: each documented response of an operation is generated once and
+//! the same bytes are served to every request it answers). A request to no operation gets a 404
+//! that lists the nearest operations.
 //!
 //! Scripted responses take precedence: by method and exact path ([`MockServer::stub`]) or by
 //! operation id ([`MockServer::stub_operation`]). Responses for one key are served in order and
@@ -21,6 +22,7 @@ mod fault;
 mod generate;
 mod handle;
 mod oauth;
+mod prepared;
 mod ratelimit;
 mod record;
 mod routes;
@@ -124,7 +126,8 @@ struct SpecState {
     raw: Value,
     routes: Vec<routes::Route>,
     validators: validate::Validators,
-    rng: Mutex<fastrand::Rng>,
+    /// Seeds the generation of every prepared answer.
+    seed: u64,
 }
 
 /// Where answers come from when no stub matches.
@@ -197,7 +200,7 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
         routes: routes::routes(&spec.raw),
         validators: validate::Validators::new(&spec.raw),
         raw: spec.raw,
-        rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+        seed,
     })
 }
 
