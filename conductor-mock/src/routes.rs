@@ -36,6 +36,8 @@ pub(crate) struct Route {
     pub(crate) prepared: Vec<OnceLock<Prepared>>,
     /// What a valid request gets: the index in `responses` and the status code (none: 204).
     pub(crate) answer: Option<(usize, u16)>,
+    /// The request checks, compiled on the first request (see [`crate::validate::Plan`]).
+    pub(crate) plan: OnceLock<crate::validate::Plan>,
     /// Alternatives of scheme names; `None` inherits the document's.
     pub(crate) security: Vec<Vec<String>>,
 }
@@ -145,6 +147,7 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
                 request_body: operation.get("requestBody").map(|b| deref(root, b).clone()),
                 prepared: responses.iter().map(|_| OnceLock::new()).collect(),
                 answer: answer_of(&responses),
+                plan: OnceLock::new(),
                 responses,
                 security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
             });
