@@ -4,6 +4,7 @@
 use std::panic::AssertUnwindSafe;
 
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Request, Response};
@@ -88,6 +89,8 @@ async fn respond(state: &Shared, request: Request<Incoming>) -> Response<Body> {
             .find_map(|r| r.matches(&received.path).map(|params| (r, params)))
     });
     received.operation = route.as_ref().map(|(r, _)| r.id.clone());
+    // Shared with the record: keeping a request costs a reference count, not a copy.
+    let received = Arc::new(received);
     let oauth_endpoint = state.oauth.endpoint(&received.path);
     let limit = if oauth_endpoint.is_some() {
         None
@@ -100,11 +103,15 @@ async fn respond(state: &Shared, request: Request<Incoming>) -> Response<Body> {
         path_params: route.as_ref().map(|(_, p)| p.as_slice()).unwrap_or_default(),
         body: &received.body,
     };
-    let key = (received.method.clone(), received.path.clone());
     let scripted = {
         let mut script = lock(state);
-        script.record(received.clone());
-        let by_path = script.routes.get_mut(&key).and_then(|r| stub::take(r, &view));
+        script.record(Arc::clone(&received));
+        let by_path = if script.routes.is_empty() {
+            None
+        } else {
+            let key = (received.method.clone(), received.path.clone());
+            script.routes.get_mut(&key).and_then(|r| stub::take(r, &view))
+        };
         by_path.or_else(|| {
             let id = received.operation.as_ref()?;
             script.operations.get_mut(id).and_then(|r| stub::take(r, &view))
@@ -132,7 +139,7 @@ async fn respond(state: &Shared, request: Request<Incoming>) -> Response<Body> {
                 (Some(spec), None) => Reply::Stub(not_found(spec, &received)),
                 (None, _) => Reply::Stub(StubResponse::json(
                     404,
-                    &json!({"error": "no stub", "method": key.0, "path": key.1}),
+                    &json!({"error": "no stub", "method": received.method, "path": received.path}),
                 )),
             },
         },

@@ -96,7 +96,7 @@ struct Script {
     routes: BTreeMap<(String, String), Vec<StubResponse>>,
     /// operation id → responses in order; the last repeats.
     operations: BTreeMap<String, Vec<StubResponse>>,
-    received: VecDeque<ReceivedRequest>,
+    received: VecDeque<Arc<ReceivedRequest>>,
     recording: Recording,
     coverage: Coverage,
     /// Messages of panics inside the server, reported on drop.
@@ -104,7 +104,7 @@ struct Script {
 }
 
 impl Script {
-    fn record(&mut self, request: ReceivedRequest) {
+    fn record(&mut self, request: Arc<ReceivedRequest>) {
         match self.recording {
             Recording::All => self.received.push_back(request),
             Recording::Last(n) => {
@@ -375,7 +375,7 @@ impl MockServer {
 
     /// Every request kept so far (see [`MockServer::set_recording`]), in order.
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state).received.iter().cloned().collect()
+        lock(&self.state).received.iter().map(|r| (**r).clone()).collect()
     }
 
     /// The requests routed to the operation `operation_id`, in order.
@@ -384,7 +384,7 @@ impl MockServer {
             .received
             .iter()
             .filter(|r| r.operation.as_deref() == Some(operation_id))
-            .cloned()
+            .map(|r| (**r).clone())
             .collect()
     }
 
