@@ -273,7 +273,7 @@ fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubR
             merged.insert("message".to_owned(), Value::String(error));
         }
         let merged = Value::Object(merged);
-        if spec.validators.is_valid(schema, &merged) {
+        if spec.validators.is_valid(&spec.raw, schema, &merged) {
             return shaped.body(merged.to_string());
         }
     }

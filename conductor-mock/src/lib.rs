@@ -198,7 +198,7 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
     Ok(SpecState {
         title: spec.document.info.title.clone(),
         routes: routes::routes(&spec.raw),
-        validators: validate::Validators::new(&spec.raw),
+        validators: validate::Validators::new(),
         raw: spec.raw,
         seed,
     })

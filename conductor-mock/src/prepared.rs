@@ -107,7 +107,7 @@ fn prepare(spec: &SpecState, route: &Route, index: usize) -> Prepared {
     );
     let mut body = None;
     for example in examples {
-        if schema.is_null() || spec.validators.is_valid(schema, &example) {
+        if schema.is_null() || spec.validators.is_valid(&spec.raw, schema, &example) {
             body = Some(example);
             break;
         }

@@ -112,52 +112,60 @@ type Cache = HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>;
 
 /// The request validators of a spec, compiled on first use.
 pub(crate) struct Validators {
-    components: Value,
+    components: OnceLock<Value>,
     cache: Mutex<Cache>,
 }
 
 impl Validators {
-    pub(crate) fn new(root: &Value) -> Self {
-        let schemas = root
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(k, v)| (k.clone(), translate(v)))
-                    .collect::<Map<_, _>>()
-            })
-            .unwrap_or_default();
+    pub(crate) fn new() -> Self {
         Self {
-            components: json!({"schemas": schemas}),
+            components: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The validator for `schema`, compiled on first use.
-    fn validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
+    /// The document's component schemas, translated when the first validator is compiled (not
+    /// at start-up: on a large spec that is a copy of most of the document).
+    fn components(&self, root: &Value) -> &Value {
+        self.components.get_or_init(|| {
+            let schemas = root
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|schemas| {
+                    schemas
+                        .iter()
+                        .map(|(k, v)| (k.clone(), translate(v)))
+                        .collect::<Map<_, _>>()
+                })
+                .unwrap_or_default();
+            json!({"schemas": schemas})
+        })
+    }
+
+    /// The validator for `schema` (a value inside `root`), compiled on first use.
+    fn validator(&self, root: &Value, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
         let key = std::ptr::from_ref(schema) as usize;
         let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let entries = cache.entry(key).or_default();
         if let Some((_, found)) = entries.iter().find(|(s, _)| s == schema) {
             return Some(Arc::clone(found));
         }
-        let document = json!({"allOf": [translate(schema)], "components": self.components});
+        let document = json!({"allOf": [translate(schema)], "components": self.components(root)});
         let validator = Arc::new(jsonschema::draft4::new(&document).ok()?);
         entries.push((schema.clone(), Arc::clone(&validator)));
         Some(validator)
     }
 
     /// Checks `value` against `schema`, reporting each violation under `location`.
-    pub(crate) fn check(&self, schema: &Value, value: &Value, location: &str, out: &mut Vec<Violation>) {
-        if let Some(validator) = self.validator(schema) {
+    pub(crate) fn check(&self, root: &Value, schema: &Value, value: &Value, location: &str, out: &mut Vec<Violation>) {
+        if let Some(validator) = self.validator(root, schema) {
             report(&validator, value, location, out);
         }
     }
 
     /// Whether `value` is valid against `schema` (used for the spec's own examples).
-    pub(crate) fn is_valid(&self, schema: &Value, value: &Value) -> bool {
-        self.validator(schema).is_none_or(|v| v.is_valid(value))
+    pub(crate) fn is_valid(&self, root: &Value, schema: &Value, value: &Value) -> bool {
+        self.validator(root, schema).is_none_or(|v| v.is_valid(value))
     }
 }
 
@@ -519,18 +527,18 @@ pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, req
             let validator = plan.validator.get_or_init(|| {
                 route.parameters[plan.index]
                     .get("schema")
-                    .and_then(|schema| validators.validator(schema))
+                    .and_then(|schema| validators.validator(root, schema))
             });
             if let Some(validator) = validator {
                 report(validator, &value, &parameter.place, &mut violations);
             }
         }
     }
-    check_body(validators, route, request, &mut violations);
+    check_body(root, validators, route, request, &mut violations);
     violations
 }
 
-fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
+fn check_body(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     let Some(body) = &route.request_body else {
         return;
     };
@@ -578,7 +586,7 @@ fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, ou
         }
     };
     if let Some(schema) = media.get("schema") {
-        validators.check(schema, &parsed, "body", out);
+        validators.check(root, schema, &parsed, "body", out);
     }
 }
 
@@ -621,10 +629,11 @@ mod tests {
             "id": {"type": "integer", "readOnly": true},
             "name": {"type": "string", "nullable": true}
         }});
-        let validators = Validators::new(&json!({}));
-        assert!(validators.is_valid(&schema, &json!({"name": null})));
-        assert!(!validators.is_valid(&schema, &json!({"name": 3})));
-        assert!(!validators.is_valid(&schema, &json!({})));
+        let validators = Validators::new();
+        let root = json!({});
+        assert!(validators.is_valid(&root, &schema, &json!({"name": null})));
+        assert!(!validators.is_valid(&root, &schema, &json!({"name": 3})));
+        assert!(!validators.is_valid(&root, &schema, &json!({})));
     }
 
     #[test]
