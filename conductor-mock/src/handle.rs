@@ -1,9 +1,9 @@
 //! The request pipeline: record → rate limit → stubs → OAuth endpoints → proxy or replay →
 //! live-token check → validation → an answer from the spec.
 
-use std::panic::AssertUnwindSafe;
-
 use std::convert::Infallible;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -20,22 +20,58 @@ use crate::{fault, lock, oauth, routes, Mode, ReceivedRequest, Shared, SpecState
 
 /// The connection's entry point: runs the pipeline and turns a panic into a 500 that the
 /// server remembers (and reports when dropped).
-pub(crate) async fn handle(state: Shared, request: Request<Incoming>) -> Result<Response<Body>, Infallible> {
-    Ok(match AssertUnwindSafe(respond(&state, request)).catch_unwind().await {
-        Ok(response) => response,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
-            lock(&state).panics.push(message.clone());
-            fault::build(StubResponse::json(
-                500,
-                &json!({"error": "the mock server panicked", "message": message}),
-            ))
-        }
-    })
+///
+/// The request's head is copied out and dropped before the pipeline runs: its parts share
+/// hyper's read buffer, and hyper reads ahead (for the next request or the peer closing) before
+/// it polls the answer, so a head still held then makes it allocate a fresh buffer per request.
+pub(crate) fn handle(
+    state: Shared,
+    request: Request<Incoming>,
+) -> impl Future<Output = Result<Response<Body>, Infallible>> {
+    let (parts, body) = request.into_parts();
+    let received = ReceivedRequest {
+        operation: None,
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let value = v
+                    .to_str()
+                    .map_or_else(|_| String::from_utf8_lossy(v.as_bytes()).into_owned(), str::to_owned);
+                (n.as_str().to_owned(), value)
+            })
+            .collect(),
+        body: bytes::Bytes::new(),
+    };
+    drop(parts);
+    async move { answer_or_500(&state, received, body).await }
+}
+
+async fn answer_or_500(
+    state: &Shared,
+    received: ReceivedRequest,
+    body: Incoming,
+) -> Result<Response<Body>, Infallible> {
+    Ok(
+        match AssertUnwindSafe(respond(state, received, body)).catch_unwind().await {
+            Ok(response) => response,
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+                lock(state).panics.push(message.clone());
+                fault::build(StubResponse::json(
+                    500,
+                    &json!({"error": "the mock server panicked", "message": message}),
+                ))
+            }
+        },
+    )
 }
 
 /// Splits and decodes a query string (`+` is a space).
@@ -56,31 +92,11 @@ pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn respond(state: &Shared, request: Request<Incoming>) -> Response<Body> {
-    let (parts, body) = request.into_parts();
+async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) -> Response<Body> {
     // A body that cannot be read (the client went away) is treated as empty.
-    let body = if body.is_end_stream() {
-        bytes::Bytes::new()
-    } else {
-        body.collect().await.map(|b| b.to_bytes()).unwrap_or_default()
-    };
-    let mut received = ReceivedRequest {
-        operation: None,
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-    };
+    if !body.is_end_stream() {
+        received.body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    }
     let query = parse_query(received.query.as_deref());
     let route = state.spec.as_ref().and_then(|spec| {
         spec.routes
