@@ -1,5 +1,6 @@
 //! The HTTP stack's ceiling for `scripts/bench-mock.sh`: the same hyper HTTP/1.1 connections,
-//! runtime and socket settings as `conductor-mock` (one thread, keep-alive, `TCP_NODELAY`), but
+//! runtime and socket settings as `conductor-mock` (one thread, keep-alive, `TCP_NODELAY`, no
+//! vectored writes), but
 //! every request gets the same constant JSON answer — no routing, validation, recording or
 //! coverage. What it serves is the most the mock could serve on the same machine.
 //!
@@ -24,7 +25,7 @@ fn main() -> std::io::Result<()> {
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let mut http = hyper::server::conn::http1::Builder::new();
-        http.keep_alive(true);
+        http.keep_alive(true).writev(false);
         loop {
             let (stream, _) = listener.accept().await?;
             stream.set_nodelay(true)?;
