@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Throughput and start-up of conductor-mock against Stoplight Prism, same machine, same run.
+# Throughput and start-up of conductor-mock against Stoplight Prism, same machine, same run,
+# plus the HTTP stack's ceiling (conductor-mock's hyper settings answering a constant:
+# conductor-mock/examples/hyper_ceiling.rs).
 #
 #   bash scripts/bench-mock.sh            # DURATION=10s CONNECTIONS=32 by default
 #
@@ -19,8 +21,9 @@ fi
 if ! command -v wrk >/dev/null; then
   apt-get install -y wrk >/dev/null
 fi
-cargo build --quiet --release -p conductor-mock --bin conductor-mock
+cargo build --quiet --release -p conductor-mock --bin conductor-mock --example hyper_ceiling
 mock="$root/target/release/conductor-mock"
+ceiling="$root/target/release/examples/hyper_ceiling"
 github="$root/.cache/specs/octokit-openapi/generated/api.github.com.json"
 
 wait_port() { # port timeout-seconds
@@ -38,6 +41,7 @@ stop() { # pid: TERM, then KILL after 5 s
   wait "$1" 2>/dev/null || true
 }
 
+declare -A rps
 throughput() { # name port
   local url="http://127.0.0.1:$2/pets/1"
   curl -s -o /dev/null -w "$1 GET /pets/1 -> %{http_code}\n" -H 'X-API-Key: k' "$url"
@@ -45,6 +49,7 @@ throughput() { # name port
   local out
   out="$(wrk -t2 -c"$connections" -d"$duration" -H 'X-API-Key: k' "$url")"
   echo "$out" | grep -E "Requests/sec|Non-2xx|Latency|requests in" | sed "s/^/  $1: /"
+  rps[$1]="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
 }
 
 startup() { # name port command...
@@ -75,6 +80,16 @@ stop "$prism_pid"
 throughput conductor-mock 4712
 stop "$mock_pid"
 trap - EXIT
+# The HTTP stack's ceiling: the same hyper settings answering a constant (see the example).
+"$ceiling" 4715 >/dev/null &
+ceiling_pid=$!
+trap 'stop $ceiling_pid' EXIT
+wait_port 4715 30
+throughput hyper-ceiling 4715
+stop "$ceiling_pid"
+trap - EXIT
+awk -v p="${rps[prism]}" -v m="${rps[conductor-mock]}" -v c="${rps[hyper-ceiling]}" 'BEGIN {
+  printf "  conductor-mock / prism: %.1fx; hyper-ceiling / prism: %.1fx; conductor-mock / hyper-ceiling: %.0f%%\n", m / p, c / p, 100 * m / c }'
 
 if [ -f "$github" ]; then
   echo "== start-up, $(basename "$github")"
@@ -83,4 +98,4 @@ if [ -f "$github" ]; then
 else
   echo "== start-up skipped: run bash scripts/fetch-real-specs.sh first"
 fi
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(date -u +%Y-%m-%d)"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u +%Y-%m-%d)"

@@ -23,12 +23,12 @@ pub struct Coverage {
 
 impl Coverage {
     pub(crate) fn record(&mut self, operation: &str, status: u16) {
-        *self
-            .operations
-            .entry(operation.to_owned())
-            .or_default()
-            .entry(status)
-            .or_default() += 1;
+        // Only the first response of an operation allocates its key.
+        let statuses = match self.operations.get_mut(operation) {
+            Some(statuses) => statuses,
+            None => self.operations.entry(operation.to_owned()).or_default(),
+        };
+        *statuses.entry(status).or_default() += 1;
     }
 
     /// The operations never exercised.

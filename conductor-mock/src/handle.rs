@@ -1,39 +1,77 @@
 //! The request pipeline: record → rate limit → stubs → OAuth endpoints → proxy or replay →
 //! live-token check → validation → an answer from the spec.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::Response;
+use axum::http::{HeaderName, HeaderValue, Request, Response};
 use futures_util::FutureExt;
+use http_body_util::BodyExt;
+use hyper::body::{Body as _, Incoming};
 use serde_json::{json, Value};
 
+use crate::prepared::{self, Prepared};
 use crate::stub::{self, RequestView, StubResponse};
 use crate::validate::{self, Violation};
-use crate::{fault, generate, lock, oauth, routes, Mode, ReceivedRequest, Shared, SpecState};
+use crate::{fault, lock, oauth, routes, Mode, ReceivedRequest, Shared, SpecState};
 
-/// Axum's entry point: runs the pipeline and turns a panic into a 500 that the server
-/// remembers (and reports when dropped).
-pub(crate) async fn handle(
-    axum::extract::State(state): axum::extract::State<Shared>,
-    request: Request,
-) -> Response<Body> {
-    match AssertUnwindSafe(respond(&state, request)).catch_unwind().await {
-        Ok(response) => response,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
-            lock(&state).panics.push(message.clone());
-            fault::build(StubResponse::json(
-                500,
-                &json!({"error": "the mock server panicked", "message": message}),
-            ))
-        }
-    }
+/// The connection's entry point: runs the pipeline and turns a panic into a 500 that the
+/// server remembers (and reports when dropped).
+///
+/// The request's head is copied out and dropped before the pipeline runs: its parts share
+/// hyper's read buffer, and hyper reads ahead (for the next request or the peer closing) before
+/// it polls the answer, so a head still held then makes it allocate a fresh buffer per request.
+pub(crate) fn handle(
+    state: Shared,
+    request: Request<Incoming>,
+) -> impl Future<Output = Result<Response<Body>, Infallible>> {
+    let (parts, body) = request.into_parts();
+    let received = ReceivedRequest {
+        operation: None,
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let value = v
+                    .to_str()
+                    .map_or_else(|_| String::from_utf8_lossy(v.as_bytes()).into_owned(), str::to_owned);
+                (n.as_str().to_owned(), value)
+            })
+            .collect(),
+        body: bytes::Bytes::new(),
+    };
+    drop(parts);
+    async move { answer_or_500(&state, received, body).await }
+}
+
+async fn answer_or_500(
+    state: &Shared,
+    received: ReceivedRequest,
+    body: Incoming,
+) -> Result<Response<Body>, Infallible> {
+    Ok(
+        match AssertUnwindSafe(respond(state, received, body)).catch_unwind().await {
+            Ok(response) => response,
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+                lock(state).panics.push(message.clone());
+                fault::build(StubResponse::json(
+                    500,
+                    &json!({"error": "the mock server panicked", "message": message}),
+                ))
+            }
+        },
+    )
 }
 
 /// Splits and decodes a query string (`+` is a space).
@@ -54,27 +92,11 @@ pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn respond(state: &Shared, request: Request) -> Response<Body> {
-    let (parts, body) = request.into_parts();
+async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) -> Response<Body> {
     // A body that cannot be read (the client went away) is treated as empty.
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let mut received = ReceivedRequest {
-        operation: None,
-        method: parts.method.as_str().to_owned(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-    };
+    if !body.is_end_stream() {
+        received.body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    }
     let query = parse_query(received.query.as_deref());
     let route = state.spec.as_ref().and_then(|spec| {
         spec.routes
@@ -83,6 +105,8 @@ async fn respond(state: &Shared, request: Request) -> Response<Body> {
             .find_map(|r| r.matches(&received.path).map(|params| (r, params)))
     });
     received.operation = route.as_ref().map(|(r, _)| r.id.clone());
+    // Shared with the record: keeping a request costs a reference count, not a copy.
+    let received = Arc::new(received);
     let oauth_endpoint = state.oauth.endpoint(&received.path);
     let limit = if oauth_endpoint.is_some() {
         None
@@ -95,11 +119,15 @@ async fn respond(state: &Shared, request: Request) -> Response<Body> {
         path_params: route.as_ref().map(|(_, p)| p.as_slice()).unwrap_or_default(),
         body: &received.body,
     };
-    let key = (received.method.clone(), received.path.clone());
     let scripted = {
         let mut script = lock(state);
-        script.record(received.clone());
-        let by_path = script.routes.get_mut(&key).and_then(|r| stub::take(r, &view));
+        script.record(Arc::clone(&received));
+        let by_path = if script.routes.is_empty() {
+            None
+        } else {
+            let key = (received.method.clone(), received.path.clone());
+            script.routes.get_mut(&key).and_then(|r| stub::take(r, &view))
+        };
         by_path.or_else(|| {
             let id = received.operation.as_ref()?;
             script.operations.get_mut(id).and_then(|r| stub::take(r, &view))
@@ -110,32 +138,57 @@ async fn respond(state: &Shared, request: Request) -> Response<Body> {
         Some(Err(rejected)) => (Vec::new(), Some(*rejected)),
         None => (Vec::new(), None),
     };
-    let mut response = match (rejected, scripted) {
-        (Some(rejected), _) => rejected,
+    let reply = match (rejected, scripted) {
+        (Some(rejected), _) => Reply::Stub(rejected),
         (_, Some(stub)) => {
             if let Some(delay) = stub.delay {
                 tokio::time::sleep(delay).await;
             }
-            stub
+            Reply::Stub(stub)
         }
         (_, None) => match (oauth_endpoint, &state.mode) {
-            (Some(endpoint), _) => state.oauth.serve(endpoint, &received, &query),
-            (None, Mode::Record(recorder)) => recorder.forward(&received).await,
-            (None, Mode::Replay(replayer)) => replayer.answer(&received),
+            (Some(endpoint), _) => Reply::Stub(state.oauth.serve(endpoint, &received, &query)),
+            (None, Mode::Record(recorder)) => Reply::Stub(recorder.forward(&received).await),
+            (None, Mode::Replay(replayer)) => Reply::Stub(replayer.answer(&received)),
             (None, Mode::Serve) => match (&state.spec, route) {
                 (Some(spec), Some((route, params))) => answer(state, spec, route, &params, &query, &received),
-                (Some(spec), None) => not_found(spec, &received),
-                (None, _) => StubResponse::json(404, &json!({"error": "no stub", "method": key.0, "path": key.1})),
+                (Some(spec), None) => Reply::Stub(not_found(spec, &received)),
+                (None, _) => Reply::Stub(StubResponse::json(
+                    404,
+                    &json!({"error": "no stub", "method": received.method, "path": received.path}),
+                )),
             },
         },
     };
-    for (name, value) in limit_headers {
-        response = response.header(name, &value);
-    }
     if let Some(operation) = &received.operation {
-        lock(state).coverage.record(operation, response.status);
+        lock(state).coverage.record(operation, reply.status());
     }
-    fault::build(response)
+    let mut response = match reply {
+        Reply::Stub(stub) => fault::build(stub),
+        Reply::Spec(status, prepared) => prepared.response(status),
+    };
+    for (name, value) in limit_headers {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            response.headers_mut().append(HeaderName::from_static(name), value);
+        }
+    }
+    response
+}
+
+/// What the pipeline answers: a scripted (or the mock's own) response, or an answer prepared
+/// from the spec with its status.
+enum Reply<'a> {
+    Stub(StubResponse),
+    Spec(u16, &'a Prepared),
+}
+
+impl Reply<'_> {
+    fn status(&self) -> u16 {
+        match self {
+            Self::Stub(stub) => stub.status,
+            Self::Spec(status, _) => *status,
+        }
+    }
 }
 
 /// 404 with the nearest operations.
@@ -154,16 +207,16 @@ fn not_found(spec: &SpecState, request: &ReceivedRequest) -> StubResponse {
 }
 
 /// Checks live tokens (when required), validates the request, then answers from the spec.
-fn answer(
+fn answer<'a>(
     state: &Shared,
     spec: &SpecState,
-    route: &routes::Route,
+    route: &'a routes::Route,
     params: &[(String, String)],
     query: &[(String, String)],
     request: &ReceivedRequest,
-) -> StubResponse {
+) -> Reply<'a> {
     if let Some(rejected) = state.oauth.check(&spec.raw, route, request) {
-        return conform(spec, route, rejected);
+        return Reply::Stub(conform(spec, route, rejected));
     }
     let incoming = validate::Incoming {
         path_params: params,
@@ -184,24 +237,22 @@ fn answer(
         } else {
             response
         };
-        return conform(spec, route, response);
+        return Reply::Stub(conform(spec, route, response));
     }
-    respond_from_spec(spec, route)
+    match route.answer {
+        Some((index, status)) => Reply::Spec(status, prepared::prepared(spec, route, index)),
+        None => Reply::Stub(StubResponse::status(204)),
+    }
 }
 
-/// The response the spec documents for `status`: exact, then `4XX`-style, then `default`.
-fn documented(route: &routes::Route, status: u16) -> Option<&Value> {
+/// The response the spec documents for `status`: exact, then `4XX`-style, then `default`; its
+/// index in `route.responses`.
+fn documented(route: &routes::Route, status: u16) -> Option<usize> {
     let exact = status.to_string();
     let range = format!("{}XX", status / 100);
     let found = [exact.as_str(), range.as_str(), "default"]
         .into_iter()
-        .find_map(|wanted| {
-            route
-                .responses
-                .iter()
-                .find(|(s, _)| s.eq_ignore_ascii_case(wanted))
-                .map(|(_, r)| r)
-        });
+        .find_map(|wanted| route.responses.iter().position(|(s, _)| s.eq_ignore_ascii_case(wanted)));
     found
 }
 
@@ -211,10 +262,11 @@ fn documented(route: &routes::Route, status: u16) -> Option<&Value> {
 /// sent and the mock's explanation travels in `x-conductor-mock-error`. Undocumented statuses
 /// keep the mock's body.
 fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubResponse {
-    let Some(response) = documented(route, ours.status) else {
+    let Some(index) = documented(route, ours.status) else {
         return ours;
     };
-    let mut shaped = respond_with(spec, ours.status, response);
+    let response = &route.responses[index].1;
+    let mut shaped = prepared::prepared(spec, route, index).to_stub(ours.status);
     for (name, value) in &ours.headers {
         if !name.eq_ignore_ascii_case("content-type") {
             shaped = shaped.header(name, value);
@@ -237,7 +289,7 @@ fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubR
             merged.insert("message".to_owned(), Value::String(error));
         }
         let merged = Value::Object(merged);
-        if spec.validators.is_valid(schema, &merged) {
+        if spec.validators.is_valid(&spec.raw, schema, &merged) {
             return shaped.body(merged.to_string());
         }
     }
@@ -252,74 +304,4 @@ fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubR
         .unwrap_or_default();
     let summary: String = summary.chars().filter(|c| !c.is_control()).take(1000).collect();
     shaped.header("x-conductor-mock-error", &summary)
-}
-
-/// The first documented success (else `default`, else the first response), with its example
-/// when that validates, else generated data; declared headers are filled.
-fn respond_from_spec(spec: &SpecState, route: &routes::Route) -> StubResponse {
-    let chosen = route
-        .responses
-        .iter()
-        .find(|(status, _)| status.starts_with('2'))
-        .or_else(|| route.responses.iter().find(|(status, _)| status == "default"))
-        .or_else(|| route.responses.first());
-    let Some((status, response)) = chosen else {
-        return StubResponse::status(204);
-    };
-    let code = status
-        .parse::<u16>()
-        .unwrap_or(if status.starts_with('2') || status == "default" {
-            200
-        } else {
-            500
-        });
-    respond_with(spec, code, response)
-}
-
-/// `code` with the documented response's headers and its example when that validates, else
-/// generated data.
-fn respond_with(spec: &SpecState, code: u16, response: &Value) -> StubResponse {
-    let mut rng = spec.rng.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut stub = StubResponse::status(code);
-    if let Some(headers) = response.get("headers").and_then(Value::as_object) {
-        for (name, header) in headers {
-            let header = routes::deref(&spec.raw, header);
-            if let Some(schema) = header.get("schema") {
-                let value = generate::generate(&spec.raw, schema, &mut rng);
-                let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-                stub = stub.header(name, &text);
-            }
-        }
-    }
-    let Some((content_type, media)) = response.get("content").and_then(Value::as_object).and_then(|content| {
-        content
-            .iter()
-            .find(|(t, _)| t.contains("json"))
-            .or_else(|| content.iter().next())
-    }) else {
-        return stub;
-    };
-    let schema = media.get("schema").unwrap_or(&Value::Null);
-    let examples = media.get("example").cloned().into_iter().chain(
-        media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|e| e.values())
-            .filter_map(|e| routes::deref(&spec.raw, e).get("value").cloned()),
-    );
-    let mut body = None;
-    for example in examples {
-        if schema.is_null() || spec.validators.is_valid(schema, &example) {
-            body = Some(example);
-            break;
-        }
-    }
-    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, schema, &mut rng));
-    let text = if content_type.contains("json") {
-        body.to_string()
-    } else {
-        body.as_str().map_or_else(|| body.to_string(), str::to_owned)
-    };
-    stub.header("content-type", content_type).body(text)
 }

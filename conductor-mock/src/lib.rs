@@ -4,8 +4,9 @@
 //! path template and method, validates each request (parameters, body, content type,
 //! credentials present) and answers 400/401/422 with a JSON list of violations, or with the
 //! spec's example when it validates, else with data generated from the response schema
-//! (deterministic for the seed). A request to no operation gets a 404 that lists the nearest
-//! operations.
+//! (deterministic for the seed: each documented response of an operation is generated once and
+//! the same bytes are served to every request it answers). A request to no operation gets a 404
+//! that lists the nearest operations.
 //!
 //! Scripted responses take precedence: by method and exact path ([`MockServer::stub`]) or by
 //! operation id ([`MockServer::stub_operation`]). Responses for one key are served in order and
@@ -21,6 +22,7 @@ mod fault;
 mod generate;
 mod handle;
 mod oauth;
+mod prepared;
 mod ratelimit;
 mod record;
 mod routes;
@@ -94,7 +96,7 @@ struct Script {
     routes: BTreeMap<(String, String), Vec<StubResponse>>,
     /// operation id → responses in order; the last repeats.
     operations: BTreeMap<String, Vec<StubResponse>>,
-    received: VecDeque<ReceivedRequest>,
+    received: VecDeque<Arc<ReceivedRequest>>,
     recording: Recording,
     coverage: Coverage,
     /// Messages of panics inside the server, reported on drop.
@@ -102,7 +104,7 @@ struct Script {
 }
 
 impl Script {
-    fn record(&mut self, request: ReceivedRequest) {
+    fn record(&mut self, request: Arc<ReceivedRequest>) {
         match self.recording {
             Recording::All => self.received.push_back(request),
             Recording::Last(n) => {
@@ -124,7 +126,8 @@ struct SpecState {
     raw: Value,
     routes: Vec<routes::Route>,
     validators: validate::Validators,
-    rng: Mutex<fastrand::Rng>,
+    /// Seeds the generation of every prepared answer.
+    seed: u64,
 }
 
 /// Where answers come from when no stub matches.
@@ -195,10 +198,41 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
     Ok(SpecState {
         title: spec.document.info.title.clone(),
         routes: routes::routes(&spec.raw),
-        validators: validate::Validators::new(&spec.raw),
+        validators: validate::Validators::new(),
         raw: spec.raw,
-        rng: Mutex::new(fastrand::Rng::with_seed(seed)),
+        seed,
     })
+}
+
+/// Accepts connections until the task is aborted (on drop) and serves each with hyper's
+/// HTTP/1.1 connection directly: keep-alive, `TCP_NODELAY`, no router or tower layers in front
+/// of the pipeline.
+async fn accept(listener: tokio::net::TcpListener, state: Shared) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // Answers are small: copying the body behind the head and sending one buffer costs less than
+    // a vectored write.
+    http.keep_alive(true).writev(false);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait for connections to close rather than
+            // spin (axum::serve does the same).
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Answers are one write each; don't let Nagle hold them back.
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let service = hyper::service::service_fn(move |request| handle::handle(Arc::clone(&state), request));
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A connection error (the client went away, a malformed request) ends only that
+            // connection.
+            let _ = connection.await;
+        });
+    }
 }
 
 impl MockServer {
@@ -283,13 +317,7 @@ impl MockServer {
             mode,
             limits: ratelimit::Limits::default(),
         });
-        let app = axum::Router::new()
-            .fallback(handle::handle)
-            .with_state(Arc::clone(&state));
-        let task = tokio::spawn(async move {
-            // Serving only ends when the task is aborted on drop.
-            let _ = axum::serve(listener, app).await;
-        });
+        let task = tokio::spawn(accept(listener, Arc::clone(&state)));
         Ok(Self { address, state, task })
     }
 
@@ -349,7 +377,7 @@ impl MockServer {
 
     /// Every request kept so far (see [`MockServer::set_recording`]), in order.
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state).received.iter().cloned().collect()
+        lock(&self.state).received.iter().map(|r| (**r).clone()).collect()
     }
 
     /// The requests routed to the operation `operation_id`, in order.
@@ -358,7 +386,7 @@ impl MockServer {
             .received
             .iter()
             .filter(|r| r.operation.as_deref() == Some(operation_id))
-            .cloned()
+            .map(|r| (**r).clone())
             .collect()
     }
 

@@ -1,7 +1,11 @@
 //! The operations of a spec as the mock server needs them: how to match a request to one, and
 //! the raw JSON of its parameters, body and responses.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
+
+use crate::prepared::Prepared;
 
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +32,12 @@ pub(crate) struct Route {
     pub(crate) request_body: Option<Value>,
     /// Status (`"200"`, `"4XX"`, `"default"`) → resolved response object, in spec order.
     pub(crate) responses: Vec<(String, Value)>,
+    /// The answer for each of `responses`, prepared on first use (see [`crate::prepared`]).
+    pub(crate) prepared: Vec<OnceLock<Prepared>>,
+    /// What a valid request gets: the index in `responses` and the status code (none: 204).
+    pub(crate) answer: Option<(usize, u16)>,
+    /// The request checks, compiled on the first request (see [`crate::validate::Plan`]).
+    pub(crate) plan: OnceLock<crate::validate::Plan>,
     /// Alternatives of scheme names; `None` inherits the document's.
     pub(crate) security: Vec<Vec<String>>,
 }
@@ -119,7 +129,7 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
                 .and_then(Value::as_str)
                 .map(str::to_owned)
                 .unwrap_or_else(|| format!("{} {template}", method.to_ascii_uppercase()));
-            let responses = operation
+            let responses: Vec<(String, Value)> = operation
                 .get("responses")
                 .and_then(Value::as_object)
                 .map(|rs| {
@@ -135,6 +145,9 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
                 segments: parse_template(template),
                 parameters,
                 request_body: operation.get("requestBody").map(|b| deref(root, b).clone()),
+                prepared: responses.iter().map(|_| OnceLock::new()).collect(),
+                answer: answer_of(&responses),
+                plan: OnceLock::new(),
                 responses,
                 security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
             });
@@ -151,6 +164,25 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
         )
     });
     routes
+}
+
+/// The first documented success (else `default`, else the first response) and its status
+/// code: a range or `default` answers 200 when it may be a success, else 500.
+fn answer_of(responses: &[(String, Value)]) -> Option<(usize, u16)> {
+    let index = responses
+        .iter()
+        .position(|(status, _)| status.starts_with('2'))
+        .or_else(|| responses.iter().position(|(status, _)| status == "default"))
+        .or(if responses.is_empty() { None } else { Some(0) })?;
+    let status = &responses[index].0;
+    let code = status
+        .parse::<u16>()
+        .unwrap_or(if status.starts_with('2') || status == "default" {
+            200
+        } else {
+            500
+        });
+    Some((index, code))
 }
 
 fn security_of(value: Option<&Value>) -> Option<Vec<Vec<String>>> {

@@ -6,7 +6,7 @@
 //! schema, so start-up stays fast on large specs.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::{json, Map, Value};
 
@@ -112,58 +112,71 @@ type Cache = HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>;
 
 /// The request validators of a spec, compiled on first use.
 pub(crate) struct Validators {
-    components: Value,
+    components: OnceLock<Value>,
     cache: Mutex<Cache>,
 }
 
 impl Validators {
-    pub(crate) fn new(root: &Value) -> Self {
-        let schemas = root
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|schemas| {
-                schemas
-                    .iter()
-                    .map(|(k, v)| (k.clone(), translate(v)))
-                    .collect::<Map<_, _>>()
-            })
-            .unwrap_or_default();
+    pub(crate) fn new() -> Self {
         Self {
-            components: json!({"schemas": schemas}),
+            components: OnceLock::new(),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
-    fn validator(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
+    /// The document's component schemas, translated when the first validator is compiled (not
+    /// at start-up: on a large spec that is a copy of most of the document).
+    fn components(&self, root: &Value) -> &Value {
+        self.components.get_or_init(|| {
+            let schemas = root
+                .pointer("/components/schemas")
+                .and_then(Value::as_object)
+                .map(|schemas| {
+                    schemas
+                        .iter()
+                        .map(|(k, v)| (k.clone(), translate(v)))
+                        .collect::<Map<_, _>>()
+                })
+                .unwrap_or_default();
+            json!({"schemas": schemas})
+        })
+    }
+
+    /// The validator for `schema` (a value inside `root`), compiled on first use.
+    fn validator(&self, root: &Value, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
         let key = std::ptr::from_ref(schema) as usize;
         let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let entries = cache.entry(key).or_default();
         if let Some((_, found)) = entries.iter().find(|(s, _)| s == schema) {
             return Some(Arc::clone(found));
         }
-        let document = json!({"allOf": [translate(schema)], "components": self.components});
+        let document = json!({"allOf": [translate(schema)], "components": self.components(root)});
         let validator = Arc::new(jsonschema::draft4::new(&document).ok()?);
         entries.push((schema.clone(), Arc::clone(&validator)));
         Some(validator)
     }
 
     /// Checks `value` against `schema`, reporting each violation under `location`.
-    pub(crate) fn check(&self, schema: &Value, value: &Value, location: &str, out: &mut Vec<Violation>) {
-        let Some(validator) = self.validator(schema) else {
-            return;
-        };
-        if validator.is_valid(value) {
-            return;
-        }
-        for error in validator.iter_errors(value) {
-            let path = error.instance_path().to_string();
-            out.push(Violation::new(format!("{location}{path}"), error.to_string()));
+    pub(crate) fn check(&self, root: &Value, schema: &Value, value: &Value, location: &str, out: &mut Vec<Violation>) {
+        if let Some(validator) = self.validator(root, schema) {
+            report(&validator, value, location, out);
         }
     }
 
     /// Whether `value` is valid against `schema` (used for the spec's own examples).
-    pub(crate) fn is_valid(&self, schema: &Value, value: &Value) -> bool {
-        self.validator(schema).is_none_or(|v| v.is_valid(value))
+    pub(crate) fn is_valid(&self, root: &Value, schema: &Value, value: &Value) -> bool {
+        self.validator(root, schema).is_none_or(|v| v.is_valid(value))
+    }
+}
+
+/// Reports each way `value` fails `validator` under `location`.
+fn report(validator: &jsonschema::Validator, value: &Value, location: &str, out: &mut Vec<Violation>) {
+    if validator.is_valid(value) {
+        return;
+    }
+    for error in validator.iter_errors(value) {
+        let path = error.instance_path().to_string();
+        out.push(Violation::new(format!("{location}{path}"), error.to_string()));
     }
 }
 
@@ -195,95 +208,337 @@ impl Incoming<'_> {
     }
 }
 
-/// Converts a parameter's text to the JSON its schema expects.
-fn typed(root: &Value, schema: &Value, values: &[&str]) -> Value {
-    let schema = deref(root, schema);
-    let scalar = |text: &str, schema: &Value| match deref(root, schema).get("type").and_then(Value::as_str) {
-        Some("integer") => text
-            .parse::<i64>()
-            .map_or_else(|_| Value::String(text.to_owned()), Value::from),
-        Some("number") => text
-            .parse::<f64>()
-            .map_or_else(|_| Value::String(text.to_owned()), Value::from),
-        Some("boolean") => match text {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            _ => Value::String(text.to_owned()),
-        },
-        _ => Value::String(text.to_owned()),
-    };
-    if schema.get("type").and_then(Value::as_str) == Some("array") {
-        let items = schema.get("items").cloned().unwrap_or(Value::Null);
-        let parts: Vec<&str> = if values.len() == 1 {
-            values[0].split(',').collect()
-        } else {
-            values.to_vec()
-        };
-        return Value::Array(parts.into_iter().map(|p| scalar(p, &items)).collect());
+/// The JSON type a parameter's text is converted to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scalar {
+    Integer,
+    Number,
+    Boolean,
+    Text,
+}
+
+impl Scalar {
+    fn of(root: &Value, schema: &Value) -> Self {
+        match deref(root, schema).get("type").and_then(Value::as_str) {
+            Some("integer") => Self::Integer,
+            Some("number") => Self::Number,
+            Some("boolean") => Self::Boolean,
+            _ => Self::Text,
+        }
     }
-    scalar(values.first().copied().unwrap_or_default(), schema)
+
+    /// The text as JSON of this type; text that does not parse stays a string (and fails
+    /// validation).
+    fn convert(self, text: &str) -> Value {
+        match self {
+            Self::Integer => text
+                .parse::<i64>()
+                .map_or_else(|_| Value::String(text.to_owned()), Value::from),
+            Self::Number => text
+                .parse::<f64>()
+                .map_or_else(|_| Value::String(text.to_owned()), Value::from),
+            Self::Boolean => match text {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(text.to_owned()),
+            },
+            Self::Text => Value::String(text.to_owned()),
+        }
+    }
+
+    /// Whether `value` has this type (as JSON Schema's `type` sees it, integers only as
+    /// integers).
+    fn holds(self, value: &Value) -> bool {
+        match self {
+            Self::Integer => value.is_i64() || value.is_u64(),
+            Self::Number => value.is_number(),
+            Self::Boolean => value.is_boolean(),
+            Self::Text => value.is_string(),
+        }
+    }
+}
+
+/// Keywords that never reject a parameter value (draft 4 with `format` only asserted on
+/// strings, after translation from OpenAPI 3.0).
+const ANNOTATIONS: &[&str] = &[
+    "type",
+    "format",
+    "description",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "xml",
+    "externalDocs",
+];
+
+/// The type a schema asks for when that is all it asks: any value of that type is valid, so
+/// the compiled validator need not run. `None` when the schema constrains more.
+fn only_type(root: &Value, schema: &Value) -> Option<Scalar> {
+    let schema = deref(root, schema).as_object()?;
+    if !schema.keys().all(|k| ANNOTATIONS.contains(&k.as_str())) {
+        return None;
+    }
+    match schema.get("type").and_then(Value::as_str)? {
+        "integer" => Some(Scalar::Integer),
+        "number" => Some(Scalar::Number),
+        "boolean" => Some(Scalar::Boolean),
+        // Draft 4 asserts the formats it knows on strings.
+        "string" if !schema.contains_key("format") => Some(Scalar::Text),
+        _ => None,
+    }
+}
+
+/// How a parameter's values become JSON, and what can be accepted without the validator.
+#[derive(Debug, Clone)]
+struct SchemaPlan {
+    /// The parameter's position in `Route::parameters`, whose `schema` the validator compiles.
+    index: usize,
+    /// `Some(items)` for an array (one comma-separated value or repeated values).
+    array: Option<Scalar>,
+    scalar: Scalar,
+    /// Values of this shape are valid without running the validator.
+    accepts: Option<(Option<Scalar>, Scalar)>,
+    validator: OnceLock<Option<Arc<jsonschema::Validator>>>,
+}
+
+impl SchemaPlan {
+    fn new(root: &Value, index: usize, schema: &Value) -> Self {
+        let resolved = deref(root, schema);
+        let array = (resolved.get("type").and_then(Value::as_str) == Some("array"))
+            .then(|| Scalar::of(root, resolved.get("items").unwrap_or(&Value::Null)));
+        let accepts = match array {
+            None => only_type(root, schema).map(|t| (None, t)),
+            Some(_) => {
+                let keys_ok = resolved
+                    .as_object()
+                    .is_some_and(|o| o.keys().all(|k| k == "items" || ANNOTATIONS.contains(&k.as_str())));
+                let items = resolved.get("items").and_then(|items| only_type(root, items));
+                match (keys_ok, items) {
+                    (true, Some(items)) => Some((Some(items), items)),
+                    _ => None,
+                }
+            }
+        };
+        Self {
+            index,
+            array,
+            scalar: Scalar::of(root, schema),
+            accepts,
+            validator: OnceLock::new(),
+        }
+    }
+
+    /// The values as the JSON the schema expects.
+    fn typed(&self, values: &[&str]) -> Value {
+        if let Some(items) = self.array {
+            let parts: Vec<&str> = if values.len() == 1 {
+                values[0].split(',').collect()
+            } else {
+                values.to_vec()
+            };
+            return Value::Array(parts.into_iter().map(|p| items.convert(p)).collect());
+        }
+        self.scalar.convert(values.first().copied().unwrap_or_default())
+    }
+
+    /// Whether `value` is valid without running the validator.
+    fn accepted(&self, value: &Value) -> bool {
+        match (self.accepts, value) {
+            (Some((None, scalar)), value) => scalar.holds(value),
+            (Some((Some(items), _)), Value::Array(values)) => values.iter().all(|v| items.holds(v)),
+            _ => false,
+        }
+    }
+}
+
+/// Where a parameter is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Location {
+    Path,
+    Query,
+    /// A `deepObject` query parameter: present when any `name[...]` key is.
+    DeepObject,
+    Header,
+    Cookie,
+}
+
+/// One parameter's checks.
+#[derive(Debug, Clone)]
+struct ParameterPlan {
+    name: String,
+    location: Location,
+    required: bool,
+    /// `query.limit`, `path.petId`: where violations are reported.
+    place: String,
+    schema: Option<SchemaPlan>,
+}
+
+/// How a security scheme's credential shows in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Credential {
+    Header(String),
+    Query(String),
+    Cookie(String),
+    /// `Authorization: <scheme> ...`.
+    Authorization(String),
+    /// A scheme we cannot check is taken as present.
+    Unchecked,
+    /// An unknown scheme, or an API key in an unknown place, is never present.
+    Never,
+}
+
+/// A route's request checks, compiled from the spec on the route's first request: credentials
+/// resolved to where they show, parameters with their locations, places and types, and
+/// validators compiled on first use and then reached without a lock.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// Alternatives, each a set of credentials that must all be present; `None` when the route
+    /// needs none.
+    security: Option<Vec<Vec<Credential>>>,
+    parameters: Vec<ParameterPlan>,
+}
+
+impl Plan {
+    pub(crate) fn new(root: &Value, route: &Route) -> Self {
+        let schemes = root.pointer("/components/securitySchemes");
+        let credential = |name: &str| {
+            let Some(scheme) = schemes.and_then(|s| s.get(name)).map(|s| deref(root, s)) else {
+                return Credential::Never;
+            };
+            match scheme.get("type").and_then(Value::as_str) {
+                Some("apiKey") => {
+                    let key = scheme
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    match scheme.get("in").and_then(Value::as_str) {
+                        Some("header") => Credential::Header(key),
+                        Some("query") => Credential::Query(key),
+                        Some("cookie") => Credential::Cookie(key),
+                        _ => Credential::Never,
+                    }
+                }
+                Some("http") => Credential::Authorization(
+                    scheme
+                        .get("scheme")
+                        .and_then(Value::as_str)
+                        .unwrap_or("bearer")
+                        .to_owned(),
+                ),
+                Some("oauth2" | "openIdConnect") => Credential::Authorization("bearer".to_owned()),
+                _ => Credential::Unchecked,
+            }
+        };
+        let security = (!route.security.is_empty() && !route.security.iter().any(Vec::is_empty)).then(|| {
+            route
+                .security
+                .iter()
+                .map(|alternative| alternative.iter().map(|name| credential(name)).collect())
+                .collect()
+        });
+        let parameters = route
+            .parameters
+            .iter()
+            .enumerate()
+            .filter_map(|(index, parameter)| {
+                let name = parameter.get("name").and_then(Value::as_str)?;
+                let location = match parameter.get("in").and_then(Value::as_str)? {
+                    "path" => Location::Path,
+                    "query" if parameter.get("style").and_then(Value::as_str) == Some("deepObject") => {
+                        Location::DeepObject
+                    }
+                    "query" => Location::Query,
+                    "header" => Location::Header,
+                    "cookie" => Location::Cookie,
+                    _ => return None,
+                };
+                let in_ = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
+                Some(ParameterPlan {
+                    name: name.to_owned(),
+                    location,
+                    required: parameter.get("required") == Some(&Value::Bool(true)) || location == Location::Path,
+                    place: format!("{in_}.{name}"),
+                    schema: parameter
+                        .get("schema")
+                        .map(|schema| SchemaPlan::new(root, index, schema)),
+                })
+            })
+            .collect();
+        Self { security, parameters }
+    }
 }
 
 /// Validates a request against its route; an empty list means it is valid.
 pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>) -> Vec<Violation> {
+    let plan = route.plan.get_or_init(|| Plan::new(root, route));
     let mut violations = Vec::new();
-    check_security(root, route, request, &mut violations);
+    check_security(plan, route, request, &mut violations);
     let mut cookies: Option<Vec<(String, String)>> = None;
-    for parameter in &route.parameters {
-        let (Some(name), Some(location)) = (
-            parameter.get("name").and_then(Value::as_str),
-            parameter.get("in").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        let style = parameter.get("style").and_then(Value::as_str);
-        let values: Vec<&str> = match location {
-            "path" => request
+    for parameter in &plan.parameters {
+        let name = parameter.name.as_str();
+        let values: Vec<&str> = match parameter.location {
+            Location::Path => request
                 .path_params
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
                 .collect(),
-            "query" if style == Some("deepObject") => {
-                let prefix = format!("{name}[");
-                if request.query.iter().any(|(k, _)| k.starts_with(&prefix)) {
+            Location::DeepObject => {
+                let present = request
+                    .query
+                    .iter()
+                    .any(|(k, _)| k.strip_prefix(name).is_some_and(|rest| rest.starts_with('[')));
+                if present {
                     continue;
                 }
                 Vec::new()
             }
-            "query" => request
+            Location::Query => request
                 .query
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
                 .collect(),
-            "header" => request.header(name).into_iter().collect(),
-            "cookie" => cookies
+            Location::Header => request.header(name).into_iter().collect(),
+            Location::Cookie => cookies
                 .get_or_insert_with(|| request.cookies())
                 .iter()
                 .filter(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
                 .collect(),
-            _ => continue,
         };
-        let required = parameter.get("required") == Some(&Value::Bool(true)) || location == "path";
-        let where_ = format!("{location}.{name}");
         if values.is_empty() {
-            if required {
-                violations.push(Violation::new(where_, "required parameter is missing"));
+            if parameter.required {
+                violations.push(Violation::new(parameter.place.clone(), "required parameter is missing"));
             }
             continue;
         }
-        if let Some(schema) = parameter.get("schema") {
-            let value = typed(root, schema, &values);
-            validators.check(schema, &value, &where_, &mut violations);
+        if let Some(plan) = &parameter.schema {
+            let value = plan.typed(&values);
+            if plan.accepted(&value) {
+                continue;
+            }
+            let validator = plan.validator.get_or_init(|| {
+                route.parameters[plan.index]
+                    .get("schema")
+                    .and_then(|schema| validators.validator(root, schema))
+            });
+            if let Some(validator) = validator {
+                report(validator, &value, &parameter.place, &mut violations);
+            }
         }
     }
-    check_body(validators, route, request, &mut violations);
+    check_body(root, validators, route, request, &mut violations);
     violations
 }
 
-fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
+fn check_body(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     let Some(body) = &route.request_body else {
         return;
     };
@@ -331,7 +586,7 @@ fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, ou
         }
     };
     if let Some(schema) = media.get("schema") {
-        validators.check(schema, &parsed, "body", out);
+        validators.check(root, schema, &parsed, "body", out);
     }
 }
 
@@ -341,39 +596,21 @@ fn starts_with_word(text: &str, word: &str) -> bool {
 }
 
 /// A credential is present for some alternative of the route's requirements.
-fn check_security(root: &Value, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
-    if route.security.is_empty() || route.security.iter().any(Vec::is_empty) {
+fn check_security(plan: &Plan, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
+    let Some(alternatives) = &plan.security else {
         return;
-    }
-    let schemes = root.pointer("/components/securitySchemes");
-    let present = |name: &str| {
-        let Some(scheme) = schemes.and_then(|s| s.get(name)).map(|s| deref(root, s)) else {
-            return false;
-        };
-        let authorization = request.header("authorization").unwrap_or_default();
-        match scheme.get("type").and_then(Value::as_str) {
-            Some("apiKey") => {
-                let key = scheme.get("name").and_then(Value::as_str).unwrap_or_default();
-                match scheme.get("in").and_then(Value::as_str) {
-                    Some("header") => request.header(key).is_some(),
-                    Some("query") => request.query.iter().any(|(k, _)| k == key),
-                    Some("cookie") => request.cookies().iter().any(|(k, _)| k == key),
-                    _ => false,
-                }
-            }
-            Some("http") => {
-                let wanted = scheme.get("scheme").and_then(Value::as_str).unwrap_or("bearer");
-                starts_with_word(authorization, wanted)
-            }
-            Some("oauth2" | "openIdConnect") => starts_with_word(authorization, "bearer"),
-            _ => true,
-        }
     };
-    if !route
-        .security
-        .iter()
-        .any(|alternative| alternative.iter().all(|name| present(name)))
-    {
+    let present = |credential: &Credential| match credential {
+        Credential::Header(name) => request.header(name).is_some(),
+        Credential::Query(name) => request.query.iter().any(|(k, _)| k == name),
+        Credential::Cookie(name) => request.cookies().iter().any(|(k, _)| k == name),
+        Credential::Authorization(scheme) => {
+            starts_with_word(request.header("authorization").unwrap_or_default(), scheme)
+        }
+        Credential::Unchecked => true,
+        Credential::Never => false,
+    };
+    if !alternatives.iter().any(|alternative| alternative.iter().all(present)) {
         let wanted: Vec<String> = route.security.iter().map(|a| a.join(" + ")).collect();
         out.push(Violation::new(
             "security",
@@ -392,9 +629,33 @@ mod tests {
             "id": {"type": "integer", "readOnly": true},
             "name": {"type": "string", "nullable": true}
         }});
-        let validators = Validators::new(&json!({}));
-        assert!(validators.is_valid(&schema, &json!({"name": null})));
-        assert!(!validators.is_valid(&schema, &json!({"name": 3})));
-        assert!(!validators.is_valid(&schema, &json!({})));
+        let validators = Validators::new();
+        let root = json!({});
+        assert!(validators.is_valid(&root, &schema, &json!({"name": null})));
+        assert!(!validators.is_valid(&root, &schema, &json!({"name": 3})));
+        assert!(!validators.is_valid(&root, &schema, &json!({})));
+    }
+
+    #[test]
+    fn only_unconstrained_types_skip_the_validator() {
+        let root = json!({"components": {"schemas": {
+            "Id": {"type": "integer", "format": "int64", "description": "an id"},
+            "Status": {"type": "string", "enum": ["a"]}
+        }}});
+        let plain = |schema: Value| only_type(&root, &schema);
+        assert_eq!(plain(json!({"$ref": "#/components/schemas/Id"})), Some(Scalar::Integer));
+        assert_eq!(plain(json!({"type": "string"})), Some(Scalar::Text));
+        assert_eq!(plain(json!({"$ref": "#/components/schemas/Status"})), None);
+        assert_eq!(plain(json!({"type": "integer", "minimum": 1})), None);
+        assert_eq!(plain(json!({"type": "string", "format": "date-time"})), None);
+        let plan = SchemaPlan::new(&root, 0, &json!({"type": "array", "items": {"type": "integer"}}));
+        assert!(plan.accepted(&plan.typed(&["1,2"])));
+        assert!(
+            !plan.accepted(&plan.typed(&["1,x"])),
+            "left to the validator, which reports it"
+        );
+        let plan = SchemaPlan::new(&root, 0, &json!({"$ref": "#/components/schemas/Id"}));
+        assert!(plan.accepted(&plan.typed(&["7"])));
+        assert!(!plan.accepted(&plan.typed(&["seven"])));
     }
 }
