@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::clock::Clock;
 use crate::request::RequestParts;
 use crate::spec::{ApiKeyLocation, SchemeKind, SecuritySchemeSpec};
 use crate::token::{TokenError, TokenManager};
@@ -205,11 +206,13 @@ pub(crate) type IssuedToken = Option<(Arc<TokenManager>, SecretString)>;
 /// credentials first, then the client's) and applies it.
 ///
 /// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
+/// A token manager without a clock of its own judges expiry by `clock`, the client's.
 pub(crate) async fn apply(
     requirements: &[&[&str]],
     api: &crate::ApiSpec,
     call: Option<&Credentials>,
     client: &Credentials,
+    clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
@@ -223,7 +226,7 @@ pub(crate) async fn apply(
         if api.schemes.is_empty() {
             for scheme in IMPLICIT_SCHEMES {
                 if let Some(credential) = lookup(scheme) {
-                    return apply_credential(scheme, credential, method, parts).await;
+                    return apply_credential(scheme, credential, clock, method, parts).await;
                 }
             }
         }
@@ -242,7 +245,7 @@ pub(crate) async fn apply(
         if let Some(resolved) = resolved {
             let mut issued = None;
             for (scheme, credential) in resolved {
-                if let Some(token) = apply_credential(scheme, credential, method, parts).await? {
+                if let Some(token) = apply_credential(scheme, credential, clock, method, parts).await? {
                     issued = Some(token);
                 }
             }
@@ -275,12 +278,15 @@ const IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
 async fn apply_credential(
     scheme: &SecuritySchemeSpec,
     credential: &Credential,
+    clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
     if let Credential::OAuth2(manager) = credential {
         // Boxed: the token request's future is large and rarely needed.
-        let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
+        let token = Box::pin(manager.access_token_by(clock))
+            .await
+            .map_err(AuthFailure::Token)?;
         bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
         return Ok(Some((Arc::clone(manager), token)));
     }

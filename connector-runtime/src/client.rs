@@ -176,6 +176,7 @@ impl Client {
             inner.api,
             options.get().credentials.as_ref(),
             &inner.credentials,
+            &*inner.clock,
             spec.method.as_str(),
             &mut parts,
         )
