@@ -10,7 +10,7 @@ use tracing::Instrument as _;
 use crate::auth::{self, AuthFailure, Credentials, IssuedToken};
 use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
-use crate::health::{Health, HealthSnapshot};
+use crate::health::{Counters, Health, HealthSnapshot};
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::operation::CallOptions;
 use crate::ratelimit::{LimitError, LimitKey, RateLimiter};
@@ -107,8 +107,9 @@ impl Client {
         redact_url(url, self.inner.api)
     }
 
-    pub(crate) fn record(&self, spec: &'static OperationSpec, outcome: Result<(), ErrorKind>, latency: Duration) {
-        self.inner.health.finished(spec.id, outcome, latency);
+    /// The health counters of `spec`'s operation.
+    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> Arc<Counters> {
+        self.inner.health.counters(spec.id)
     }
 
     fn group(&self, spec: &OperationSpec) -> Option<&str> {
@@ -135,6 +136,7 @@ impl Client {
         spec: &'static OperationSpec,
         parts: RequestParts,
         options: CallOptions,
+        counters: &Counters,
     ) -> Result<Exchange, Box<ErrorInner>> {
         let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
@@ -148,7 +150,7 @@ impl Client {
             waited_ms = tracing::field::Empty,
         );
         // Boxed so the large state of the send loop is not copied as the call's future moves.
-        let future = Box::pin(self.send_with_retries(spec, parts, options)).instrument(span);
+        let future = Box::pin(self.send_with_retries(spec, parts, options, counters)).instrument(span);
         match total {
             None => future.await,
             Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
@@ -199,6 +201,7 @@ impl Client {
         spec: &'static OperationSpec,
         parts: RequestParts,
         options: CallOptions,
+        counters: &Counters,
     ) -> Result<Exchange, Box<ErrorInner>> {
         let inner = &*self.inner;
         let clock = &*inner.clock;
@@ -266,7 +269,7 @@ impl Client {
                 error
             })?;
             state.waited += permit.waited();
-            inner.health.attempt(spec.id, state.attempt > 1, permit.waited());
+            counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
             let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
             let result = inner.http.execute(this_attempt).await;

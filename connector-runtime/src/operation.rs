@@ -262,13 +262,14 @@ fn run<O: Operation, T>(
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
+        let counters = client.counters(spec);
         let result = match encoded {
             Err(err) => Err(Error::untyped(ErrorInner::new(
                 ErrorKind::Encode,
                 spec,
                 err.to_string(),
             ))),
-            Ok(()) => match client.send(spec, parts, options).await {
+            Ok(()) => match client.send(spec, parts, options, &counters).await {
                 Ok(exchange) => decode::<O>(&client, spec, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
@@ -277,7 +278,7 @@ fn run<O: Operation, T>(
             Ok(_) => Ok(()),
             Err(err) => Err(err.kind()),
         };
-        client.record(spec, outcome, started.elapsed());
+        counters.finished(outcome, started.elapsed());
         result.map(finish)
     }
 }
