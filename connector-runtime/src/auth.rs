@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::clock::Clock;
@@ -296,9 +297,16 @@ async fn apply_credential(
 
 fn bearer(token: &str, parts: &mut RequestParts) -> Result<(), String> {
     crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
-    parts
-        .headers
-        .push(("Authorization".to_owned(), format!("Bearer {token}")));
+    push_secret(parts, AUTHORIZATION, format!("Bearer {token}"))
+}
+
+/// Adds a header that carries a secret; it is marked sensitive (never indexed by HTTP/2
+/// header compression, shown as `Sensitive` by `Debug`).
+fn push_secret(parts: &mut RequestParts, name: HeaderName, value: String) -> Result<(), String> {
+    let mut value =
+        HeaderValue::try_from(value).map_err(|_| format!("the credential for `{name}` is not a valid header value"))?;
+    value.set_sensitive(true);
+    parts.headers.push((name, value));
     Ok(())
 }
 
@@ -315,7 +323,8 @@ fn apply_one(
             match location {
                 ApiKeyLocation::Header => {
                     crate::request::check_header_value(name, key).map_err(|e| e.message)?;
-                    parts.headers.push((name.to_owned(), key.to_owned()));
+                    let header = crate::request::static_header_name(name).map_err(|e| e.message)?;
+                    push_secret(parts, header, key.to_owned())?;
                 }
                 ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.to_owned())),
                 ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.to_owned())),
@@ -326,10 +335,7 @@ fn apply_one(
             use base64::Engine as _;
             let token =
                 base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose_secret()));
-            parts
-                .headers
-                .push(("Authorization".to_owned(), format!("Basic {token}")));
-            Ok(())
+            push_secret(parts, AUTHORIZATION, format!("Basic {token}"))
         }
         (Credential::Bearer(token), _) => bearer(token.expose_secret(), parts),
         (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),

@@ -488,7 +488,10 @@ impl Client {
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());
         }
-        for (name, value) in parts.headers.iter().chain(options.get().headers.iter()) {
+        for (name, value) in &parts.headers {
+            headers.append(name, value.clone());
+        }
+        for (name, value) in &options.get().headers {
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
