@@ -72,8 +72,9 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    /// The URL requested, with credentials; see [`Client::redacted`].
-    pub(crate) url: reqwest::Url,
+    /// The parts of the last attempt, credentials applied: they name its URL in an error (see
+    /// [`Client::redacted_url`]) without a copy of the URL being kept for every call.
+    pub(crate) parts: RequestParts,
 }
 
 /// The state of one call across its attempts.
@@ -105,6 +106,11 @@ impl Client {
     /// The URL with API-key query parameters redacted, for errors and hooks.
     pub(crate) fn redacted(&self, url: &reqwest::Url) -> String {
         redact_url(url, self.inner.api)
+    }
+
+    /// The URL `parts` are sent to, with API-key query parameters redacted, for errors.
+    pub(crate) fn redacted_url(&self, parts: &RequestParts) -> String {
+        self.redacted(&self.url(parts))
     }
 
     /// The health counters of `spec`'s operation.
@@ -164,14 +170,13 @@ impl Client {
         }
     }
 
-    /// Applies the credentials to a copy of `parts` and builds the request.
+    /// Applies the credentials to `parts`.
     async fn authorize(
         &self,
         spec: &'static OperationSpec,
         mut parts: RequestParts,
         options: &CallOptions,
-        idempotency_key: Option<&str>,
-    ) -> Result<(reqwest::Request, IssuedToken), Box<ErrorInner>> {
+    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
         let inner = &*self.inner;
         let issued = auth::apply(
             spec.effective_security(),
@@ -192,8 +197,7 @@ impl Client {
                 inner
             }
         })?;
-        let request = self.build_request(spec, &parts, options, idempotency_key)?;
-        Ok((request, issued))
+        Ok((parts, issued))
     }
 
     async fn send_with_retries(
@@ -214,7 +218,9 @@ impl Client {
         let replayable = method.is_idempotent() || idempotency_key.is_some();
         let group = self.group(spec);
         if let Some(group) = group {
-            tracing::Span::current().record("group", group);
+            if tracing::level_enabled!(tracing::Level::DEBUG) {
+                tracing::Span::current().record("group", group);
+            }
         }
         let key = LimitKey::new(spec.id, spec.path, group);
 
@@ -226,14 +232,10 @@ impl Client {
                 .credentials
                 .as_ref()
                 .is_some_and(Credentials::has_token_manager);
-        let (unauthenticated, parts) = if may_refresh {
-            (Some(parts.clone()), parts)
-        } else {
-            (None, parts)
-        };
-        let (mut request, mut issued) = self
-            .authorize(spec, parts, &options, idempotency_key.as_deref())
-            .await?;
+        let unauthenticated = may_refresh.then(|| parts.clone());
+        // Each attempt's request is built from the authenticated parts: the first attempt
+        // copies nothing, and a retry builds the same request again.
+        let (mut parts, mut issued) = self.authorize(spec, parts, &options).await?;
         let mut state = CallState {
             attempt: 0,
             policy_attempt: 0,
@@ -244,10 +246,8 @@ impl Client {
         loop {
             state.attempt += 1;
             state.policy_attempt += 1;
-            let Some(mut this_attempt) = request.try_clone() else {
-                return Err(ErrorInner::new(ErrorKind::Encode, spec, "the request cannot be cloned"));
-            };
-            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut this_attempt) {
+            let mut request = self.build_request(spec, &parts, &options, idempotency_key.as_deref())?;
+            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut request) {
                 self.finish_span(&state, answer.status.as_u16());
                 return Ok(Exchange {
                     response: RawResponse {
@@ -256,24 +256,28 @@ impl Client {
                         body: answer.body,
                     },
                     attempts: state.attempt,
-                    url: request.url().clone(),
+                    parts,
                 });
             }
-            let permit = inner.limiter.acquire(key).await.map_err(|err| {
-                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
-                if let LimitError::WaitTooLong(wait) = err {
-                    error.retry_after = Some(wait);
-                }
-                error.attempts = state.attempt - 1;
-                error.url = Some(self.redacted(request.url()));
-                error
-            })?;
+            let permit = match inner.limiter.permit_now(key) {
+                Some(permit) => permit,
+                None => inner.limiter.acquire(key).await.map_err(|err| {
+                    let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
+                    if let LimitError::WaitTooLong(wait) = err {
+                        error.retry_after = Some(wait);
+                    }
+                    error.attempts = state.attempt - 1;
+                    error.url = Some(self.redacted_url(&parts));
+                    error
+                })?,
+            };
             state.waited += permit.waited();
             counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
             let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
-            let result = inner.http.execute(this_attempt).await;
-            let response = match result {
+            let url = sent_at.map(|_| request.url().clone());
+            let result = inner.http.execute(request).await;
+            let mut response = match result {
                 Ok(response) => response,
                 Err(err) => {
                     drop(permit);
@@ -290,13 +294,14 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
                     }
                 }
             };
             let status = response.status();
-            let headers = response.headers().clone();
-            inner.limiter.observe(key, status.as_u16(), &headers);
+            inner.limiter.observe(key, status.as_u16(), response.headers());
+            // Reading the body does not need the headers: take them rather than copy them.
+            let headers = std::mem::take(response.headers_mut());
             let body = match response.bytes().await {
                 Ok(body) => body,
                 Err(err) => {
@@ -311,25 +316,25 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
                     }
                 }
             };
             drop(permit);
             let raw = RawResponse { status, headers, body };
-            if let Some(sent_at) = sent_at {
-                self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
+            if let (Some(sent_at), Some(url)) = (sent_at, &url) {
+                self.after_hooks(spec, url, state.attempt, sent_at.elapsed(), &raw);
             }
             if status.is_success() || status.is_redirection() || status.is_informational() {
                 self.finish_span(&state, status.as_u16());
                 return Ok(Exchange {
                     response: raw,
                     attempts: state.attempt,
-                    url: request.url().clone(),
+                    parts,
                 });
             }
             if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
-                if let (Some((manager, token)), Some(parts)) = (&issued, &unauthenticated) {
+                if let (Some((manager, token)), Some(unauthenticated)) = (&issued, &unauthenticated) {
                     // A token we issued was refused: get a new one and send once more. The
                     // server did not act on an unauthenticated request, so this is safe for
                     // any method.
@@ -340,9 +345,7 @@ impl Client {
                         attempt = state.attempt,
                         "401 on an issued token; refreshing it and resending"
                     );
-                    (request, issued) = self
-                        .authorize(spec, parts.clone(), &options, idempotency_key.as_deref())
-                        .await?;
+                    (parts, issued) = self.authorize(spec, unauthenticated.clone(), &options).await?;
                     continue;
                 }
             }
@@ -371,7 +374,7 @@ impl Client {
                     error.raw_body = Some(raw.body);
                     error.retry_after = Some(wait);
                     error.attempts = state.attempt;
-                    error.url = Some(self.redacted(request.url()));
+                    error.url = Some(self.redacted_url(&parts));
                     return Err(error);
                 }
                 _ => {
@@ -379,7 +382,7 @@ impl Client {
                     return Ok(Exchange {
                         response: raw,
                         attempts: state.attempt,
-                        url: request.url().clone(),
+                        parts,
                     });
                 }
             }
@@ -392,6 +395,10 @@ impl Client {
     }
 
     fn finish_span(&self, state: &CallState, status: u16) {
+        // Finding the current span is not free; with no subscriber interested, skip it.
+        if !tracing::level_enabled!(tracing::Level::DEBUG) {
+            return;
+        }
         tracing::Span::current()
             .record("status", status)
             .record("attempts", state.attempt)
@@ -461,18 +468,11 @@ impl Client {
         }
     }
 
-    fn build_request(
-        &self,
-        spec: &'static OperationSpec,
-        parts: &RequestParts,
-        options: &CallOptions,
-        idempotency_key: Option<&str>,
-    ) -> Result<reqwest::Request, Box<ErrorInner>> {
-        let inner = &*self.inner;
-        let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        // The base URL was parsed once; only the path is parsed per request.
-        let mut url = inner.base.clone();
-        let base_path = inner.base.path().trim_end_matches('/');
+    /// The URL `parts` go to. The base URL was parsed once; only the path is parsed here.
+    fn url(&self, parts: &RequestParts) -> reqwest::Url {
+        let base = &self.inner.base;
+        let mut url = base.clone();
+        let base_path = base.path().trim_end_matches('/');
         let mut path = String::with_capacity(base_path.len() + parts.path.len());
         path.push_str(base_path);
         path.push_str(&parts.path);
@@ -483,7 +483,19 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
-        let mut request = reqwest::Request::new(spec.method.as_reqwest(), url);
+        url
+    }
+
+    fn build_request(
+        &self,
+        spec: &'static OperationSpec,
+        parts: &RequestParts,
+        options: &CallOptions,
+        idempotency_key: Option<&str>,
+    ) -> Result<reqwest::Request, Box<ErrorInner>> {
+        let inner = &*self.inner;
+        let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
+        let mut request = reqwest::Request::new(spec.method.as_reqwest(), self.url(parts));
         let headers = request.headers_mut();
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());

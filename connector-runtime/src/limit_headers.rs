@@ -4,7 +4,16 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+// The names read here, parsed once: looking a header up by `&str` parses the name each time.
+pub(crate) static X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+static X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+pub(crate) static RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+static RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+pub(crate) static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+pub(crate) static RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+static RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// What a response said about the server's rate limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,11 +42,11 @@ impl ServerBudget {
     }
 }
 
-fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+fn text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     text(headers, name).and_then(|v| v.parse::<u64>().ok())
 }
 
@@ -56,12 +65,12 @@ pub(crate) fn reset_to_wait(reset: u64, now: SystemTime) -> Duration {
 
 /// `Retry-After` (seconds or an HTTP date) or `retry-after-ms`; unparseable values are `None`.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) = text(headers, "retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+    if let Some(ms) = text(headers, &RETRY_AFTER_MS).and_then(|v| v.parse::<f64>().ok()) {
         if (0.0..1e15).contains(&ms) {
             return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
-    let value = text(headers, "retry-after")?;
+    let value = text(headers, &RETRY_AFTER)?;
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -84,8 +93,8 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerBudget {
     let mut budget = ServerBudget::default();
     for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
+        (&X_RATELIMIT_REMAINING, &X_RATELIMIT_RESET),
+        (&RATELIMIT_REMAINING, &RATELIMIT_RESET),
     ] {
         let remaining = number(headers, remaining);
         if remaining.is_some() && budget.remaining.is_none() {
@@ -93,7 +102,7 @@ pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerB
             budget.reset = number(headers, reset).map(|r| reset_to_wait(r, now));
         }
     }
-    if let Some(combined) = text(headers, "ratelimit") {
+    if let Some(combined) = text(headers, &RATELIMIT) {
         let fields = parameters(combined);
         if budget.remaining.is_none() {
             budget.remaining = field(&fields, &["r", "remaining"]);
@@ -102,7 +111,7 @@ pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerB
             budget.reset = field(&fields, &["t", "reset"]).map(Duration::from_secs);
         }
     }
-    if let Some(policy) = text(headers, "ratelimit-policy") {
+    if let Some(policy) = text(headers, &RATELIMIT_POLICY) {
         budget.policy = parse_policy(policy);
     }
     if matches!(status, 403 | 429) {

@@ -300,7 +300,7 @@ fn decode<O: Operation>(
             }),
             Err(err) => {
                 let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                let url = client.redacted(&exchange.url);
+                let url = client.redacted_url(&exchange.parts);
                 fill_from_response(&mut inner, response, exchange.attempts, url);
                 Err(Error::untyped(inner))
             }
@@ -315,7 +315,7 @@ fn decode<O: Operation>(
         None => None,
     };
     let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-    let url = client.redacted(&exchange.url);
+    let url = client.redacted_url(&exchange.parts);
     fill_from_response(&mut inner, response, exchange.attempts, url);
     Err(Error { inner, body })
 }
