@@ -7,12 +7,12 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 
 // The names read here, parsed once: looking a header up by `&str` parses the name each time.
-pub(crate) static X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+static X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 static X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
-pub(crate) static RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+static RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
 static RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
-pub(crate) static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
-pub(crate) static RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+static RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 static RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// What a response said about the server's rate limit.
@@ -39,6 +39,23 @@ impl ServerBudget {
             (Some(0), Some(reset)) => Some(reset),
             _ => None,
         }
+    }
+}
+
+/// Whether `headers` say anything about the budget (remaining requests or a policy), so
+/// [`read`] can find something in a response that is not a refusal.
+pub(crate) fn has_budget_header(headers: &HeaderMap) -> bool {
+    let names = [
+        &X_RATELIMIT_REMAINING,
+        &RATELIMIT_REMAINING,
+        &RATELIMIT,
+        &RATELIMIT_POLICY,
+    ];
+    // A few headers are compared by name faster than the names are hashed for lookups.
+    if headers.keys_len() <= 8 {
+        headers.keys().any(|key| names.contains(&key))
+    } else {
+        names.into_iter().any(|name| headers.contains_key(name))
     }
 }
 
@@ -263,6 +280,39 @@ mod tests {
         assert_eq!(budget.hold(), Some(Duration::from_secs(20)));
         // A Retry-After on a success is not a rate-limit signal.
         assert_eq!(read(200, &headers(&[("retry-after", "60")]), now()).hold(), None);
+    }
+
+    #[test]
+    fn budget_headers_are_found_among_few_or_many() {
+        let few = headers(&[("content-type", "application/json"), ("date", "x")]);
+        assert!(!has_budget_header(&few));
+        let mut many = few.clone();
+        for i in 0..12 {
+            many.insert(
+                HeaderName::from_bytes(format!("x-other-{i}").as_bytes()).unwrap(),
+                HeaderValue::from_static("1"),
+            );
+        }
+        assert!(!has_budget_header(&many));
+        for name in [
+            "x-ratelimit-remaining",
+            "ratelimit-remaining",
+            "RateLimit",
+            "ratelimit-policy",
+        ] {
+            for map in [&few, &many] {
+                let mut map = map.clone();
+                map.insert(
+                    HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    HeaderValue::from_static("0"),
+                );
+                assert!(has_budget_header(&map), "{name} among {}", map.len());
+            }
+        }
+        assert!(!has_budget_header(&headers(&[
+            ("x-ratelimit-limit", "10"),
+            ("ratelimit-reset", "3")
+        ])));
     }
 
     #[test]

@@ -372,17 +372,7 @@ impl RateLimiter for LocalRateLimiter {
             return;
         }
         // Most responses carry none of the headers read here: skip the clock and the lock.
-        use crate::limit_headers::{RATELIMIT, RATELIMIT_POLICY, RATELIMIT_REMAINING, X_RATELIMIT_REMAINING};
-        let relevant = matches!(status, 403 | 429)
-            || !headers.is_empty()
-                && [
-                    &X_RATELIMIT_REMAINING,
-                    &RATELIMIT_REMAINING,
-                    &RATELIMIT,
-                    &RATELIMIT_POLICY,
-                ]
-                .into_iter()
-                .any(|name| headers.contains_key(name));
+        let relevant = matches!(status, 403 | 429) || crate::limit_headers::has_budget_header(headers);
         if !relevant {
             return;
         }
