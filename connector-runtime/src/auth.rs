@@ -239,13 +239,11 @@ pub(crate) async fn apply(
             anonymous_allowed = true;
             continue;
         }
-        let resolved: Option<Vec<(&SecuritySchemeSpec, &Credential)>> = alternative
-            .iter()
-            .map(|name| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c))))
-            .collect();
-        if let Some(resolved) = resolved {
+        let resolve = |name: &&str| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c)));
+        // Checked first, then looked up again to apply: no list of them is allocated.
+        if alternative.iter().all(|name| resolve(name).is_some()) {
             let mut issued = None;
-            for (scheme, credential) in resolved {
+            for (scheme, credential) in alternative.iter().filter_map(resolve) {
                 if let Some(token) = apply_credential(scheme, credential, clock, method, parts).await? {
                     issued = Some(token);
                 }
