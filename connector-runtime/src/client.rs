@@ -1,6 +1,7 @@
 //! The client every generated connector wraps, and the send loop: credentials, hooks, rate
 //! limiting, retries and the 401-refresh, all per attempt.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -137,13 +138,13 @@ impl Client {
     }
 
     /// Sends one call, retrying by the policy; any HTTP response (success or not) is `Ok`.
-    pub(crate) async fn send(
-        &self,
+    pub(crate) fn send<'a>(
+        &'a self,
         spec: &'static OperationSpec,
         parts: RequestParts,
         options: CallOptions,
-        counters: &Counters,
-    ) -> Result<Exchange, Box<ErrorInner>> {
+        counters: &'a Counters,
+    ) -> impl Future<Output = Result<Exchange, Box<ErrorInner>>> + Send + 'a {
         let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
             "connector.call",
@@ -155,19 +156,41 @@ impl Client {
             attempts = tracing::field::Empty,
             waited_ms = tracing::field::Empty,
         );
-        // Boxed so the large state of the send loop is not copied as the call's future moves.
+        // The send loop's state is large: boxed here, so the future returned (and the call's
+        // future holding it) carries only a pointer to it. Not an `async fn`: its state would
+        // keep room for the loop's future beside the box.
         let future = Box::pin(self.send_with_retries(spec, parts, options, counters)).instrument(span);
-        match total {
-            None => future.await,
-            Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
-                Ok(result) => result,
-                Err(_) => Err(ErrorInner::new(
-                    ErrorKind::Timeout,
-                    spec,
-                    format!("the call took longer than its total timeout of {limit:?}"),
-                )),
-            },
+        async move {
+            match total {
+                None => future.await,
+                Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(ErrorInner::new(
+                        ErrorKind::Timeout,
+                        spec,
+                        format!("the call took longer than its total timeout of {limit:?}"),
+                    )),
+                },
+            }
         }
+    }
+
+    /// [`Client::authorize`] for credentials without a token manager, which never wait: run
+    /// to completion here, so the send loop's future has no room for it.
+    fn authorize_at_once(
+        &self,
+        spec: &'static OperationSpec,
+        parts: RequestParts,
+        options: &CallOptions,
+    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
+        use futures_util::FutureExt as _;
+        self.authorize(spec, parts, options).now_or_never().unwrap_or_else(|| {
+            Err(ErrorInner::new(
+                ErrorKind::Auth,
+                spec,
+                "the credentials needed to wait, but no token manager was configured",
+            ))
+        })
     }
 
     /// Applies the credentials to `parts`.
@@ -235,7 +258,12 @@ impl Client {
         let unauthenticated = may_refresh.then(|| parts.clone());
         // Each attempt's request is built from the authenticated parts: the first attempt
         // copies nothing, and a retry builds the same request again.
-        let (mut parts, mut issued) = self.authorize(spec, parts, &options).await?;
+        let (mut parts, mut issued) = if may_refresh {
+            // A token may have to be fetched: boxed, as that future is large.
+            Box::pin(self.authorize(spec, parts, &options)).await?
+        } else {
+            self.authorize_at_once(spec, parts, &options)?
+        };
         let mut state = CallState {
             attempt: 0,
             policy_attempt: 0,
@@ -345,7 +373,7 @@ impl Client {
                         attempt = state.attempt,
                         "401 on an issued token; refreshing it and resending"
                     );
-                    (parts, issued) = self.authorize(spec, unauthenticated.clone(), &options).await?;
+                    (parts, issued) = Box::pin(self.authorize(spec, unauthenticated.clone(), &options)).await?;
                     continue;
                 }
             }
