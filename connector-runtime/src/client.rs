@@ -501,10 +501,15 @@ impl Client {
         let base = &self.inner.base;
         let mut url = base.clone();
         let base_path = base.path().trim_end_matches('/');
-        let mut path = String::with_capacity(base_path.len() + parts.path.len());
-        path.push_str(base_path);
-        path.push_str(&parts.path);
-        url.set_path(&path);
+        if base_path.is_empty() {
+            // The usual base URL, a host without a path: no joined copy of the path.
+            url.set_path(&parts.path);
+        } else {
+            let mut path = String::with_capacity(base_path.len() + parts.path.len());
+            path.push_str(base_path);
+            path.push_str(&parts.path);
+            url.set_path(&path);
+        }
         if !parts.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &parts.query {
@@ -564,12 +569,9 @@ impl Client {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
         }
-        if !headers.contains_key(reqwest::header::ACCEPT) {
-            headers.insert(
-                reqwest::header::ACCEPT,
-                HeaderValue::from_static("application/json, */*;q=0.5"),
-            );
-        }
+        headers
+            .entry(reqwest::header::ACCEPT)
+            .or_insert_with(|| HeaderValue::from_static("application/json, */*;q=0.5"));
         if let Body::Bytes { content_type, data } = &parts.body {
             let value = HeaderValue::try_from(content_type.as_str())
                 .map_err(|_| encode_error(format!("invalid content type `{content_type}`")))?;
