@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
+use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::clock::Clock;
 use crate::request::RequestParts;
 use crate::spec::{ApiKeyLocation, SchemeKind, SecuritySchemeSpec};
 use crate::token::{TokenError, TokenManager};
@@ -205,11 +207,13 @@ pub(crate) type IssuedToken = Option<(Arc<TokenManager>, SecretString)>;
 /// credentials first, then the client's) and applies it.
 ///
 /// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
+/// A token manager without a clock of its own judges expiry by `clock`, the client's.
 pub(crate) async fn apply(
     requirements: &[&[&str]],
     api: &crate::ApiSpec,
     call: Option<&Credentials>,
     client: &Credentials,
+    clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
@@ -223,7 +227,7 @@ pub(crate) async fn apply(
         if api.schemes.is_empty() {
             for scheme in IMPLICIT_SCHEMES {
                 if let Some(credential) = lookup(scheme) {
-                    return apply_credential(scheme, credential, method, parts).await;
+                    return apply_credential(scheme, credential, clock, method, parts).await;
                 }
             }
         }
@@ -235,14 +239,12 @@ pub(crate) async fn apply(
             anonymous_allowed = true;
             continue;
         }
-        let resolved: Option<Vec<(&SecuritySchemeSpec, &Credential)>> = alternative
-            .iter()
-            .map(|name| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c))))
-            .collect();
-        if let Some(resolved) = resolved {
+        let resolve = |name: &&str| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c)));
+        // Checked first, then looked up again to apply: no list of them is allocated.
+        if alternative.iter().all(|name| resolve(name).is_some()) {
             let mut issued = None;
-            for (scheme, credential) in resolved {
-                if let Some(token) = apply_credential(scheme, credential, method, parts).await? {
+            for (scheme, credential) in alternative.iter().filter_map(resolve) {
+                if let Some(token) = apply_credential(scheme, credential, clock, method, parts).await? {
                     issued = Some(token);
                 }
             }
@@ -275,12 +277,15 @@ const IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
 async fn apply_credential(
     scheme: &SecuritySchemeSpec,
     credential: &Credential,
+    clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
     if let Credential::OAuth2(manager) = credential {
         // Boxed: the token request's future is large and rarely needed.
-        let token = Box::pin(manager.access_token()).await.map_err(AuthFailure::Token)?;
+        let token = Box::pin(manager.access_token_by(clock))
+            .await
+            .map_err(AuthFailure::Token)?;
         bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
         return Ok(Some((Arc::clone(manager), token)));
     }
@@ -290,9 +295,16 @@ async fn apply_credential(
 
 fn bearer(token: &str, parts: &mut RequestParts) -> Result<(), String> {
     crate::request::check_header_value("Authorization", token).map_err(|e| e.message)?;
-    parts
-        .headers
-        .push(("Authorization".to_owned(), format!("Bearer {token}")));
+    push_secret(parts, AUTHORIZATION, format!("Bearer {token}"))
+}
+
+/// Adds a header that carries a secret; it is marked sensitive (never indexed by HTTP/2
+/// header compression, shown as `Sensitive` by `Debug`).
+fn push_secret(parts: &mut RequestParts, name: HeaderName, value: String) -> Result<(), String> {
+    let mut value =
+        HeaderValue::try_from(value).map_err(|_| format!("the credential for `{name}` is not a valid header value"))?;
+    value.set_sensitive(true);
+    parts.headers.push((name, value));
     Ok(())
 }
 
@@ -309,7 +321,8 @@ fn apply_one(
             match location {
                 ApiKeyLocation::Header => {
                     crate::request::check_header_value(name, key).map_err(|e| e.message)?;
-                    parts.headers.push((name.to_owned(), key.to_owned()));
+                    let header = crate::request::static_header_name(name).map_err(|e| e.message)?;
+                    push_secret(parts, header, key.to_owned())?;
                 }
                 ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.to_owned())),
                 ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.to_owned())),
@@ -320,10 +333,7 @@ fn apply_one(
             use base64::Engine as _;
             let token =
                 base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose_secret()));
-            parts
-                .headers
-                .push(("Authorization".to_owned(), format!("Basic {token}")));
-            Ok(())
+            push_secret(parts, AUTHORIZATION, format!("Basic {token}"))
         }
         (Credential::Bearer(token), _) => bearer(token.expose_secret(), parts),
         (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),

@@ -248,7 +248,9 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// Uses this clock for retry waits, rate limiting and token expiry (tests use
-    /// [`crate::ManualClock`]). Timeouts always run on real time.
+    /// [`crate::ManualClock`]): token managers without a clock of their own
+    /// ([`TokenManager::clock`]) judge expiry and refresh-ahead by it. Timeouts always run on
+    /// real time.
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self

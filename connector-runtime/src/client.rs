@@ -1,6 +1,7 @@
 //! The client every generated connector wraps, and the send loop: credentials, hooks, rate
 //! limiting, retries and the 401-refresh, all per attempt.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,7 +11,7 @@ use tracing::Instrument as _;
 use crate::auth::{self, AuthFailure, Credentials, IssuedToken};
 use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
-use crate::health::{Health, HealthSnapshot};
+use crate::health::{Counters, Health, HealthSnapshot};
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::multipart::{Encoded, SharedStream};
 use crate::operation::CallOptions;
@@ -77,8 +78,9 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    /// The URL requested, with credentials; see [`Client::redacted`].
-    pub(crate) url: reqwest::Url,
+    /// The parts of the last attempt, credentials applied: they name its URL in an error (see
+    /// [`Client::redacted_url`]) without a copy of the URL being kept for every call.
+    pub(crate) parts: RequestParts,
     /// A success response whose body was left unread because the caller streams it.
     pub(crate) body_stream: Option<reqwest::Response>,
 }
@@ -114,8 +116,17 @@ impl Client {
         redact_url(url, self.inner.api)
     }
 
-    pub(crate) fn record(&self, spec: &'static OperationSpec, outcome: Result<(), ErrorKind>, latency: Duration) {
-        self.inner.health.finished(spec.id, outcome, latency);
+    /// The URL `parts` are sent to, with API-key query parameters redacted, for errors.
+    pub(crate) fn redacted_url(&self, parts: &RequestParts) -> String {
+        match self.url(parts) {
+            Ok(url) => self.redacted(&url),
+            Err(message) => message,
+        }
+    }
+
+    /// The health counters of `spec`'s operation.
+    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> Arc<Counters> {
+        self.inner.health.counters(spec.id)
     }
 
     fn group(&self, spec: &OperationSpec) -> Option<&str> {
@@ -137,25 +148,13 @@ impl Client {
     }
 
     /// Sends one call, retrying by the policy; any HTTP response (success or not) is `Ok`.
-    pub(crate) async fn send(
-        &self,
+    pub(crate) fn send<'a>(
+        &'a self,
         spec: &'static OperationSpec,
-        mut parts: RequestParts,
+        parts: RequestParts,
         options: CallOptions,
-    ) -> Result<Exchange, Box<ErrorInner>> {
-        if let Body::Multipart(multipart) = &parts.body {
-            // Files are read (or their streams taken) once, before the first attempt.
-            let boundary = format!("conductor-{:032x}", fastrand::u128(..));
-            let content_type = format!("multipart/form-data; boundary={boundary}");
-            parts.body = match multipart.encode(&boundary).await {
-                Ok(Encoded::Bytes(data)) => Body::Bytes { content_type, data },
-                Ok(Encoded::Stream(stream)) => Body::Stream {
-                    content_type,
-                    stream: SharedStream::new(stream),
-                },
-                Err(message) => return Err(ErrorInner::new(ErrorKind::Encode, spec, message)),
-            };
-        }
+        counters: &'a Counters,
+    ) -> impl Future<Output = Result<Exchange, Box<ErrorInner>>> + Send + 'a {
         let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
             "connector.call",
@@ -167,35 +166,57 @@ impl Client {
             attempts = tracing::field::Empty,
             waited_ms = tracing::field::Empty,
         );
-        // Boxed so the large state of the send loop is not copied as the call's future moves.
-        let future = Box::pin(self.send_with_retries(spec, parts, options)).instrument(span);
-        match total {
-            None => future.await,
-            Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
-                Ok(result) => result,
-                Err(_) => Err(ErrorInner::new(
-                    ErrorKind::Timeout,
-                    spec,
-                    format!("the call took longer than its total timeout of {limit:?}"),
-                )),
-            },
+        // The send loop's state is large: boxed here, so the future returned (and the call's
+        // future holding it) carries only a pointer to it. Not an `async fn`: its state would
+        // keep room for the loop's future beside the box.
+        let future = Box::pin(self.send_with_retries(spec, parts, options, counters)).instrument(span);
+        async move {
+            match total {
+                None => future.await,
+                Some(limit) => match Box::pin(tokio::time::timeout(limit, future)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(ErrorInner::new(
+                        ErrorKind::Timeout,
+                        spec,
+                        format!("the call took longer than its total timeout of {limit:?}"),
+                    )),
+                },
+            }
         }
     }
 
-    /// Applies the credentials to a copy of `parts` and builds the request.
+    /// [`Client::authorize`] for credentials without a token manager, which never wait: run
+    /// to completion here, so the send loop's future has no room for it.
+    fn authorize_at_once(
+        &self,
+        spec: &'static OperationSpec,
+        parts: RequestParts,
+        options: &CallOptions,
+    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
+        use futures_util::FutureExt as _;
+        self.authorize(spec, parts, options).now_or_never().unwrap_or_else(|| {
+            Err(ErrorInner::new(
+                ErrorKind::Auth,
+                spec,
+                "the credentials needed to wait, but no token manager was configured",
+            ))
+        })
+    }
+
+    /// Applies the credentials to `parts`.
     async fn authorize(
         &self,
         spec: &'static OperationSpec,
         mut parts: RequestParts,
         options: &CallOptions,
-        idempotency_key: Option<&str>,
-    ) -> Result<(reqwest::Request, IssuedToken), Box<ErrorInner>> {
+    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
         let inner = &*self.inner;
         let issued = auth::apply(
             spec.effective_security(),
             inner.api,
             options.get().credentials.as_ref(),
             &inner.credentials,
+            &*inner.clock,
             spec.method.as_str(),
             &mut parts,
         )
@@ -209,16 +230,29 @@ impl Client {
                 inner
             }
         })?;
-        let request = self.build_request(spec, &parts, options, idempotency_key)?;
-        Ok((request, issued))
+        Ok((parts, issued))
     }
 
     async fn send_with_retries(
         &self,
         spec: &'static OperationSpec,
-        parts: RequestParts,
+        mut parts: RequestParts,
         options: CallOptions,
+        counters: &Counters,
     ) -> Result<Exchange, Box<ErrorInner>> {
+        if let Body::Multipart(multipart) = &parts.body {
+            // Files are read (or their streams taken) once, before the first attempt.
+            let boundary = format!("conductor-{:032x}", fastrand::u128(..));
+            let content_type = format!("multipart/form-data; boundary={boundary}");
+            parts.body = match Box::pin(multipart.encode(&boundary)).await {
+                Ok(Encoded::Bytes(data)) => Body::Bytes { content_type, data },
+                Ok(Encoded::Stream(stream)) => Body::Stream {
+                    content_type,
+                    stream: SharedStream::new(stream),
+                },
+                Err(message) => return Err(ErrorInner::new(ErrorKind::Encode, spec, message)),
+            };
+        }
         let inner = &*self.inner;
         let clock = &*inner.clock;
         // A streamed body can be sent once: no retry, no resend after a 401.
@@ -239,7 +273,9 @@ impl Client {
         let replayable = method.is_idempotent() || idempotency_key.is_some();
         let group = self.group(spec);
         if let Some(group) = group {
-            tracing::Span::current().record("group", group);
+            if tracing::level_enabled!(tracing::Level::DEBUG) {
+                tracing::Span::current().record("group", group);
+            }
         }
         let key = LimitKey::new(spec.id, spec.path, group);
 
@@ -252,14 +288,15 @@ impl Client {
                     .credentials
                     .as_ref()
                     .is_some_and(Credentials::has_token_manager));
-        let (unauthenticated, parts) = if may_refresh {
-            (Some(parts.clone()), parts)
+        let unauthenticated = may_refresh.then(|| parts.clone());
+        // Each attempt's request is built from the authenticated parts: the first attempt
+        // copies nothing, and a retry builds the same request again.
+        let (mut parts, mut issued) = if may_refresh {
+            // A token may have to be fetched: boxed, as that future is large.
+            Box::pin(self.authorize(spec, parts, &options)).await?
         } else {
-            (None, parts)
+            self.authorize_at_once(spec, parts, &options)?
         };
-        let (mut request, mut issued) = self
-            .authorize(spec, parts, &options, idempotency_key.as_deref())
-            .await?;
         let mut state = CallState {
             attempt: 0,
             policy_attempt: 0,
@@ -270,15 +307,8 @@ impl Client {
         loop {
             state.attempt += 1;
             state.policy_attempt += 1;
-            let mut this_attempt = match request.try_clone() {
-                Some(copy) => copy,
-                None => {
-                    // A streamed body goes with this (only) attempt; `request` keeps the URL.
-                    let bodiless = reqwest::Request::new(request.method().clone(), request.url().clone());
-                    std::mem::replace(&mut request, bodiless)
-                }
-            };
-            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut this_attempt) {
+            let mut request = self.build_request(spec, &parts, &options, idempotency_key.as_deref())?;
+            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut request) {
                 self.finish_span(&state, answer.status.as_u16());
                 return Ok(Exchange {
                     response: RawResponse {
@@ -287,25 +317,29 @@ impl Client {
                         body: answer.body,
                     },
                     attempts: state.attempt,
-                    url: request.url().clone(),
+                    parts,
                     body_stream: None,
                 });
             }
-            let permit = inner.limiter.acquire(key).await.map_err(|err| {
-                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
-                if let LimitError::WaitTooLong(wait) = err {
-                    error.retry_after = Some(wait);
-                }
-                error.attempts = state.attempt - 1;
-                error.url = Some(self.redacted(request.url()));
-                error
-            })?;
+            let permit = match inner.limiter.permit_now(key) {
+                Some(permit) => permit,
+                None => inner.limiter.acquire(key).await.map_err(|err| {
+                    let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
+                    if let LimitError::WaitTooLong(wait) = err {
+                        error.retry_after = Some(wait);
+                    }
+                    error.attempts = state.attempt - 1;
+                    error.url = Some(self.redacted_url(&parts));
+                    error
+                })?,
+            };
             state.waited += permit.waited();
-            inner.health.attempt(spec.id, state.attempt > 1, permit.waited());
+            counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
             let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
-            let result = inner.http.execute(this_attempt).await;
-            let response = match result {
+            let url = sent_at.map(|_| request.url().clone());
+            let result = inner.http.execute(request).await;
+            let mut response = match result {
                 Ok(response) => response,
                 Err(err) => {
                     drop(permit);
@@ -322,17 +356,17 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
                     }
                 }
             };
             let status = response.status();
-            let headers = response.headers().clone();
-            inner.limiter.observe(key, status.as_u16(), &headers);
+            inner.limiter.observe(key, status.as_u16(), response.headers());
             if stream_response && status.is_success() {
                 // The caller reads the body as it arrives; the call ends with the headers.
                 drop(permit);
                 self.finish_span(&state, status.as_u16());
+                let headers = response.headers().clone();
                 return Ok(Exchange {
                     response: RawResponse {
                         status,
@@ -340,10 +374,12 @@ impl Client {
                         body: bytes::Bytes::new(),
                     },
                     attempts: state.attempt,
-                    url: request.url().clone(),
+                    parts,
                     body_stream: Some(response),
                 });
             }
+            // Reading the body does not need the headers: take them rather than copy them.
+            let headers = std::mem::take(response.headers_mut());
             let body = match response.bytes().await {
                 Ok(body) => body,
                 Err(err) => {
@@ -358,26 +394,26 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted(request.url()))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
                     }
                 }
             };
             drop(permit);
             let raw = RawResponse { status, headers, body };
-            if let Some(sent_at) = sent_at {
-                self.after_hooks(spec, request.url(), state.attempt, sent_at.elapsed(), &raw);
+            if let (Some(sent_at), Some(url)) = (sent_at, &url) {
+                self.after_hooks(spec, url, state.attempt, sent_at.elapsed(), &raw);
             }
             if status.is_success() || status.is_redirection() || status.is_informational() {
                 self.finish_span(&state, status.as_u16());
                 return Ok(Exchange {
                     response: raw,
                     attempts: state.attempt,
-                    url: request.url().clone(),
+                    parts,
                     body_stream: None,
                 });
             }
             if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
-                if let (Some((manager, token)), Some(parts)) = (&issued, &unauthenticated) {
+                if let (Some((manager, token)), Some(unauthenticated)) = (&issued, &unauthenticated) {
                     // A token we issued was refused: get a new one and send once more. The
                     // server did not act on an unauthenticated request, so this is safe for
                     // any method.
@@ -388,9 +424,7 @@ impl Client {
                         attempt = state.attempt,
                         "401 on an issued token; refreshing it and resending"
                     );
-                    (request, issued) = self
-                        .authorize(spec, parts.clone(), &options, idempotency_key.as_deref())
-                        .await?;
+                    (parts, issued) = Box::pin(self.authorize(spec, unauthenticated.clone(), &options)).await?;
                     continue;
                 }
             }
@@ -419,7 +453,7 @@ impl Client {
                     error.raw_body = Some(raw.body);
                     error.retry_after = Some(wait);
                     error.attempts = state.attempt;
-                    error.url = Some(self.redacted(request.url()));
+                    error.url = Some(self.redacted_url(&parts));
                     return Err(error);
                 }
                 _ => {
@@ -427,7 +461,7 @@ impl Client {
                     return Ok(Exchange {
                         response: raw,
                         attempts: state.attempt,
-                        url: request.url().clone(),
+                        parts,
                         body_stream: None,
                     });
                 }
@@ -441,6 +475,10 @@ impl Client {
     }
 
     fn finish_span(&self, state: &CallState, status: u16) {
+        // Finding the current span is not free; with no subscriber interested, skip it.
+        if !tracing::level_enabled!(tracing::Level::DEBUG) {
+            return;
+        }
         tracing::Span::current()
             .record("status", status)
             .record("attempts", state.attempt)
@@ -510,6 +548,59 @@ impl Client {
         }
     }
 
+    /// The URL `parts` go to. The base URL was parsed once; only the path is parsed here.
+    ///
+    /// # Errors
+    ///
+    /// When the operation's own server is not an absolute URL.
+    pub(crate) fn url(&self, parts: &RequestParts) -> Result<reqwest::Url, String> {
+        if let Some(next) = &parts.next_url {
+            // A URL the server gave (a next page) already has its path and query.
+            let mut url = next.clone();
+            if !parts.query.is_empty() {
+                url.query_pairs_mut().extend_pairs(&parts.query);
+            }
+            return Ok(url);
+        }
+        let server = match parts.server {
+            Some(server) => Some(self.server_base(server)?),
+            None => None,
+        };
+        let base = server.as_ref().unwrap_or(&self.inner.base);
+        let mut url = base.clone();
+        let base_path = base.path().trim_end_matches('/');
+        if base_path.is_empty() {
+            // The usual base URL, a host without a path: no joined copy of the path.
+            url.set_path(&parts.path);
+        } else {
+            let mut path = String::with_capacity(base_path.len() + parts.path.len());
+            path.push_str(base_path);
+            path.push_str(&parts.path);
+            url.set_path(&path);
+        }
+        if !parts.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &parts.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Where an operation with its own server in the spec goes: the client's mapping for that
+    /// server, the base URL when every server is mapped to it, else the server itself.
+    fn server_base(&self, server: &'static str) -> Result<reqwest::Url, String> {
+        let inner = &*self.inner;
+        if inner.servers_to_base_url {
+            return Ok(inner.base.clone());
+        }
+        if let Some((_, url)) = inner.server_urls.iter().find(|(spec_url, _)| spec_url == server) {
+            return Ok(url.clone());
+        }
+        reqwest::Url::parse(server.trim_end_matches('/'))
+            .map_err(|err| format!("the operation's server `{server}` is not an absolute URL: {err}"))
+    }
+
     fn build_request(
         &self,
         spec: &'static OperationSpec,
@@ -519,37 +610,15 @@ impl Client {
     ) -> Result<reqwest::Request, Box<ErrorInner>> {
         let inner = &*self.inner;
         let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        let mut url = match &parts.next_url {
-            // A URL the server gave (a next page) already has its path and query.
-            Some(next) => next.clone(),
-            None => {
-                // The base URL was parsed once; only the path is parsed per request.
-                let server = match parts.server {
-                    Some(server) => Some(self.server_base(server).map_err(encode_error)?),
-                    None => None,
-                };
-                let base = server.as_ref().unwrap_or(&inner.base);
-                let mut url = base.clone();
-                let base_path = base.path().trim_end_matches('/');
-                let mut path = String::with_capacity(base_path.len() + parts.path.len());
-                path.push_str(base_path);
-                path.push_str(&parts.path);
-                url.set_path(&path);
-                url
-            }
-        };
-        if !parts.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &parts.query {
-                pairs.append_pair(name, value);
-            }
-        }
-        let mut request = reqwest::Request::new(spec.method.as_reqwest(), url);
+        let mut request = reqwest::Request::new(spec.method.as_reqwest(), self.url(parts).map_err(encode_error)?);
         let headers = request.headers_mut();
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());
         }
-        for (name, value) in parts.headers.iter().chain(options.get().headers.iter()) {
+        for (name, value) in &parts.headers {
+            headers.append(name, value.clone());
+        }
+        for (name, value) in &options.get().headers {
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
@@ -582,12 +651,9 @@ impl Client {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
         }
-        if !headers.contains_key(reqwest::header::ACCEPT) {
-            headers.insert(
-                reqwest::header::ACCEPT,
-                HeaderValue::from_static("application/json, */*;q=0.5"),
-            );
-        }
+        headers
+            .entry(reqwest::header::ACCEPT)
+            .or_insert_with(|| HeaderValue::from_static("application/json, */*;q=0.5"));
         let content_type = |content_type: &str| {
             HeaderValue::try_from(content_type)
                 .map_err(|_| encode_error(format!("invalid content type `{content_type}`")))
@@ -623,22 +689,6 @@ impl Client {
             .filter(|_| !parts.stream_response);
         *request.timeout_mut() = timeout;
         Ok(request)
-    }
-}
-
-impl Client {
-    /// Where an operation with its own server in the spec goes: the client's mapping for that
-    /// server, the base URL when every server is mapped to it, else the server itself.
-    fn server_base(&self, server: &'static str) -> Result<reqwest::Url, String> {
-        let inner = &*self.inner;
-        if inner.servers_to_base_url {
-            return Ok(inner.base.clone());
-        }
-        if let Some((_, url)) = inner.server_urls.iter().find(|(spec_url, _)| spec_url == server) {
-            return Ok(url.clone());
-        }
-        reqwest::Url::parse(server.trim_end_matches('/'))
-            .map_err(|err| format!("the operation's server `{server}` is not an absolute URL: {err}"))
     }
 }
 

@@ -3,7 +3,8 @@
 //! [`crate::Client::health`].
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::error::ErrorKind;
@@ -61,40 +62,132 @@ impl HealthSnapshot {
 }
 
 /// The live counters; one per client, shared by its clones.
+///
+/// A call looks its operation's counters up once (a read lock, shared with every other call)
+/// and then only adds to atomics.
 #[derive(Debug, Default)]
 pub(crate) struct Health {
-    operations: Mutex<BTreeMap<&'static str, OperationHealth>>,
+    operations: RwLock<BTreeMap<&'static str, Arc<Counters>>>,
+}
+
+/// The live counters of one operation.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    calls: AtomicU64,
+    attempts: AtomicU64,
+    successes: AtomicU64,
+    /// By [`kind_index`].
+    errors: [AtomicU64; ERROR_KINDS.len()],
+    retries: AtomicU64,
+    rate_limit_wait_ns: AtomicU64,
+    total_latency_ns: AtomicU64,
+    max_latency_ns: AtomicU64,
+}
+
+/// Every error kind, in the order of [`Counters::errors`].
+const ERROR_KINDS: [ErrorKind; 12] = [
+    ErrorKind::Encode,
+    ErrorKind::MissingCredentials,
+    ErrorKind::Auth,
+    ErrorKind::Connect,
+    ErrorKind::Timeout,
+    ErrorKind::Transport,
+    ErrorKind::Status,
+    ErrorKind::RateLimited,
+    ErrorKind::Decode,
+    ErrorKind::Config,
+    ErrorKind::Pagination,
+    ErrorKind::Envelope,
+];
+
+fn kind_index(kind: ErrorKind) -> usize {
+    match kind {
+        ErrorKind::Encode => 0,
+        ErrorKind::MissingCredentials => 1,
+        ErrorKind::Auth => 2,
+        ErrorKind::Connect => 3,
+        ErrorKind::Timeout => 4,
+        ErrorKind::Transport => 5,
+        ErrorKind::Status => 6,
+        ErrorKind::RateLimited => 7,
+        ErrorKind::Decode => 8,
+        ErrorKind::Config => 9,
+        ErrorKind::Pagination => 10,
+        ErrorKind::Envelope => 11,
+    }
+}
+
+fn nanos(duration: Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
+}
+
+impl Counters {
+    pub(crate) fn attempt(&self, retry: bool, waited: Duration) {
+        self.attempts.fetch_add(1, Ordering::Relaxed);
+        if retry {
+            self.retries.fetch_add(1, Ordering::Relaxed);
+        }
+        if !waited.is_zero() {
+            self.rate_limit_wait_ns.fetch_add(nanos(waited), Ordering::Relaxed);
+        }
+    }
+
+    pub(crate) fn finished(&self, outcome: Result<(), ErrorKind>, latency: Duration) {
+        match outcome {
+            Ok(()) => self.successes.fetch_add(1, Ordering::Relaxed),
+            Err(kind) => self.errors[kind_index(kind)].fetch_add(1, Ordering::Relaxed),
+        };
+        let latency = nanos(latency);
+        self.total_latency_ns.fetch_add(latency, Ordering::Relaxed);
+        self.max_latency_ns.fetch_max(latency, Ordering::Relaxed);
+        // Last, so a snapshot that sees the call also sees its outcome (Release/Acquire).
+        self.calls.fetch_add(1, Ordering::Release);
+    }
+
+    fn snapshot(&self) -> OperationHealth {
+        let calls = self.calls.load(Ordering::Acquire);
+        let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        OperationHealth {
+            calls,
+            attempts: read(&self.attempts),
+            successes: read(&self.successes),
+            errors: ERROR_KINDS
+                .iter()
+                .zip(&self.errors)
+                .filter_map(|(kind, count)| Some((*kind, read(count))).filter(|(_, n)| *n > 0))
+                .collect(),
+            retries: read(&self.retries),
+            rate_limit_wait: Duration::from_nanos(read(&self.rate_limit_wait_ns)),
+            total_latency: Duration::from_nanos(read(&self.total_latency_ns)),
+            max_latency: Duration::from_nanos(read(&self.max_latency_ns)),
+        }
+    }
 }
 
 impl Health {
-    fn update(&self, operation: &'static str, f: impl FnOnce(&mut OperationHealth)) {
-        let mut operations = self.operations.lock().unwrap_or_else(PoisonError::into_inner);
-        f(operations.entry(operation).or_default());
+    /// The counters of `operation`, created on its first call.
+    pub(crate) fn counters(&self, operation: &'static str) -> Arc<Counters> {
+        let known = self
+            .operations
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(operation)
+            .cloned();
+        known.unwrap_or_else(|| {
+            let mut operations = self.operations.write().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(operations.entry(operation).or_default())
+        })
     }
 
-    pub(crate) fn attempt(&self, operation: &'static str, retry: bool, waited: Duration) {
-        self.update(operation, |h| {
-            h.attempts += 1;
-            h.retries += u64::from(retry);
-            h.rate_limit_wait += waited;
-        });
-    }
-
-    pub(crate) fn finished(&self, operation: &'static str, outcome: Result<(), ErrorKind>, latency: Duration) {
-        self.update(operation, |h| {
-            h.calls += 1;
-            match outcome {
-                Ok(()) => h.successes += 1,
-                Err(kind) => *h.errors.entry(kind).or_default() += 1,
-            }
-            h.total_latency += latency;
-            h.max_latency = h.max_latency.max(latency);
-        });
-    }
-
+    /// A copy of every operation's counters. Counters of calls still running may be
+    /// part-way updated (an attempt counted, the call not yet).
     pub(crate) fn snapshot(&self) -> HealthSnapshot {
+        let operations = self.operations.read().unwrap_or_else(PoisonError::into_inner);
         HealthSnapshot {
-            operations: self.operations.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+            operations: operations
+                .iter()
+                .map(|(operation, counters)| (*operation, counters.snapshot()))
+                .collect(),
         }
     }
 }
@@ -106,15 +199,18 @@ mod tests {
     #[test]
     fn counts_by_operation_and_kind() {
         let health = Health::default();
-        health.attempt("a", false, Duration::from_millis(5));
-        health.attempt("a", true, Duration::ZERO);
-        health.finished("a", Ok(()), Duration::from_millis(10));
-        health.attempt("a", false, Duration::ZERO);
-        health.finished("a", Err(ErrorKind::Status), Duration::from_millis(30));
+        let a = health.counters("a");
+        a.attempt(false, Duration::from_millis(5));
+        a.attempt(true, Duration::ZERO);
+        a.finished(Ok(()), Duration::from_millis(10));
+        let again = health.counters("a");
+        again.attempt(false, Duration::ZERO);
+        again.finished(Err(ErrorKind::Status), Duration::from_millis(30));
         let snapshot = health.snapshot();
         let a = snapshot.operation("a").unwrap();
         assert_eq!((a.calls, a.attempts, a.successes, a.retries), (2, 3, 1, 1));
         assert_eq!(a.errors.get(&ErrorKind::Status), Some(&1));
+        assert_eq!(a.errors.len(), 1, "only kinds that happened");
         assert_eq!(a.failures(), 1);
         assert_eq!(a.rate_limit_wait, Duration::from_millis(5));
         assert_eq!(a.mean_latency(), Some(Duration::from_millis(20)));

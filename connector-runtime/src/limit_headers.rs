@@ -4,7 +4,16 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+// The names read here, parsed once: looking a header up by `&str` parses the name each time.
+static X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+static X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+static RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+static RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+static RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
+static RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+static RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 
 /// What a response said about the server's rate limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,11 +42,28 @@ impl ServerBudget {
     }
 }
 
-fn text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// Whether `headers` say anything about the budget (remaining requests or a policy), so
+/// [`read`] can find something in a response that is not a refusal.
+pub(crate) fn has_budget_header(headers: &HeaderMap) -> bool {
+    let names = [
+        &X_RATELIMIT_REMAINING,
+        &RATELIMIT_REMAINING,
+        &RATELIMIT,
+        &RATELIMIT_POLICY,
+    ];
+    // A few headers are compared by name faster than the names are hashed for lookups.
+    if headers.keys_len() <= 8 {
+        headers.keys().any(|key| names.contains(&key))
+    } else {
+        names.into_iter().any(|name| headers.contains_key(name))
+    }
+}
+
+fn text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
-fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
+fn number(headers: &HeaderMap, name: &HeaderName) -> Option<u64> {
     text(headers, name).and_then(|v| v.parse::<u64>().ok())
 }
 
@@ -56,12 +82,12 @@ pub(crate) fn reset_to_wait(reset: u64, now: SystemTime) -> Duration {
 
 /// `Retry-After` (seconds or an HTTP date) or `retry-after-ms`; unparseable values are `None`.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) = text(headers, "retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+    if let Some(ms) = text(headers, &RETRY_AFTER_MS).and_then(|v| v.parse::<f64>().ok()) {
         if (0.0..1e15).contains(&ms) {
             return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
-    let value = text(headers, "retry-after")?;
+    let value = text(headers, &RETRY_AFTER)?;
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -84,8 +110,8 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerBudget {
     let mut budget = ServerBudget::default();
     for (remaining, reset) in [
-        ("x-ratelimit-remaining", "x-ratelimit-reset"),
-        ("ratelimit-remaining", "ratelimit-reset"),
+        (&X_RATELIMIT_REMAINING, &X_RATELIMIT_RESET),
+        (&RATELIMIT_REMAINING, &RATELIMIT_RESET),
     ] {
         let remaining = number(headers, remaining);
         if remaining.is_some() && budget.remaining.is_none() {
@@ -93,7 +119,7 @@ pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerB
             budget.reset = number(headers, reset).map(|r| reset_to_wait(r, now));
         }
     }
-    if let Some(combined) = text(headers, "ratelimit") {
+    if let Some(combined) = text(headers, &RATELIMIT) {
         let fields = parameters(combined);
         if budget.remaining.is_none() {
             budget.remaining = field(&fields, &["r", "remaining"]);
@@ -102,7 +128,7 @@ pub(crate) fn read(status: u16, headers: &HeaderMap, now: SystemTime) -> ServerB
             budget.reset = field(&fields, &["t", "reset"]).map(Duration::from_secs);
         }
     }
-    if let Some(policy) = text(headers, "ratelimit-policy") {
+    if let Some(policy) = text(headers, &RATELIMIT_POLICY) {
         budget.policy = parse_policy(policy);
     }
     if matches!(status, 403 | 429) {
@@ -254,6 +280,39 @@ mod tests {
         assert_eq!(budget.hold(), Some(Duration::from_secs(20)));
         // A Retry-After on a success is not a rate-limit signal.
         assert_eq!(read(200, &headers(&[("retry-after", "60")]), now()).hold(), None);
+    }
+
+    #[test]
+    fn budget_headers_are_found_among_few_or_many() {
+        let few = headers(&[("content-type", "application/json"), ("date", "x")]);
+        assert!(!has_budget_header(&few));
+        let mut many = few.clone();
+        for i in 0..12 {
+            many.insert(
+                HeaderName::from_bytes(format!("x-other-{i}").as_bytes()).unwrap(),
+                HeaderValue::from_static("1"),
+            );
+        }
+        assert!(!has_budget_header(&many));
+        for name in [
+            "x-ratelimit-remaining",
+            "ratelimit-remaining",
+            "RateLimit",
+            "ratelimit-policy",
+        ] {
+            for map in [&few, &many] {
+                let mut map = map.clone();
+                map.insert(
+                    HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    HeaderValue::from_static("0"),
+                );
+                assert!(has_budget_header(&map), "{name} among {}", map.len());
+            }
+        }
+        assert!(!has_budget_header(&headers(&[
+            ("x-ratelimit-limit", "10"),
+            ("ratelimit-reset", "3")
+        ])));
     }
 
     #[test]

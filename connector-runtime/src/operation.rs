@@ -309,13 +309,14 @@ fn run<O: Operation, T>(
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
+        let counters = client.counters(spec);
         let result = match encoded {
             Err(err) => Err(Error::untyped(ErrorInner::new(
                 ErrorKind::Encode,
                 spec,
                 err.to_string(),
             ))),
-            Ok(()) => match client.send(spec, parts, options).await {
+            Ok(()) => match client.send(spec, parts, options, &counters).await {
                 Ok(exchange) => decode::<O>(&client, spec, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
@@ -324,7 +325,7 @@ fn run<O: Operation, T>(
             Ok(_) => Ok(()),
             Err(err) => Err(err.kind()),
         };
-        client.record(spec, outcome, started.elapsed());
+        counters.finished(outcome, started.elapsed());
         result.map(finish)
     }
 }
@@ -346,7 +347,7 @@ pub(crate) fn decode<O: Operation>(
         // The typed body of an envelope error is the documented error type when it matches.
         let body = O::decode_error(&response).and_then(Result::ok);
         let mut inner = ErrorInner::new(ErrorKind::Envelope, spec, message);
-        let url = client.redacted(&exchange.url);
+        let url = client.redacted_url(&exchange.parts);
         fill_from_response(&mut inner, response, exchange.attempts, url);
         return Err(Error { inner, body });
     }
@@ -359,7 +360,7 @@ pub(crate) fn decode<O: Operation>(
             }),
             Err(err) => {
                 let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                let url = client.redacted(&exchange.url);
+                let url = client.redacted_url(&exchange.parts);
                 fill_from_response(&mut inner, response, exchange.attempts, url);
                 Err(Error::untyped(inner))
             }
@@ -374,7 +375,7 @@ pub(crate) fn decode<O: Operation>(
         None => None,
     };
     let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-    let url = client.redacted(&exchange.url);
+    let url = client.redacted_url(&exchange.parts);
     fill_from_response(&mut inner, response, exchange.attempts, url);
     Err(Error { inner, body })
 }

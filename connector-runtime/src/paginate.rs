@@ -247,32 +247,31 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
         }
     }
     let started = std::time::Instant::now();
-    let exchange = match client.send(spec, parts, options).await {
+    let counters = client.counters(spec);
+    let exchange = match client.send(spec, parts, options, &counters).await {
         Ok(exchange) => exchange,
         Err(inner) => {
             let err = Error::untyped(inner);
-            client.record(spec, Err(err.kind()), started.elapsed());
+            counters.finished(Err(err.kind()), started.elapsed());
             return Err(err);
         }
     };
     let follow = if exchange.response.status.is_success() {
-        Some(follow_up::<O>(
-            &client,
-            &exchange.url,
-            &exchange.response.headers,
-            &exchange.response.body,
-            &next,
-            page_size,
-        ))
+        Some(client.url(&exchange.parts).and_then(|requested| {
+            follow_up::<O>(
+                &client,
+                &requested,
+                &exchange.response.headers,
+                &exchange.response.body,
+                &next,
+                page_size,
+            )
+        }))
     } else {
         None
     };
     let result = decode::<O>(&client, spec, exchange);
-    client.record(
-        spec,
-        result.as_ref().map(|_| ()).map_err(Error::kind),
-        started.elapsed(),
-    );
+    counters.finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
     let page = result?;
     state.pages += 1;
     let stop = |message: String| Some(Error::untyped(ErrorInner::new(ErrorKind::Pagination, spec, message)));

@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -153,6 +154,15 @@ pub trait RateLimiter: Send + Sync + 'static {
     /// [`crate::ErrorKind::RateLimited`] and nothing is sent.
     fn acquire<'a>(&'a self, key: LimitKey<'a>) -> AcquireFuture<'a>;
 
+    /// A permit granted at once, when the limiter can tell without waiting or booking
+    /// anything that the request may go (e.g. it has no quota and the server has not asked
+    /// it to hold requests); the client then does not call [`RateLimiter::acquire`]. `None`
+    /// (the default) sends the request through `acquire`.
+    fn permit_now(&self, key: LimitKey<'_>) -> Option<Permit> {
+        let _ = key;
+        None
+    }
+
     /// Learns from a response's status and headers (remaining budget, reset, policy).
     fn observe(&self, key: LimitKey<'_>, status: u16, headers: &HeaderMap);
 }
@@ -202,6 +212,10 @@ pub struct LocalRateLimiter {
     in_flight: Option<Arc<tokio::sync::Semaphore>>,
     adaptive: bool,
     max_wait: Duration,
+    /// Whether any request may have to wait: a quota or an in-flight bound is configured, or
+    /// the server's headers paused a bucket or announced a quota. Until then every request
+    /// goes at once and the buckets are not locked.
+    engaged: AtomicBool,
 }
 
 impl std::fmt::Debug for LocalRateLimiter {
@@ -231,13 +245,15 @@ impl LocalRateLimiter {
             in_flight: None,
             adaptive: true,
             max_wait: Duration::from_secs(60),
+            engaged: AtomicBool::new(false),
         }
     }
 
     /// Limits requests outside any group to `quota`.
     #[must_use]
-    pub fn quota(self, quota: Quota) -> Self {
+    pub fn quota(mut self, quota: Quota) -> Self {
         lock(&self.default).gcra = Some(Gcra::new(quota));
+        *self.engaged.get_mut() = true;
         self
     }
 
@@ -250,6 +266,7 @@ impl LocalRateLimiter {
             ..Bucket::default()
         };
         self.groups.insert(name.into(), Mutex::new(bucket));
+        *self.engaged.get_mut() = true;
         self
     }
 
@@ -257,6 +274,7 @@ impl LocalRateLimiter {
     #[must_use]
     pub fn max_in_flight(mut self, max: usize) -> Self {
         self.in_flight = Some(Arc::new(tokio::sync::Semaphore::new(max.max(1))));
+        *self.engaged.get_mut() = true;
         self
     }
 
@@ -345,20 +363,16 @@ impl RateLimiter for LocalRateLimiter {
         })
     }
 
+    fn permit_now(&self, _key: LimitKey<'_>) -> Option<Permit> {
+        (!self.engaged.load(Ordering::Acquire)).then(|| Permit::new(Duration::ZERO, None))
+    }
+
     fn observe(&self, key: LimitKey<'_>, status: u16, headers: &HeaderMap) {
         if !self.adaptive {
             return;
         }
         // Most responses carry none of the headers read here: skip the clock and the lock.
-        let relevant = matches!(status, 403 | 429)
-            || [
-                "x-ratelimit-remaining",
-                "ratelimit-remaining",
-                "ratelimit",
-                "ratelimit-policy",
-            ]
-            .iter()
-            .any(|name| headers.contains_key(*name));
+        let relevant = matches!(status, 403 | 429) || crate::limit_headers::has_budget_header(headers);
         if !relevant {
             return;
         }
@@ -377,6 +391,7 @@ impl RateLimiter for LocalRateLimiter {
                     "the server's rate limit is spent; holding requests"
                 );
                 bucket.paused_until = Some(until);
+                self.engaged.store(true, Ordering::Release);
             }
         }
         if let Some((requests, window)) = budget.policy {
@@ -392,6 +407,7 @@ impl RateLimiter for LocalRateLimiter {
             if stricter {
                 let tat = bucket.gcra.and_then(|g| g.tat);
                 bucket.gcra = Some(Gcra { tat, ..announced });
+                self.engaged.store(true, Ordering::Release);
             }
             bucket.adopted = Some((requests, window));
         }
@@ -450,6 +466,38 @@ mod tests {
         // Once the reset has passed, requests flow again.
         let permit = limiter.acquire(key(None)).await.unwrap();
         assert_eq!(permit.waited(), Duration::ZERO);
+    }
+
+    #[tokio::test]
+    async fn permits_at_once_only_until_something_can_make_a_request_wait() {
+        let clock = ManualClock::new();
+        let limiter = LocalRateLimiter::new().clock(Arc::new(clock.clone()));
+        assert!(limiter.permit_now(key(None)).is_some(), "no quota, nothing observed");
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("7"));
+        limiter.observe(key(None), 200, &headers);
+        assert!(limiter.permit_now(key(None)).is_some(), "budget left: nothing to hold");
+        headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("5"));
+        limiter.observe(key(None), 200, &headers);
+        assert!(limiter.permit_now(key(None)).is_none(), "a pause goes through acquire");
+        assert_eq!(
+            limiter.acquire(key(None)).await.unwrap().waited(),
+            Duration::from_secs(5)
+        );
+
+        let mut policy = HeaderMap::new();
+        policy.insert("ratelimit-policy", HeaderValue::from_static("10;w=60"));
+        let adopting = LocalRateLimiter::new().clock(Arc::new(ManualClock::new()));
+        adopting.observe(key(None), 200, &policy);
+        assert!(adopting.permit_now(key(None)).is_none(), "an adopted quota");
+        for configured in [
+            LocalRateLimiter::new().quota(Quota::per_second(1)),
+            LocalRateLimiter::new().group("search", Quota::per_minute(30)),
+            LocalRateLimiter::new().max_in_flight(4),
+        ] {
+            assert!(configured.permit_now(key(None)).is_none(), "{configured:?}");
+        }
     }
 
     #[tokio::test]

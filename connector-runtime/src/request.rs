@@ -4,9 +4,11 @@
 //! value is converted to JSON once and then encoded here, so this logic is compiled once for
 //! every connector rather than once per operation.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::Value;
@@ -57,7 +59,8 @@ pub(crate) enum Body {
 pub struct RequestParts {
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: Vec<(String, String)>,
+    /// Parsed when added, so each attempt's request only copies them.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Body,
     /// A whole URL given by the server (a next page), used instead of the base URL and path.
@@ -100,8 +103,9 @@ impl RequestParts {
     /// dot segment.
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
         let value = to_json(name, value)?;
-        let text = simple_string(name, &value)?;
-        let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
+        let text = simple_text(name, &value)?;
+        // Borrowed when nothing needs escaping.
+        let encoded: Cow<'_, str> = utf8_percent_encode(&text, PATH_SEGMENT).into();
         if encoded == "." || encoded == ".." || encoded.is_empty() {
             return Err(EncodeError {
                 name: name.to_owned(),
@@ -133,15 +137,21 @@ impl RequestParts {
     ///
     /// # Errors
     ///
-    /// When the value contains CR or LF (header injection), or cannot be serialized.
+    /// When the value contains CR or LF (header injection), when `name` is not a valid header
+    /// name or the value not a valid header value, or when the value cannot be serialized.
     pub fn header_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
         let value = to_json(name, value)?;
         if value.is_null() {
             return Ok(self);
         }
-        let text = simple_string(name, &value)?;
+        let text = simple_text(name, &value)?;
         check_header_value(name, &text)?;
-        self.headers.push((name.to_owned(), text));
+        let header = header_name(name)?;
+        let value = HeaderValue::try_from(text.into_owned()).map_err(|_| EncodeError {
+            name: name.to_owned(),
+            message: "not a valid header value".to_owned(),
+        })?;
+        self.headers.push((header, value));
         Ok(self)
     }
 
@@ -155,7 +165,7 @@ impl RequestParts {
         if value.is_null() {
             return Ok(self);
         }
-        let text = simple_string(name, &value)?;
+        let text = simple_text(name, &value)?.into_owned();
         if text.chars().any(|c| matches!(c, ';' | '\r' | '\n')) {
             return Err(EncodeError {
                 name: name.to_owned(),
@@ -358,6 +368,41 @@ pub(crate) fn check_header_value(name: &str, text: &str) -> Result<(), EncodeErr
     Ok(())
 }
 
+/// `name` as a header name; a valid lower-case name is used as it is, without a copy.
+pub(crate) fn header_name(name: &str) -> Result<HeaderName, EncodeError> {
+    HeaderName::try_from(name).map_err(|_| EncodeError {
+        name: name.to_owned(),
+        message: "not a valid header name".to_owned(),
+    })
+}
+
+/// [`header_name`] for a name that lives as long as the program (a security scheme's): a
+/// valid lower-case name is not copied.
+pub(crate) fn static_header_name(name: &'static str) -> Result<HeaderName, EncodeError> {
+    // `from_static` panics on anything but a valid lower-case name: check that first.
+    let lower_case_token = (1..=256).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if lower_case_token {
+        Ok(HeaderName::from_static(name))
+    } else {
+        header_name(name)
+    }
+}
+
+/// A scalar's text, borrowed where the value holds it: the `simple` style of one value.
+fn simple_text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, EncodeError> {
+    Ok(match value {
+        Value::String(s) => Cow::Borrowed(s),
+        Value::Bool(true) => Cow::Borrowed("true"),
+        Value::Bool(false) => Cow::Borrowed("false"),
+        Value::Null => Cow::Borrowed(""),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::Array(_) | Value::Object(_) => Cow::Owned(simple_string(name, value)?),
+    })
+}
+
 /// A scalar as text: strings without quotes, numbers and booleans as written.
 fn scalar(value: &Value) -> Option<String> {
     match value {
@@ -547,6 +592,33 @@ mod tests {
                 ("filter[age][gt]", "3")
             ]
         );
+    }
+
+    #[test]
+    fn header_names_from_static_strings_never_panic() {
+        assert_eq!(static_header_name("x-api-key").unwrap(), "x-api-key");
+        assert_eq!(static_header_name("X-API-Key").unwrap(), "x-api-key");
+        assert_eq!(
+            static_header_name("authorization").unwrap(),
+            reqwest::header::AUTHORIZATION
+        );
+        for invalid in ["", "a b", "x:y", "caf\u{e9}", "\"quoted\""] {
+            assert!(static_header_name(invalid).is_err(), "{invalid:?}");
+        }
+        let long: &'static str = Box::leak("x".repeat(70_000).into_boxed_str());
+        assert!(static_header_name(long).is_err());
+    }
+
+    #[test]
+    fn header_parameters_are_checked_when_added() {
+        let mut parts = RequestParts::new("/");
+        parts.header_param("X-Trace", &7).unwrap();
+        assert_eq!(
+            parts.headers,
+            [(HeaderName::from_static("x-trace"), HeaderValue::from_static("7"))]
+        );
+        assert!(parts.header_param("bad name", "v").is_err());
+        assert!(parts.header_param("X-Bin", "\u{7f}").is_err());
     }
 
     #[test]

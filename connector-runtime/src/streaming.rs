@@ -56,11 +56,12 @@ fn send_streamed<O: Operation>(
                 err.to_string(),
             )));
         }
-        let mut exchange = match client.send(spec, parts, options).await {
+        let counters = client.counters(spec);
+        let mut exchange = match client.send(spec, parts, options, &counters).await {
             Ok(exchange) => exchange,
             Err(inner) => {
                 let err = Error::untyped(inner);
-                client.record(spec, Err(err.kind()), started.elapsed());
+                counters.finished(Err(err.kind()), started.elapsed());
                 return Err(err);
             }
         };
@@ -71,15 +72,11 @@ fn send_streamed<O: Operation>(
                 let headers = response.headers().clone();
                 Response::new(status, headers, Box::pin(stream::empty()) as ByteStream)
             });
-            client.record(
-                spec,
-                result.as_ref().map(|_| ()).map_err(Error::kind),
-                started.elapsed(),
-            );
+            counters.finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
             return result;
         };
-        client.record(spec, Ok(()), started.elapsed());
-        let url = client.redacted(&exchange.url);
+        counters.finished(Ok(()), started.elapsed());
+        let url = client.redacted_url(&exchange.parts);
         let chunks = body.bytes_stream().map(move |chunk| {
             chunk.map_err(|err| {
                 let kind = if err.is_timeout() {

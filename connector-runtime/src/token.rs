@@ -304,7 +304,9 @@ pub struct TokenManager {
     config: OAuth2Config,
     grant: Grant,
     store: Arc<dyn TokenStore>,
-    clock: Arc<dyn Clock>,
+    /// The clock set with [`TokenManager::clock`]; without one, the clock of the client that
+    /// asks for a token (the system clock when asked directly).
+    clock: Option<Arc<dyn Clock>>,
     refresh_ahead: Duration,
     /// The cached tokens; `None` until loaded from the store or fetched.
     current: Mutex<Option<TokenSet>>,
@@ -338,7 +340,7 @@ impl TokenManager {
             config,
             grant,
             store: Arc::new(MemoryTokenStore::new()),
-            clock: Arc::new(SystemClock),
+            clock: None,
             refresh_ahead: Duration::from_secs(60),
             current: Mutex::new(None),
             flight: tokio::sync::Mutex::new(false),
@@ -379,10 +381,14 @@ impl TokenManager {
         self
     }
 
-    /// Uses this clock to judge expiry.
+    /// Uses this clock to judge expiry, whichever client asks for a token.
+    ///
+    /// Without it, a manager follows the clock of the client that asks it for a token (see
+    /// [`crate::ClientBuilder::clock`]), and the system clock when
+    /// [`TokenManager::access_token`] is called directly.
     #[must_use]
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+        self.clock = Some(clock);
         self
     }
 
@@ -395,14 +401,14 @@ impl TokenManager {
         self.current.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    fn freshness(&self, tokens: &TokenSet) -> Freshness {
+    fn freshness(&self, tokens: &TokenSet, clock: &dyn Clock) -> Freshness {
         if !tokens.usable() {
             return Freshness::Expired;
         }
         let Some(expires_at) = tokens.expires_at else {
             return Freshness::Fresh;
         };
-        let now = self.clock.system_now();
+        let now = clock.system_now();
         match expires_at.duration_since(now) {
             Ok(left) if left > self.refresh_ahead => Freshness::Fresh,
             Ok(left) if !left.is_zero() => Freshness::Stale,
@@ -410,17 +416,25 @@ impl TokenManager {
         }
     }
 
-    /// A valid access token: the cached one, or a new one.
+    /// A valid access token: the cached one, or a new one. Expiry is judged by the
+    /// manager's own clock, if it was given one, else by the system clock.
     ///
     /// # Errors
     ///
     /// When no token can be had (see [`TokenErrorKind`]).
     pub async fn access_token(&self) -> Result<SecretString, TokenError> {
+        self.access_token_by(&SystemClock).await
+    }
+
+    /// [`TokenManager::access_token`] for a client whose clock is `client_clock`: the
+    /// manager's own clock wins, if it was given one.
+    pub(crate) async fn access_token_by(&self, client_clock: &dyn Clock) -> Result<SecretString, TokenError> {
+        let clock = self.clock.as_deref().unwrap_or(client_clock);
         let cached = {
             let current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
             current
                 .as_ref()
-                .map(|tokens| (tokens.access_token.clone(), self.freshness(tokens)))
+                .map(|tokens| (tokens.access_token.clone(), self.freshness(tokens, clock)))
         };
         if let Some((access_token, freshness)) = cached {
             match freshness {
@@ -430,7 +444,7 @@ impl TokenManager {
                     let Ok(mut loaded) = self.flight.try_lock() else {
                         return Ok(access_token);
                     };
-                    return match self.fetch(&mut loaded).await {
+                    return match self.fetch(&mut loaded, clock).await {
                         Ok(fresh) => Ok(fresh),
                         Err(err) => {
                             tracing::warn!(error = %err, "refreshing the token ahead of expiry failed");
@@ -443,23 +457,23 @@ impl TokenManager {
         }
         let mut loaded = self.flight.lock().await;
         if let Some(tokens) = self.cached() {
-            if !matches!(self.freshness(&tokens), Freshness::Expired) {
+            if !matches!(self.freshness(&tokens, clock), Freshness::Expired) {
                 return Ok(tokens.access_token);
             }
         }
-        self.fetch(&mut loaded).await
+        self.fetch(&mut loaded, clock).await
     }
 
     /// Loads from the store once, then fetches unless what was loaded is usable. Called with
     /// the flight lock held.
-    async fn fetch(&self, loaded: &mut bool) -> Result<SecretString, TokenError> {
+    async fn fetch(&self, loaded: &mut bool, clock: &dyn Clock) -> Result<SecretString, TokenError> {
         if !*loaded {
             *loaded = true;
             let stored = self.store.load().await?;
             let initial = self.initial.lock().unwrap_or_else(PoisonError::into_inner).take();
             let start = stored.or(initial);
             if let Some(tokens) = &start {
-                if matches!(self.freshness(tokens), Freshness::Fresh) {
+                if matches!(self.freshness(tokens, clock), Freshness::Fresh) {
                     *self.current.lock().unwrap_or_else(PoisonError::into_inner) = start.clone();
                     return Ok(tokens.access_token.clone());
                 }
@@ -468,7 +482,7 @@ impl TokenManager {
         }
         let previous = self.cached();
         let refresh = previous.as_ref().and_then(|t| t.refresh_token.clone());
-        let now = self.clock.system_now();
+        let now = clock.system_now();
         self.requests.fetch_add(1, Ordering::Relaxed);
         let result = match (&refresh, self.grant) {
             (Some(refresh), Grant::ClientCredentials) => match self.config.refresh_at(refresh, now).await {

@@ -284,6 +284,53 @@ async fn refreshes_ahead_of_expiry() {
     assert_eq!(manager.token_requests(), 2);
 }
 
+/// A manager given no clock of its own judges expiry by the clock of the client that asks it:
+/// the client's `ManualClock` moved to just outside the refresh-ahead margin causes no token
+/// request, moved inside it exactly one.
+#[tokio::test]
+async fn the_token_manager_follows_the_clients_clock() {
+    let server = MockServer::start().await.unwrap();
+    server.stub("POST", "/token", token("access-1", None));
+    server.stub("POST", "/token", token("access-2", None));
+    server.stub("DELETE", "/pets/1", StubResponse::status(204));
+    let clock = ManualClock::new();
+    let manager = Arc::new(TokenManager::client_credentials(config(&server)).refresh_ahead(Duration::from_secs(120)));
+    let client = petstore::Client::builder()
+        .base_url(server.base_url())
+        .token_manager(Arc::clone(&manager))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    client.delete_pet(1).await.unwrap();
+    // The token lives 3600 s: 121 s before expiry is still outside the 120 s margin.
+    clock.advance(Duration::from_secs(3600 - 121));
+    client.delete_pet(1).await.unwrap();
+    assert_eq!(token_requests(&server).len(), 1, "no refresh before the margin");
+    clock.advance(Duration::from_secs(2));
+    client.delete_pet(1).await.unwrap();
+    client.delete_pet(1).await.unwrap();
+    assert_eq!(
+        token_requests(&server).len(),
+        2,
+        "exactly one refresh inside the margin"
+    );
+    assert_eq!(manager.token_requests(), 2);
+    let sent: Vec<Option<String>> = api_requests(&server)
+        .iter()
+        .map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
+    let bearer = |token: &str| Some(format!("Bearer {token}"));
+    assert_eq!(
+        sent,
+        [
+            bearer("access-1"),
+            bearer("access-1"),
+            bearer("access-2"),
+            bearer("access-2")
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_401_on_an_issued_token_refreshes_once_and_resends_even_a_post() {
     let server = MockServer::start().await.unwrap();
