@@ -26,6 +26,7 @@ mod prepared;
 mod ratelimit;
 mod record;
 mod routes;
+pub mod standalone;
 mod stub;
 mod validate;
 

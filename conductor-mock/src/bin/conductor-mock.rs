@@ -9,14 +9,9 @@
 //! 127.0.0.1 only and keeps the last 10,000 requests it received. Ctrl-C stops it and prints
 //! the coverage table (so does SIGTERM).
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use conductor_mock::{MockServer, Recording};
-
-/// Requests the standalone server keeps: recording stays on, but a long-running server must
-/// not grow without bound.
-const KEEP: usize = 10_000;
+use conductor_mock::standalone::{self, Mode};
 
 const USAGE: &str =
     "usage: conductor-mock SPEC [--port 4010] [--seed 0] [--threads 1] [--record URL --fixtures DIR | --replay DIR]";
@@ -115,55 +110,28 @@ fn main() -> ExitCode {
 }
 
 async fn serve(args: Args) -> ExitCode {
-    let address = format!("127.0.0.1:{}", args.port);
-    let spec = Path::new(&args.spec);
-    let started = match (&args.record, &args.fixtures, &args.replay) {
-        (Some(url), Some(dir), _) => MockServer::recording(url, dir, Some(spec), &address).await,
-        (_, _, Some(dir)) => MockServer::replaying(dir, Some(spec), &address).await,
-        _ => MockServer::from_spec_on(spec, &address, args.seed).await,
+    let mode = match (args.record, args.fixtures, args.replay) {
+        (Some(upstream), Some(fixtures), _) => Mode::Record {
+            upstream,
+            fixtures: fixtures.into(),
+        },
+        (_, _, Some(fixtures)) => Mode::Replay {
+            fixtures: fixtures.into(),
+        },
+        _ => Mode::Spec { seed: args.seed },
     };
-    let server = match started {
-        Ok(server) => server,
+    match standalone::serve(args.spec.into(), args.port, mode, standalone::stopped()).await {
+        Ok((coverage, panics)) => {
+            println!("{}", coverage.table());
+            for panic in panics {
+                eprintln!("conductor-mock: a request handler panicked: {panic}");
+            }
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             eprintln!("conductor-mock: {err}");
-            return ExitCode::from(1);
+            ExitCode::from(1)
         }
-    };
-    server.set_recording(Recording::Last(KEEP));
-    let mode = match (&args.record, &args.replay) {
-        (Some(url), _) => format!(", recording {url}"),
-        (_, Some(dir)) => format!(", replaying {dir}"),
-        _ => String::new(),
-    };
-    println!(
-        "serving {} ({} operations{mode}) on {}",
-        args.spec,
-        server.coverage().operations.len(),
-        server.base_url()
-    );
-    stopped().await;
-    println!("{}", server.coverage().table());
-    for panic in server.take_panics() {
-        eprintln!("conductor-mock: a request handler panicked: {panic}");
-    }
-    ExitCode::SUCCESS
-}
-
-/// Ctrl-C, or SIGTERM on Unix (a background process started by a script ignores SIGINT).
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    if tokio::signal::ctrl_c().await.is_err() {
-        eprintln!("conductor-mock: cannot wait for Ctrl-C");
     }
 }
 

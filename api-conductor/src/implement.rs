@@ -1,0 +1,484 @@
+//! `implement`: the connector crate from its reviewed plan — the `#[connector]` module, a test
+//! per selected operation against the mock server, and a README generated from the spec.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use conductor_codegen::Settings;
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::{json, Value};
+
+use crate::plan::Plan;
+use crate::spec_info::{self, OperationInfo};
+use crate::workspace::{check_name, one_line, quote, Workspace};
+use crate::{check, ui, Failure};
+
+/// Where `implement` records the spec it implemented, for `status`'s drift report.
+pub(crate) const RECORD: &str = ".conductor/implemented.json";
+
+/// `api-conductor implement NAME`.
+pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
+    let workspace = Workspace::find()?;
+    check_name(name)?;
+    let plan = Plan::read(&workspace, name)?;
+    let spec = workspace.root.join(&plan.spec);
+    let mut progress = ui::Progress::new(4);
+    progress.step(&format!("checking {}", plan.spec));
+    let report = conductor_codegen::check_file(&spec, &Settings::default());
+    if !report.is_ok() {
+        check::print_report(&report);
+        return Err(Failure::Reported(format!(
+            "{}: {} error(s); nothing was written",
+            plan.spec,
+            report.errors.len()
+        )));
+    }
+    let loaded = conductor_spec::load(&spec)
+        .map_err(|err| Failure::new(format!("{}: {}", plan.spec, one_line(&err.to_string()))))?;
+    let raw = &loaded.raw;
+    let all = spec_info::operations(raw);
+    for id in &plan.included {
+        if !all.iter().any(|op| op.id == *id) {
+            eprintln!(
+                "{}: the plan names `{id}`, which the spec no longer has",
+                ui::yellow("warning")
+            );
+        }
+    }
+    let selected: Vec<OperationInfo> = all.into_iter().filter(|op| plan.included.contains(&op.id)).collect();
+    if selected.is_empty() {
+        return Err(Failure::new(format!(
+            "connectors/{name}/plan.toml includes no operation of the spec"
+        )));
+    }
+    progress.step("generating the connector");
+    let mut settings = Settings::default();
+    settings.operations = selected.iter().map(|op| op.id.clone()).collect();
+    let generated = conductor_codegen::generate_from_file(&spec, &settings).map_err(|problems| {
+        Failure::new(format!(
+            "{}: {}",
+            plan.spec,
+            problems.iter().next().map(ToString::to_string).unwrap_or_default()
+        ))
+    })?;
+
+    let dir = workspace.connector_dir(name);
+    let files: Vec<(PathBuf, String)> = vec![
+        (
+            dir.join("Cargo.toml"),
+            cargo_toml(name, &workspace.runtime_dependency()?),
+        ),
+        (
+            dir.join("src/lib.rs"),
+            lib_rs(name, &plan.spec, raw, &selected, &workspace),
+        ),
+        (dir.join("tests/mock.rs"), tests_rs(name, raw, &selected)),
+        (
+            dir.join("README.md"),
+            readme(name, &plan.spec, raw, &selected, &generated.paginated),
+        ),
+        (
+            dir.join(RECORD),
+            serde_json::to_string_pretty(&json!({
+                "spec": plan.spec,
+                "operations": settings.operations,
+                "document": raw,
+            }))
+            .unwrap_or_default(),
+        ),
+    ];
+    for (path, _) in &files {
+        if path.exists() && !force {
+            return Err(Failure::new(format!(
+                "connectors/{name}/{} exists; --force overwrites the generated files",
+                crate::plan::relative(&dir, path)
+            )));
+        }
+    }
+    progress.step("writing the crate");
+    for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| Failure::new(format!("cannot create {}: {err}", parent.display())))?;
+        }
+        std::fs::write(path, text).map_err(|err| Failure::new(format!("cannot write {}: {err}", path.display())))?;
+    }
+    progress.step("done");
+    drop(progress);
+    eprintln!(
+        "wrote connectors/{name} ({} operation(s)); run `cargo test -p {name}`",
+        selected.len()
+    );
+    Ok(())
+}
+
+fn module(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+fn cargo_toml(name: &str, runtime: &str) -> String {
+    format!(
+        "[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nconnector-runtime = {{ {runtime} }}\n\n\
+         [dev-dependencies]\nconnector-runtime = {{ {runtime}, features = [\"mock\"] }}\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\
+         serde_json = \"1\"\n",
+        quote(name)
+    )
+}
+
+fn lib_rs(name: &str, spec: &str, raw: &Value, selected: &[OperationInfo], workspace: &Workspace) -> String {
+    let (title, version) = spec_info::title_and_version(raw);
+    let module = module(name);
+    let ids = selected.iter().map(|op| quote(&op.id)).collect::<Vec<_>>().join(", ");
+    let attempts = workspace.standard("retry_attempts", 3);
+    let timeout = workspace.standard("timeout_seconds", 30);
+    let rate = workspace.standard("rate_limit_per_second", 10);
+    format!(
+        "//! {title} {version}: a connector generated by `api-conductor implement` from `{spec}`.\n\
+         //!\n//! See the README for its operations, auth setup and limits.\n\n\
+         use std::time::Duration;\n\n\
+         use connector_runtime::{{ClientBuilder, Quota, RetryPolicy}};\n\n\
+         /// The {title} API: typed models and a client for the selected operations.\n\
+         #[connector_runtime::connector(spec = {}, operations = [{ids}])]\n\
+         pub mod {module} {{}}\n\n\
+         /// A client builder with the team's standards from `conductor.toml` ({attempts} attempts,\n\
+         /// a {timeout} s timeout, {rate} requests per second); set the base URL and credentials, then\n\
+         /// `build()`.\n\
+         pub fn builder() -> ClientBuilder<{module}::Client> {{\n    \
+             {module}::Client::builder()\n        \
+                 .retry(RetryPolicy::new().max_attempts({attempts}))\n        \
+                 .timeout(Some(Duration::from_secs({timeout})))\n        \
+                 .rate_limit(Quota::per_second({rate}))\n\
+         }}\n",
+        quote(&format!("../../{spec}"))
+    )
+}
+
+/// A value of `schema` that the generated types decode, or `None` when this simple generator
+/// cannot be sure (discriminated unions).
+fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
+    let schema = spec_info::resolve(raw, schema);
+    if depth > 8 || schema.get("discriminator").is_some() {
+        return None;
+    }
+    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
+        return Some(first.clone());
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for part in parts {
+            match sample(raw, part, depth + 1)? {
+                Value::Object(fields) => merged.extend(fields),
+                other if parts.len() == 1 => return Some(other),
+                _ => return None,
+            }
+        }
+        return Some(Value::Object(merged));
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(first) = schema.get(key).and_then(|b| b.get(0)) {
+            return sample(raw, first, depth + 1);
+        }
+    }
+    let kind = schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or(if schema.get("properties").is_some() {
+            "object"
+        } else {
+            ""
+        });
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    let minimum = schema.get("minimum").and_then(Value::as_i64).unwrap_or(1).max(1);
+    Some(match (kind, format) {
+        ("string", "date-time") => json!("2024-01-01T00:00:00Z"),
+        ("string", "date") => json!("2024-01-01"),
+        ("string", "uuid") => json!("00000000-0000-0000-0000-000000000000"),
+        ("string", "byte") => json!(""),
+        ("string", _) => json!("x"),
+        ("integer", _) => json!(minimum),
+        ("number", _) => json!(minimum as f64),
+        ("boolean", _) => json!(true),
+        ("array", _) => json!([]),
+        ("object", _) => {
+            let mut fields = serde_json::Map::new();
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                for (property, sub) in properties.iter().filter(|(p, _)| required.contains(&p.as_str())) {
+                    fields.insert(property.clone(), sample(raw, sub, depth + 1)?);
+                }
+            }
+            Value::Object(fields)
+        }
+        _ => json!({}),
+    })
+}
+
+/// A Rust expression for a required parameter of this schema, when one fits every generated type.
+fn argument(raw: &Value, schema: &Value) -> Option<String> {
+    let schema = spec_info::resolve(raw, schema);
+    if schema.get("enum").is_some() {
+        return None;
+    }
+    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
+    match (schema.get("type").and_then(Value::as_str)?, format) {
+        ("string", "") => Some("\"x\"".to_owned()),
+        ("integer", _) => Some("1".to_owned()),
+        ("number", "double" | "") => Some("1.0".to_owned()),
+        ("boolean", _) => Some("true".to_owned()),
+        _ => None,
+    }
+}
+
+/// The positional arguments of the client method, or why they cannot be filled generically.
+fn arguments(raw: &Value, op: &OperationInfo) -> Result<Vec<String>, String> {
+    let mut required: Vec<&Value> = spec_info::parameters(raw, op)
+        .into_iter()
+        .filter(|p| {
+            p.get("required").and_then(Value::as_bool) == Some(true)
+                || p.get("in").and_then(Value::as_str) == Some("path")
+        })
+        .collect();
+    required.sort_by_key(|p| {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        match p.get("in").and_then(Value::as_str) {
+            Some("path") => op.path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        }
+    });
+    let mut out = Vec::new();
+    for param in required {
+        let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
+        let schema = param.get("schema").unwrap_or(&Value::Null);
+        out.push(argument(raw, schema).ok_or(format!(
+            "its required parameter `{name}` has a type this scaffold does not fill"
+        ))?);
+    }
+    let Some(body) = spec_info::operation(raw, op).and_then(|o| o.get("requestBody")) else {
+        return Ok(out);
+    };
+    let body = spec_info::resolve(raw, body);
+    if body.get("required").and_then(Value::as_bool) != Some(true) {
+        return Ok(out);
+    }
+    let why = "its request body is not a named object schema with at most one required simple field".to_owned();
+    let content = body.get("content").and_then(Value::as_object).ok_or(why.clone())?;
+    let schema = content
+        .values()
+        .next()
+        .and_then(|c| c.get("schema"))
+        .ok_or(why.clone())?;
+    let reference = schema.get("$ref").and_then(Value::as_str).ok_or(why.clone())?;
+    let type_name = reference
+        .strip_prefix("#/components/schemas/")
+        .ok_or(why.clone())?
+        .to_upper_camel_case();
+    let target = spec_info::resolve(raw, schema);
+    if target.get("type").and_then(Value::as_str) != Some("object") || target.get("allOf").is_some() {
+        return Err(why);
+    }
+    let required: Vec<&str> = target
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    match required.as_slice() {
+        [] => out.push(format!("types::{type_name}::default()")),
+        [field] => {
+            let sub = target.pointer(&format!("/properties/{field}")).ok_or(why.clone())?;
+            if spec_info::resolve(raw, sub).get("default").is_some() {
+                return Err(why);
+            }
+            out.push(format!("types::{type_name}::new({})", argument(raw, sub).ok_or(why)?));
+        }
+        _ => return Err(why),
+    }
+    Ok(out)
+}
+
+/// The first documented response whose status satisfies `wanted`, with its status and a body.
+fn response(raw: &Value, op: &OperationInfo, wanted: fn(&str) -> bool) -> Option<(u16, Option<Value>)> {
+    let responses = spec_info::operation(raw, op)?.get("responses")?.as_object()?;
+    let (status, response) = responses.iter().find(|(status, _)| wanted(status))?;
+    let code: u16 = if status == "default" { 400 } else { status.parse().ok()? };
+    let response = spec_info::resolve(raw, response);
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        return Some((code, None));
+    };
+    let (media, entry) = content.iter().next()?;
+    if !media.contains("json") {
+        return None;
+    }
+    let body = sample(raw, entry.get("schema").unwrap_or(&json!({})), 0)?;
+    Some((code, Some(body)))
+}
+
+fn stub(code: u16, body: &Option<Value>) -> String {
+    match body {
+        Some(body) => format!(
+            "StubResponse::json({code}, &serde_json::json!({}))",
+            serde_json::to_string(body).unwrap_or_default()
+        ),
+        None => format!("StubResponse::status({code})"),
+    }
+}
+
+fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo]) -> String {
+    let module = module(name);
+    let krate = module.clone();
+    let schemes = spec_info::auth_schemes(raw);
+    let mut credentials = String::new();
+    if schemes.iter().any(|(_, d)| d.starts_with("API key")) {
+        credentials.push_str("\n        .api_key(\"test-key\")");
+    }
+    if schemes
+        .iter()
+        .any(|(_, d)| d == "HTTP bearer" || d.starts_with("OAuth") || d.starts_with("OpenID"))
+    {
+        credentials.push_str("\n        .bearer_token(\"test-token\")");
+    }
+    if schemes.iter().any(|(_, d)| d == "HTTP basic") {
+        credentials.push_str("\n        .basic_auth(\"user\", \"password\")");
+    }
+    let mut out = format!(
+        "//! One test per selected operation against the mock server derived from the spec (written\n\
+         //! by `api-conductor implement`): the request passes the mock's validation, a documented\n\
+         //! success decodes, and a documented error arrives as a typed error with its status.\n\n\
+         #![allow(unused_imports)]\n\n\
+         use connector_runtime::mock::{{MockServer, StubResponse}};\n\
+         use connector_runtime::RetryPolicy;\n\
+         use ::{krate}::{module}::{{self, types, Client}};\n\n\
+         async fn server() -> MockServer {{\n    \
+             {module}::mock::start().await.expect(\"the mock server starts\")\n\
+         }}\n\n\
+         fn client(server: &MockServer) -> Client {{\n    \
+             ::{krate}::builder()\n        \
+                 .base_url(server.base_url()){credentials}\n        \
+                 .retry(RetryPolicy::never())\n        \
+                 .build()\n        \
+                 .expect(\"the client builds\")\n\
+         }}\n"
+    );
+    for op in selected {
+        let method = op.id.to_snake_case();
+        let _ = write!(out, "\n/// `{} {}`", op.method, op.path);
+        if !op.summary.is_empty() {
+            let _ = write!(out, ": {}", op.summary);
+        }
+        out.push('\n');
+        let args = match arguments(raw, op) {
+            Ok(args) => args.join(", "),
+            Err(why) => {
+                let _ = writeln!(out, "// Skipped `{}`: {why}; write its test by hand.", op.id);
+                continue;
+            }
+        };
+        let id = &op.id;
+        let call = format!("client.{method}({args})");
+        match response(raw, op, |s| s.starts_with('2')) {
+            Some((code, body)) => {
+                let _ = write!(
+                    out,
+                    "#[tokio::test]\nasync fn {method}_succeeds() {{\n    \
+                     let server = server().await;\n    \
+                     let client = client(&server);\n    \
+                     server.stub_operation({id:?}, {});\n    \
+                     let result = {call}.await;\n    \
+                     assert!(result.is_ok(), \"{id}: {{:?}}\", result.err());\n    \
+                     assert_eq!(server.received_by({id:?}).len(), 1);\n\
+                     }}\n",
+                    stub(code, &body)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "// The success response is not JSON this scaffold can build: the mock answers from the spec.\n\
+                     #[tokio::test]\nasync fn {method}_is_accepted() {{\n    \
+                     let server = server().await;\n    \
+                     let client = client(&server);\n    \
+                     let _ = {call}.await;\n    \
+                     let received = server.received_by({id:?});\n    \
+                     assert_eq!(received.len(), 1, \"{id} was routed\");\n\
+                     }}\n"
+                );
+            }
+        }
+        if let Some((code, body)) = response(raw, op, |s| s.starts_with('4') || s.starts_with('5') || s == "default") {
+            let _ = write!(
+                out,
+                "\n#[tokio::test]\nasync fn {method}_documented_error() {{\n    \
+                 let server = server().await;\n    \
+                 let client = client(&server);\n    \
+                 server.stub_operation({id:?}, {});\n    \
+                 let err = {call}.await.expect_err(\"a documented error\");\n    \
+                 assert_eq!(err.status().map(|s| s.as_u16()), Some({code}));\n\
+                 }}\n",
+                stub(code, &body)
+            );
+        }
+    }
+    out
+}
+
+fn readme(name: &str, spec: &str, raw: &Value, selected: &[OperationInfo], paginated: &[(String, String)]) -> String {
+    let (title, version) = spec_info::title_and_version(raw);
+    let module = module(name);
+    let mut out = format!(
+        "# {name}\n\nA connector for {title} {version}, generated by `api-conductor implement` from `{spec}`.\n\n\
+         ```rust\nlet client = {module}::builder().base_url(\"{}\").build()?;\n```\n\n## Operations\n\n\
+         | operation | method | path | paginated | summary |\n|---|---|---|---|---|\n",
+        spec_info::base_url(raw).unwrap_or_else(|| "https://...".to_owned()),
+    );
+    for op in selected {
+        let pages = paginated
+            .iter()
+            .find(|(id, _)| *id == op.id)
+            .map_or("", |(_, how)| how.as_str());
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | `{}` | {} | {} |",
+            op.id.to_snake_case(),
+            op.method,
+            op.path,
+            pages,
+            op.summary.replace('|', "\\|")
+        );
+    }
+    out.push_str("\n## Auth\n\n");
+    let schemes = spec_info::auth_schemes(raw);
+    if schemes.is_empty() {
+        out.push_str("The spec declares no security scheme; a bearer token or basic credentials set on the builder are sent with every request.\n");
+    }
+    for (scheme, detail) in schemes {
+        let how = if detail.starts_with("API key") {
+            "`.api_key(key)`"
+        } else if detail.starts_with("OAuth") {
+            "`.token_manager(TokenManager::...)` or `.bearer_token(token)`"
+        } else if detail == "HTTP basic" {
+            "`.basic_auth(user, password)`"
+        } else {
+            "`.bearer_token(token)`"
+        };
+        let _ = writeln!(out, "- `{scheme}`: {detail} — set with {how} on the builder.");
+    }
+    out.push_str("\n## Limits\n\n");
+    out.push_str("`builder()` applies the workspace standards from `conductor.toml` (retry attempts, timeout, requests per second).\n");
+    let headers = spec_info::rate_limit_headers(raw);
+    if headers.is_empty() {
+        out.push_str("The spec documents no rate-limit headers.\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "The API documents {}; the runtime holds requests when they say the budget is spent.",
+            headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    out.push_str("\n## Tests\n\n`cargo test` runs `tests/mock.rs` against the mock server derived from the spec; `api-conductor status` shows which operations they covered.\n");
+    out
+}

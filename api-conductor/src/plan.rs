@@ -1,0 +1,205 @@
+//! `new-connector`: copy the spec into `specs/`, check it, and write the connector's plan.
+
+use std::path::{Path, PathBuf};
+
+use conductor_codegen::Settings;
+
+use crate::spec_info;
+use crate::workspace::{check_name, one_line, quote, Workspace};
+use crate::{check, ui, Failure};
+
+/// A key as TOML spells it: bare when it can be.
+pub(crate) fn key(text: &str) -> String {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        text.to_owned()
+    } else {
+        quote(text)
+    }
+}
+
+/// `api-conductor new-connector NAME --spec PATH`.
+pub(crate) fn new_connector(name: &str, spec: &Path, force: bool) -> Result<(), Failure> {
+    let workspace = Workspace::find()?;
+    check_name(name)?;
+    if !spec.is_file() {
+        return Err(Failure::new(format!("{}: no such file", spec.display())));
+    }
+    let mut progress = ui::Progress::new(4);
+    progress.step(&format!("checking {}", spec.display()));
+    let report = conductor_codegen::check_file(spec, &Settings::default());
+    if !report.is_ok() {
+        check::print_report(&report);
+        return Err(Failure::Reported(format!(
+            "{}: {} error(s); nothing was written",
+            spec.display(),
+            report.errors.len()
+        )));
+    }
+    let loaded = conductor_spec::load(spec)
+        .map_err(|err| Failure::new(format!("{}: {}", spec.display(), one_line(&err.to_string()))))?;
+    progress.step("detecting pagination");
+    let generated = conductor_codegen::generate_from_file(spec, &Settings::default()).map_err(|problems| {
+        Failure::new(format!(
+            "{}: {}",
+            spec.display(),
+            problems.iter().next().map(ToString::to_string).unwrap_or_default()
+        ))
+    })?;
+
+    // Every file to copy (the spec and what it `$ref`s, kept beside it) and the plan, checked
+    // before anything is written.
+    let root_dir = spec.parent().unwrap_or(Path::new("."));
+    let root_dir = root_dir.canonicalize().unwrap_or(root_dir.to_path_buf());
+    let mut copies: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for file in std::iter::once(spec.to_path_buf()).chain(loaded.files.iter().cloned()) {
+        let absolute = file.canonicalize().unwrap_or(file.clone());
+        let relative = absolute.strip_prefix(&root_dir).map_err(|_| {
+            Failure::new(format!(
+                "{}: referenced from the spec but outside its folder; cannot copy it into specs/",
+                file.display()
+            ))
+        })?;
+        let target = workspace.root.join("specs").join(relative);
+        if !copies.iter().any(|(_, t)| *t == target) {
+            copies.push((absolute, target));
+        }
+    }
+    for (source, target) in &copies {
+        let same = std::fs::read(source).ok() == std::fs::read(target).ok();
+        if target.exists() && !same && !force {
+            return Err(Failure::new(format!(
+                "{} exists with other content; --force overwrites it",
+                relative(&workspace.root, target)
+            )));
+        }
+    }
+    let plan_path = workspace.connector_dir(name).join("plan.toml");
+    if plan_path.exists() && !force {
+        return Err(Failure::new(format!(
+            "{} exists; review it and run `api-conductor implement {name}`, or --force to rewrite it",
+            relative(&workspace.root, &plan_path)
+        )));
+    }
+
+    progress.step("copying the spec");
+    for (source, target) in &copies {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| Failure::new(format!("cannot create {}: {err}", parent.display())))?;
+        }
+        if source != target {
+            std::fs::copy(source, target)
+                .map_err(|err| Failure::new(format!("cannot copy {}: {err}", source.display())))?;
+        }
+    }
+    progress.step("writing the plan");
+    let spec_rel = relative(&workspace.root, &copies[0].1);
+    let text = plan_text(name, &spec_rel, &loaded.raw, &generated.paginated);
+    std::fs::create_dir_all(workspace.connector_dir(name))
+        .map_err(|err| Failure::new(format!("cannot create connectors/{name}: {err}")))?;
+    std::fs::write(&plan_path, text).map_err(|err| Failure::new(format!("cannot write the plan: {err}")))?;
+    drop(progress);
+    check::print_report(&report);
+    eprintln!(
+        "wrote {}: {} operation(s); set `include = false` on those to leave out, then `api-conductor implement {name}`",
+        relative(&workspace.root, &plan_path),
+        spec_info::operations(&loaded.raw).len()
+    );
+    Ok(())
+}
+
+/// `path` relative to `root`, with `/`.
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn plan_text(name: &str, spec: &str, raw: &serde_json::Value, paginated: &[(String, String)]) -> String {
+    let (title, version) = spec_info::title_and_version(raw);
+    let mut out = format!(
+        "# The plan for the `{name}` connector, written by `api-conductor new-connector`.\n\
+         # Review it: set `include = false` on the operations the connector does not need, then run\n\
+         # `api-conductor implement {name}`.\n\n\
+         [connector]\nname = {}\nspec = {}\ntitle = {}\nversion = {}\n",
+        quote(name),
+        quote(spec),
+        quote(&title),
+        quote(&version)
+    );
+    match spec_info::base_url(raw) {
+        Some(url) => out.push_str(&format!("base_url = {}\n", quote(&url))),
+        None => out.push_str("# base_url: the spec names no server\n"),
+    }
+    out.push_str("\n# The security schemes the spec declares.\n[auth]\n");
+    for (scheme, detail) in spec_info::auth_schemes(raw) {
+        out.push_str(&format!("{} = {}\n", key(&scheme), quote(&detail)));
+    }
+    let headers = spec_info::rate_limit_headers(raw);
+    out.push_str("\n# Documented rate-limit response headers (the runtime pauses on them).\n[limits]\n");
+    out.push_str(&format!(
+        "headers = [{}]\n",
+        headers.iter().map(|h| quote(h)).collect::<Vec<_>>().join(", ")
+    ));
+    out.push_str("\n# The operations, by tag.\n");
+    for info in spec_info::operations(raw) {
+        let pagination = paginated
+            .iter()
+            .find(|(id, _)| *id == info.id)
+            .map_or_else(|| "false".to_owned(), |(_, how)| quote(how));
+        out.push_str(&format!(
+            "\n[operations.{}.{}]\nmethod = {}\npath = {}\nsummary = {}\npaginated = {pagination}\ninclude = true\n",
+            key(&info.tag),
+            key(&info.id),
+            quote(&info.method),
+            quote(&info.path),
+            quote(&info.summary),
+        ));
+    }
+    out
+}
+
+/// A connector's reviewed plan.
+pub(crate) struct Plan {
+    /// The spec, relative to the workspace root.
+    pub(crate) spec: String,
+    /// The ids of the operations marked `include = true`.
+    pub(crate) included: Vec<String>,
+}
+
+impl Plan {
+    /// Reads `connectors/NAME/plan.toml`.
+    pub(crate) fn read(workspace: &Workspace, name: &str) -> Result<Self, Failure> {
+        let path = workspace.connector_dir(name).join("plan.toml");
+        if !path.is_file() {
+            return Err(Failure::new(format!(
+                "no connector `{name}` (no connectors/{name}/plan.toml); create it with `api-conductor new-connector {name} --spec PATH`"
+            )));
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|err| Failure::new(format!("cannot read the plan: {err}")))?;
+        let table: toml::Table = text.parse().map_err(|err: toml::de::Error| {
+            Failure::new(format!("connectors/{name}/plan.toml: {}", one_line(&err.to_string())))
+        })?;
+        let spec = table
+            .get("connector")
+            .and_then(|c| c.get("spec"))
+            .and_then(toml::Value::as_str)
+            .ok_or_else(|| Failure::new(format!("connectors/{name}/plan.toml: no `spec` in [connector]")))?
+            .to_owned();
+        let mut included = Vec::new();
+        if let Some(tags) = table.get("operations").and_then(toml::Value::as_table) {
+            for operations in tags.values().filter_map(toml::Value::as_table) {
+                for (id, entry) in operations {
+                    if entry.get("include").and_then(toml::Value::as_bool).unwrap_or(true) {
+                        included.push(id.clone());
+                    }
+                }
+            }
+        }
+        Ok(Self { spec, included })
+    }
+}

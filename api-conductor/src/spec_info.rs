@@ -1,0 +1,172 @@
+//! What the plan, the scaffold and `status` need to know about a spec, read from its bundled
+//! JSON (every `$ref` inside one document).
+
+use serde_json::Value;
+
+/// The HTTP methods an OpenAPI path item can hold, in the spec's order.
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub(crate) struct OperationInfo {
+    pub(crate) id: String,
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) tag: String,
+    pub(crate) summary: String,
+}
+
+/// Every operation with an `operationId`, in document order.
+pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
+    let mut out = Vec::new();
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let tag = op
+                .get("tags")
+                .and_then(|t| t.get(0))
+                .and_then(Value::as_str)
+                .unwrap_or("untagged");
+            let summary = op
+                .get("summary")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .lines()
+                .next()
+                .unwrap_or_default();
+            out.push(OperationInfo {
+                id: id.to_owned(),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                tag: tag.to_owned(),
+                summary: summary.to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The operation object for `(method, path)`.
+pub(crate) fn operation<'a>(raw: &'a Value, info: &OperationInfo) -> Option<&'a Value> {
+    raw.get("paths")?.get(&info.path)?.get(info.method.to_ascii_lowercase())
+}
+
+/// The parameters of an operation, path-level ones included (operation-level win), `$ref`s resolved.
+pub(crate) fn parameters<'a>(raw: &'a Value, info: &OperationInfo) -> Vec<&'a Value> {
+    let item = raw.get("paths").and_then(|p| p.get(&info.path));
+    let level = |v: Option<&'a Value>| -> Vec<&'a Value> {
+        v.and_then(|v| v.get("parameters"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|p| resolve(raw, p)).collect())
+            .unwrap_or_default()
+    };
+    let own = level(operation(raw, info));
+    let mut all: Vec<&Value> = level(item)
+        .into_iter()
+        .filter(|p| {
+            !own.iter()
+                .any(|o| o.get("name") == p.get("name") && o.get("in") == p.get("in"))
+        })
+        .collect();
+    all.extend(own);
+    all
+}
+
+/// Follows a local `$ref` (a few levels deep).
+pub(crate) fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..8 {
+        let Some(target) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        match target.strip_prefix('#').and_then(|pointer| raw.pointer(pointer)) {
+            Some(next) => value = next,
+            None => break,
+        }
+    }
+    value
+}
+
+/// The security schemes: name → one line saying what it is.
+pub(crate) fn auth_schemes(raw: &Value) -> Vec<(String, String)> {
+    let Some(schemes) = raw.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    schemes
+        .iter()
+        .map(|(name, scheme)| {
+            let scheme = resolve(raw, scheme);
+            let text = |key: &str| scheme.get(key).and_then(Value::as_str).unwrap_or("?");
+            let detail = match text("type") {
+                "apiKey" => format!("API key in {} `{}`", text("in"), text("name")),
+                "http" => format!("HTTP {}", text("scheme")),
+                "oauth2" => {
+                    let flows = scheme
+                        .get("flows")
+                        .and_then(Value::as_object)
+                        .map(|f| f.keys().cloned().collect::<Vec<_>>().join(", "))
+                        .unwrap_or_default();
+                    format!("OAuth 2.0 ({flows})")
+                }
+                "openIdConnect" => format!("OpenID Connect ({})", text("openIdConnectUrl")),
+                other => other.to_owned(),
+            };
+            (name.clone(), detail)
+        })
+        .collect()
+}
+
+/// The documented rate-limit response headers (`X-RateLimit-*`, `RateLimit*`, `Retry-After`).
+pub(crate) fn rate_limit_headers(raw: &Value) -> Vec<String> {
+    let mut found = std::collections::BTreeSet::new();
+    for info in operations(raw) {
+        let Some(responses) = operation(raw, &info)
+            .and_then(|op| op.get("responses"))
+            .and_then(Value::as_object)
+        else {
+            continue;
+        };
+        for response in responses.values() {
+            let Some(headers) = resolve(raw, response).get("headers").and_then(Value::as_object) else {
+                continue;
+            };
+            for name in headers.keys() {
+                let lower = name.to_ascii_lowercase();
+                if lower.starts_with("x-ratelimit") || lower.starts_with("ratelimit") || lower == "retry-after" {
+                    found.insert(name.clone());
+                }
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// The first server's URL with its variables at their defaults.
+pub(crate) fn base_url(raw: &Value) -> Option<String> {
+    let server = raw.get("servers")?.get(0)?;
+    let mut url = server.get("url")?.as_str()?.to_owned();
+    if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+        for (name, variable) in variables {
+            if let Some(default) = variable.get("default").and_then(Value::as_str) {
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
+        }
+    }
+    Some(url)
+}
+
+/// `info.title` and `info.version`.
+pub(crate) fn title_and_version(raw: &Value) -> (String, String) {
+    let text = |key: &str| {
+        raw.pointer(&format!("/info/{key}"))
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_owned()
+    };
+    (text("title"), text("version"))
+}

@@ -1,0 +1,296 @@
+//! Runs the real `api-conductor` binary: `--help` snapshots, bad input (one line on stderr, a
+//! non-zero exit, nothing half-written) and the journey from an empty folder to a tested
+//! connector whose spec then drifts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_api-conductor");
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A fresh folder under the target directory's temporary folder.
+fn fresh(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-conductor").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Asserts a failure with exactly one line on stderr, and returns that line.
+fn one_line_failure(output: &Output) -> String {
+    assert!(!output.status.success(), "expected a failure, got {output:?}");
+    let text = stderr(output);
+    assert_eq!(text.lines().count(), 1, "one line on stderr, got:\n{text}");
+    text.trim_end().to_owned()
+}
+
+#[test]
+fn help_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let overwrite = std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite");
+    let commands: [&[&str]; 8] = [
+        &[],
+        &["check"],
+        &["expand"],
+        &["mock"],
+        &["setup"],
+        &["new-connector"],
+        &["implement"],
+        &["status"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let output = run(Path::new("."), &args);
+        assert!(output.status.success());
+        let name = if command.is_empty() { "help" } else { command[0] };
+        let path = dir.join(format!("{name}.txt"));
+        let actual = stdout(&output);
+        if overwrite {
+            std::fs::write(&path, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("no snapshot {}; run with SNAPSHOTS=overwrite", path.display()));
+        assert_eq!(
+            actual,
+            expected,
+            "`{}` changed; SNAPSHOTS=overwrite accepts it",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn a_bad_argument_is_clap_s_one_line_error() {
+    let output = run(Path::new("."), &["expand", "x.yaml", "--schemas", "some"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: invalid value 'some'"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+const BROKEN: &str = "openapi: 3.0.3\ninfo: {title: Broken, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n";
+
+#[test]
+fn check_reports_with_a_frame_and_fails_on_errors() {
+    let dir = fresh("check");
+    std::fs::write(dir.join("broken.yaml"), BROKEN).unwrap();
+    let output = run(&dir, &["check", "broken.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("unresolved $ref"), "{text}");
+    assert!(text.contains(" | "), "a code frame: {text}");
+    assert!(text.trim_end().ends_with("1 error(s), 0 warning(s)"), "{text}");
+
+    let output = run(&dir, &["check", "missing.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("missing.yaml"));
+
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let output = run(&dir, &["check", petstore.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn expand_prints_the_code_and_what_paginates() {
+    let spec = workspace_root().join("specs/pagination.yaml");
+    let output = run(Path::new("."), &["expand", spec.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("pub struct Client"));
+    assert!(stderr(&output).contains("paginated: "), "{}", stderr(&output));
+    let output = run(Path::new("."), &["expand", "missing.yaml"]);
+    assert!(!output.status.success());
+}
+
+#[test]
+fn workspace_commands_refuse_bad_input_and_write_nothing() {
+    let outside = fresh("outside");
+    let line = one_line_failure(&run(&outside, &["status"]));
+    assert!(line.contains("not in a connector workspace"), "{line}");
+    let line = one_line_failure(&run(&outside, &["implement", "petstore"]));
+    assert!(line.contains("not in a connector workspace"), "{line}");
+
+    let dir = fresh("bad-input");
+    assert!(run(&dir, &["setup"]).status.success());
+    let line = one_line_failure(&run(&dir, &["new-connector", "pets", "--spec", "nowhere.yaml"]));
+    assert!(line.contains("nowhere.yaml: no such file"), "{line}");
+    let line = one_line_failure(&run(&dir, &["implement", "nobody"]));
+    assert!(line.contains("no connector `nobody`"), "{line}");
+    let line = one_line_failure(&run(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]));
+    assert!(line.contains("not a connector name"), "{line}");
+
+    std::fs::write(dir.join("broken.yaml"), BROKEN).unwrap();
+    let output = run(&dir, &["new-connector", "broken", "--spec", "broken.yaml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).trim_end().ends_with("nothing was written"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!dir.join("specs/broken.yaml").exists());
+    assert!(!dir.join("connectors/broken").exists());
+}
+
+#[test]
+fn setup_is_idempotent_and_keeps_files() {
+    let dir = fresh("setup");
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::write(dir.join("conductor.toml"), "# mine\n[runtime]\nversion = \"0.1\"\n").unwrap();
+    let output = run(&dir, &["setup"]);
+    assert!(output.status.success());
+    assert!(stderr(&output).contains("kept conductor.toml"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("conductor.toml")).unwrap(),
+        "# mine\n[runtime]\nversion = \"0.1\"\n"
+    );
+    assert!(run(&dir, &["setup", "--force"]).status.success());
+    assert!(std::fs::read_to_string(dir.join("conductor.toml"))
+        .unwrap()
+        .contains("[standards]"));
+
+    let other = fresh("setup-crate");
+    std::fs::write(other.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+    let line = one_line_failure(&run(&other, &["setup"]));
+    assert!(line.contains("not a workspace"), "{line}");
+    assert!(!other.join("conductor.toml").exists());
+}
+
+fn status_json(dir: &Path, target: &Path) -> serde_json::Value {
+    let output = Command::new(BIN)
+        .args(["status", "--json"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// setup → new-connector → implement → `cargo test` of the new crate → status shows coverage →
+/// edit the spec → status reports drift. The nested build shares this workspace's target
+/// directory and lock file and runs offline, so only the new crate is compiled.
+#[test]
+fn journey_from_an_empty_folder_to_drift() {
+    let root = workspace_root();
+    let dir = fresh("journey");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    // A title of its own, so the coverage reports of other test runs (keyed by title) in the
+    // shared target directory do not count.
+    let title = format!("Petstore journey {}", std::process::id());
+    let spec = std::fs::read_to_string(root.join("specs/petstore.yaml"))
+        .unwrap()
+        .replace("title: Petstore", &format!("title: {title}"));
+    std::fs::create_dir_all(dir.join("incoming")).unwrap();
+    std::fs::write(dir.join("incoming/petstore.yaml"), &spec).unwrap();
+
+    let output = run(&dir, &["new-connector", "petstore", "--spec", "incoming/petstore.yaml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan = std::fs::read_to_string(dir.join("connectors/petstore/plan.toml")).unwrap();
+    assert!(plan.contains("[operations.store.getInventory]"), "{plan}");
+    // The developer trims the plan.
+    let plan = plan.replacen(
+        "path = \"/store/inventory\"\nsummary = \"Stock by status\"\npaginated = false\ninclude = true",
+        "path = \"/store/inventory\"\nsummary = \"Stock by status\"\npaginated = false\ninclude = false",
+        1,
+    );
+    std::fs::write(dir.join("connectors/petstore/plan.toml"), plan).unwrap();
+
+    let output = run(&dir, &["implement", "petstore"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lib = std::fs::read_to_string(dir.join("connectors/petstore/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("operations = [\"listPets\", \"createPet\", \"getPetById\", \"deletePet\"]"),
+        "{lib}"
+    );
+    assert!(std::fs::read_to_string(dir.join("connectors/petstore/README.md"))
+        .unwrap()
+        .contains("| `get_pet_by_id` | GET |"));
+    let before = status_json(&dir, &target);
+    assert_eq!(before["connectors"][0]["coverage"]["percent"], 0, "{before}");
+
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--offline", "--color", "never"])
+        .current_dir(dir.join("connectors/petstore"))
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo test of the new crate:\n{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("test result: ok. 8 passed"),
+        "{}",
+        stdout(&output)
+    );
+
+    let after = status_json(&dir, &target);
+    let connector = &after["connectors"][0];
+    assert_eq!(connector["coverage"]["percent"], 100, "{after}");
+    assert_eq!(connector["coverage"]["meets_standard"], true);
+    assert_eq!(connector["drift"]["changed"], false);
+    let text = Command::new(BIN)
+        .arg("status")
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&text).contains("4 of 4 operations covered by tests"),
+        "{}",
+        stdout(&text)
+    );
+
+    // The API moves on: a new operation, a changed schema, a new version.
+    let edited = spec
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace(
+            "  /store/inventory:\n",
+            "  /store/orders:\n    get:\n      operationId: listOrders\n      responses:\n        '200': {description: ok}\n  /store/inventory:\n",
+        )
+        .replace("        message: {type: string}", "        message: {type: string}\n        detail: {type: string}");
+    std::fs::write(dir.join("specs/petstore.yaml"), edited).unwrap();
+    let drifted = status_json(&dir, &target);
+    let drift = &drifted["connectors"][0]["drift"];
+    assert_eq!(drift["changed"], true, "{drifted}");
+    assert_eq!(drift["version"], serde_json::json!(["1.0.0", "1.1.0"]));
+    assert_eq!(drift["operations"]["added"], serde_json::json!(["listOrders"]));
+    assert_eq!(drift["schemas"]["changed"], serde_json::json!(["Error"]));
+    let text = run(&dir, &["status"]);
+    assert!(
+        stdout(&text).contains("operations added: listOrders"),
+        "{}",
+        stdout(&text)
+    );
+}
