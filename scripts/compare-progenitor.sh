@@ -123,7 +123,7 @@ publish = false
 
 [dependencies]
 progenitor-client = "0.15"
-reqwest = { version = "0.12", features = ["json", "stream"] }
+reqwest = { version = "0.13", features = ["json", "stream", "query", "form"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_urlencoded = "0.7"
