@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use conductor_mock::{MockServer, StubResponse};
-use connector_runtime::{connector, ErrorKind, Paginated, Pagination, RetryPolicy};
+use connector_runtime::{connector, ErrorKind, Paginated, Pagination, Paginator, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
@@ -62,6 +62,14 @@ fn queries(server: &MockServer, operation: &str) -> Vec<String> {
         .into_iter()
         .map(|r| r.query.unwrap_or_default())
         .collect()
+}
+
+/// Every item of the pages, each mapped by `key`.
+async fn all_items<O: Paginated, T>(paginator: Paginator<O>, key: impl Fn(O::Item) -> T) -> Vec<T>
+where
+    O::ErrorBody: std::fmt::Debug,
+{
+    paginator.collect_items().await.unwrap().into_iter().map(key).collect()
 }
 
 /// `template`, one copy per id, each with its `field` set to the id.
@@ -236,16 +244,7 @@ async fn stripe_continues_after_the_last_item_while_has_more() {
         .build()
         .unwrap();
 
-    let ids: Vec<String> = client
-        .get_customers()
-        .limit(2)
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|customer| customer.id)
-        .collect();
+    let ids: Vec<String> = all_items(client.get_customers().limit(2).paginate(), |customer| customer.id).await;
     assert_eq!(ids, ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
     assert_eq!(
         queries(&server, "GetCustomers"),
@@ -286,16 +285,10 @@ async fn slack_sends_the_next_cursor_until_it_is_empty() {
         .unwrap();
 
     // Slack's conversation schema is a union the generator keeps as JSON.
-    let ids: Vec<String> = client
-        .conversations_list()
-        .limit(2)
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|channel| channel["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: Vec<String> = all_items(client.conversations_list().limit(2).paginate(), |channel| {
+        channel["id"].as_str().unwrap().to_owned()
+    })
+    .await;
     assert_eq!(ids, ["C1", "C2", "C3"]);
     assert_eq!(
         queries(&server, "conversations_list"),
@@ -330,16 +323,10 @@ async fn twilio_follows_the_next_page_uri() {
         .build()
         .unwrap();
 
-    let sids: Vec<Option<String>> = client
-        .list_message(account)
-        .page_size(2)
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|message| message.sid)
-        .collect();
+    let sids: Vec<Option<String>> = all_items(client.list_message(account).page_size(2).paginate(), |message| {
+        message.sid
+    })
+    .await;
     assert_eq!(
         sids,
         [Some("SM1".to_owned()), Some("SM2".to_owned()), Some("SM3".to_owned())]
@@ -359,16 +346,7 @@ async fn offsets_advance_by_the_items_received_and_stop_on_a_short_page() {
     server.stub_operation("listByOffset", rows(&[4, 5, 6]).when_query("offset", "3"));
     server.stub_operation("listByOffset", rows(&[7]).when_query("offset", "6"));
     let client = paged::Client::builder().base_url(server.base_url()).build().unwrap();
-    let ids: Vec<i64> = client
-        .list_by_offset()
-        .limit(3)
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|item| item.id)
-        .collect();
+    let ids: Vec<i64> = all_items(client.list_by_offset().limit(3).paginate(), |item| item.id).await;
     assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(
         queries(&server, "listByOffset"),
@@ -389,15 +367,7 @@ async fn page_numbers_count_up_until_an_empty_page() {
     server.stub_operation("listByPage", page(&[3, 4]).when_query("page", "2"));
     server.stub_operation("listByPage", page(&[]).when_query("page", "3"));
     let client = paged::Client::builder().base_url(server.base_url()).build().unwrap();
-    let ids: Vec<i64> = client
-        .list_by_page()
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|item| item.id)
-        .collect();
+    let ids: Vec<i64> = all_items(client.list_by_page().paginate(), |item| item.id).await;
     assert_eq!(ids, [1, 2, 3, 4]);
     assert_eq!(queries(&server, "listByPage"), ["", "page=2", "page=3"]);
 }
@@ -436,15 +406,7 @@ async fn declared_strategies_are_used() {
     server.stub_operation("listByAttribute", page(&[1], Some("x")));
     server.stub_operation("listByAttribute", page(&[2], None).when_query("after", "x"));
     let client = paged::Client::builder().base_url(server.base_url()).build().unwrap();
-    let ids: Vec<i64> = client
-        .list_by_attribute()
-        .paginate()
-        .collect_items()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|item| item.id)
-        .collect();
+    let ids: Vec<i64> = all_items(client.list_by_attribute().paginate(), |item| item.id).await;
     assert_eq!(ids, [1, 2]);
     assert_eq!(queries(&server, "listByAttribute"), ["", "after=x"]);
 }
