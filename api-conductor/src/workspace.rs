@@ -56,7 +56,12 @@ pub(crate) fn setup(
          timeout_seconds = 30\n\
          rate_limit_per_second = 10\n\
          # Percent of a connector's operations its tests must exercise (`status` checks it).\n\
-         required_coverage = 100\n"
+         required_coverage = 100\n\
+         \n\
+         [auth]\n\
+         # Where `api-conductor auth login NAME` saves a connector's OAuth tokens (0600; `{{name}}`\n\
+         # is the connector). Keep token files out of version control (.gitignore does).\n\
+         token_store = \"connectors/{{name}}/.tokens.json\"\n"
     );
     let files: [(&str, String); 3] = [
         (
@@ -64,7 +69,7 @@ pub(crate) fn setup(
             "[workspace]\nresolver = \"2\"\nmembers = [\"connectors/*\"]\n".to_owned(),
         ),
         (SETTINGS, settings),
-        (".gitignore", "/target\n".to_owned()),
+        (".gitignore", "/target\n.tokens.json\n".to_owned()),
     ];
     let manifest = root.join("Cargo.toml");
     if manifest.exists() && !force && !is_workspace_manifest(&manifest) {

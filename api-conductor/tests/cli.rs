@@ -50,7 +50,7 @@ fn one_line_failure(output: &Output) -> String {
 fn help_snapshots() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let overwrite = std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite");
-    let commands: [&[&str]; 8] = [
+    let commands: [&[&str]; 10] = [
         &[],
         &["check"],
         &["expand"],
@@ -59,13 +59,19 @@ fn help_snapshots() {
         &["new-connector"],
         &["implement"],
         &["status"],
+        &["auth"],
+        &["auth", "login"],
     ];
     for command in commands {
         let mut args = command.to_vec();
         args.push("--help");
         let output = run(Path::new("."), &args);
         assert!(output.status.success());
-        let name = if command.is_empty() { "help" } else { command[0] };
+        let name = if command.is_empty() {
+            "help".to_owned()
+        } else {
+            command.join("-")
+        };
         let path = dir.join(format!("{name}.txt"));
         let actual = stdout(&output);
         if overwrite {
