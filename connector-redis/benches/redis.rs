@@ -42,11 +42,15 @@ fn main() {
         .build()
         .unwrap();
     let server = runtime.block_on(MockServer::start()).unwrap();
-    server.stub("GET", "/pets/1", StubResponse::json(200, &json!({"id": 1, "name": "a"})));
+    server.stub(
+        "GET",
+        "/pets/1",
+        StubResponse::json(200, &json!({"id": 1, "name": "a"})),
+    );
     let probe = runtime.block_on(async {
         let backend = RedisBackend::new(&url).unwrap();
-        let limiter = RedisRateLimiter::new(Arc::new(backend), "bench:probe")
-            .on_failure(connector_redis::FailureMode::Closed);
+        let limiter =
+            RedisRateLimiter::new(Arc::new(backend), "bench:probe").on_failure(connector_redis::FailureMode::Closed);
         limiter.acquire(LimitKey::new("probe", "/", None)).await.map(drop)
     });
     if let Err(err) = probe {
@@ -133,7 +137,12 @@ fn latency(runtime: &tokio::runtime::Runtime, server: &MockServer, url: &str) {
         let (mean, p50, p99) = percentiles(acquire);
         println!("acquire alone (Redis, loopback): mean {mean:?}, p50 {p50:?}, p99 {p99:?}");
         let mut results = Vec::new();
-        for (name, limiter) in [("local", &local), ("redis", &redis), ("local", &local), ("redis", &redis)] {
+        for (name, limiter) in [
+            ("local", &local),
+            ("redis", &redis),
+            ("local", &local),
+            ("redis", &redis),
+        ] {
             let client = petstore::Client::builder()
                 .base_url(server.base_url())
                 .api_key("k")

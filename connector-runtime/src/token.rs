@@ -608,3 +608,81 @@ impl TokenManager {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store shared with an imaginary other process, which saved `fresh` while this one
+    /// waited for the lock.
+    struct Shared {
+        loads: Mutex<Vec<TokenSet>>,
+        locks: AtomicU64,
+        released: Arc<AtomicU64>,
+    }
+
+    impl TokenStore for Shared {
+        fn load(&self) -> StoreFuture<'_, Option<TokenSet>> {
+            let mut loads = self.loads.lock().unwrap_or_else(PoisonError::into_inner);
+            let next = if loads.len() > 1 {
+                loads.remove(0)
+            } else {
+                loads[0].clone()
+            };
+            Box::pin(std::future::ready(Ok(Some(next))))
+        }
+
+        fn save<'a>(&'a self, _tokens: &'a TokenSet) -> StoreFuture<'a, ()> {
+            Box::pin(std::future::ready(Ok(())))
+        }
+
+        fn lock_refresh(&self) -> StoreFuture<'_, Option<RefreshLock>> {
+            self.locks.fetch_add(1, Ordering::Relaxed);
+            let released = Arc::clone(&self.released);
+            let lock = RefreshLock::new(Box::pin(async move {
+                released.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }));
+            Box::pin(std::future::ready(Ok(Some(lock))))
+        }
+    }
+
+    fn expiring_in(secs: i64) -> SystemTime {
+        let now = SystemTime::now();
+        if secs >= 0 {
+            now + Duration::from_secs(secs.unsigned_abs())
+        } else {
+            now - Duration::from_secs(secs.unsigned_abs())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_shared_store_is_reloaded_under_its_lock_and_a_refused_token_not_reused() {
+        let expired = TokenSet::new("old").expires_at(expiring_in(-60));
+        let fresh = TokenSet::new("saved-by-another").expires_at(expiring_in(3600));
+        let released = Arc::new(AtomicU64::new(0));
+        let store = Shared {
+            loads: Mutex::new(vec![expired, fresh]),
+            locks: AtomicU64::new(0),
+            released: Arc::clone(&released),
+        };
+        // Nothing listens there: any token request fails with a transport error.
+        let config = OAuth2Config::new("id", "http://127.0.0.1:9/token");
+        let manager = TokenManager::client_credentials(config).store(store);
+        let token = manager.access_token().await.unwrap();
+        assert_eq!(token.expose_secret(), "saved-by-another");
+        assert_eq!(manager.token_requests(), 0);
+        assert_eq!(released.load(Ordering::Relaxed), 1);
+
+        // A 401 on it: the store still holds it, but it must not be used again.
+        manager.invalidate(&token);
+        let err = manager.access_token().await.unwrap_err();
+        assert_eq!(err.kind(), TokenErrorKind::Transport, "{err}");
+        assert_eq!(manager.token_requests(), 1);
+        assert_eq!(
+            released.load(Ordering::Relaxed),
+            2,
+            "released after a failed refresh too"
+        );
+    }
+}
