@@ -7,7 +7,8 @@
 //! requests (`paused`), both in microseconds of the Redis server's clock — so the workers'
 //! own clocks never disagree about the budget. One Lua script reads, decides and books a slot
 //! atomically; a request that would wait longer than the maximum is refused without booking.
-//! The hash expires once it no longer matters.
+//! The hash expires once it no longer matters. The scripts read `TIME` before writing, so they
+//! replicate their effects (the default from Redis 5; asked for explicitly for 3.2 and 4).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use crate::backend::{FailureMode, RedisBackend};
 /// longest wait allowed, in µs. Returns `{1, wait_us}` when booked, `{0, wait_us}` when the
 /// wait is too long (nothing booked).
 const ACQUIRE: &str = r"
+redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
@@ -56,6 +58,7 @@ return {1, wait}
 /// Holds a bucket: KEYS[1]: the bucket; ARGV[1]: for how long, in µs. Never shortens a
 /// pause already set.
 const PAUSE: &str = r"
+redis.replicate_commands()
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local pause_end = now + tonumber(ARGV[1])
