@@ -150,3 +150,48 @@ async fn token_store_in_each_failure_mode() {
         );
     }
 }
+
+/// A `MakeWriter` collecting log output.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_outage_is_logged_once() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // Retried at every request, failing every time.
+            let url = format!("redis://127.0.0.1:{}", support::closed_port());
+            let backend = RedisBackend::new(&url)
+                .unwrap()
+                .timeout(TIMEOUT)
+                .retry_after(Duration::ZERO);
+            let limiter = RedisRateLimiter::new(Arc::new(backend), "t").on_failure(FailureMode::Open);
+            for _ in 0..5 {
+                let _permit = limiter.acquire(key()).await.unwrap();
+            }
+        });
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(log.matches("follow their failure mode").count(), 1, "{log}");
+}
