@@ -50,6 +50,7 @@ pub use connector_macros::connector;
 pub use error::{DecodeError, Error, ErrorKind};
 pub use health::{HealthSnapshot, OperationHealth};
 pub use hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
+pub use limit_headers::server_hold;
 pub use multipart::{FilePart, FileParts};
 pub use oauth::{AuthorizationRequest, ClientAuth, OAuth2Config};
 pub use operation::{CallOptions, Operation, OperationExt, Response, WithResponse};
@@ -62,7 +63,8 @@ pub use spec::{
 };
 pub use streaming::{ByteStream, Event, EventDecoder, EventStream, Events, Streamed};
 pub use token::{
-    FileTokenStore, MemoryTokenStore, StoreFuture, TokenError, TokenErrorKind, TokenManager, TokenSet, TokenStore,
+    FileTokenStore, MemoryTokenStore, RefreshLock, StoreFuture, TokenError, TokenErrorKind, TokenManager, TokenSet,
+    TokenStore,
 };
 
 /// Items generated code refers to. Not a public API: it changes without notice.

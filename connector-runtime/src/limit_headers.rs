@@ -42,6 +42,18 @@ impl ServerBudget {
     }
 }
 
+/// How long a response says further requests must be held: `Retry-After` on a 429 (or a 403,
+/// GitHub's secondary limits), or the reset when the remaining budget is 0 (`X-RateLimit-*`,
+/// `RateLimit-*`, `RateLimit: r=0;t=..`). `None` when the response does not ask to hold
+/// requests. This is what [`crate::LocalRateLimiter`] pauses on; shared limiters (such as a
+/// Redis backend) call it from [`crate::RateLimiter::observe`] to pause every worker alike.
+pub fn server_hold(status: u16, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if !matches!(status, 403 | 429) && !has_budget_header(headers) {
+        return None;
+    }
+    read(status, headers, now).hold()
+}
+
 /// Whether `headers` say anything about the budget (remaining requests or a policy), so
 /// [`read`] can find something in a response that is not a refusal.
 pub(crate) fn has_budget_header(headers: &HeaderMap) -> bool {

@@ -45,7 +45,9 @@ pub struct TokenError {
 }
 
 impl TokenError {
-    pub(crate) fn new(kind: TokenErrorKind, message: impl Into<String>) -> Self {
+    /// An error of `kind`; `message` must not contain a secret. For [`TokenStore`]
+    /// implementations outside this crate.
+    pub fn new(kind: TokenErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
@@ -177,6 +179,53 @@ pub trait TokenStore: Send + Sync + 'static {
 
     /// Replaces the stored token set.
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> StoreFuture<'a, ()>;
+
+    /// For a store shared by several processes: waits for the store's refresh lock, so one
+    /// process at a time refreshes. The [`TokenManager`] takes it before refreshing, then
+    /// loads the store again and uses what another process saved meanwhile if it is still
+    /// valid (its refresh token too, which may have been rotated), else refreshes and saves;
+    /// then it releases the lock. The lock should expire by itself if its holder dies.
+    ///
+    /// `Ok(None)`, the default, means the store is not shared: the manager's in-process
+    /// single flight is enough.
+    ///
+    /// # Errors
+    ///
+    /// When the lock cannot be had (the store failed, or waiting for it took too long); the
+    /// manager then fails the token request without refreshing.
+    fn lock_refresh(&self) -> StoreFuture<'_, Option<RefreshLock>> {
+        Box::pin(std::future::ready(Ok(None)))
+    }
+}
+
+/// A shared store's refresh lock, held by one process while it refreshes; see
+/// [`TokenStore::lock_refresh`]. Dropping it without [`RefreshLock::release`] leaves the lock
+/// to expire in the store.
+#[must_use = "release the lock once the refreshed tokens are saved"]
+pub struct RefreshLock {
+    release: StoreFuture<'static, ()>,
+}
+
+impl RefreshLock {
+    /// A lock released by running `release` (a future that does nothing until awaited).
+    pub fn new(release: StoreFuture<'static, ()>) -> Self {
+        Self { release }
+    }
+
+    /// Releases the lock.
+    ///
+    /// # Errors
+    ///
+    /// When the store fails; the lock then expires by itself.
+    pub async fn release(self) -> Result<(), TokenError> {
+        self.release.await
+    }
+}
+
+impl fmt::Debug for RefreshLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshLock { .. }")
+    }
 }
 
 /// Keeps tokens in memory (the default).
@@ -313,6 +362,8 @@ pub struct TokenManager {
     /// Held while loading or fetching: the single flight.
     flight: tokio::sync::Mutex<bool>,
     initial: Mutex<Option<TokenSet>>,
+    /// The access token last refused with a 401, so one found in a shared store is not reused.
+    refused: Mutex<Option<SecretString>>,
     requests: AtomicU64,
 }
 
@@ -345,6 +396,7 @@ impl TokenManager {
             current: Mutex::new(None),
             flight: tokio::sync::Mutex::new(false),
             initial: Mutex::new(initial),
+            refused: Mutex::new(None),
             requests: AtomicU64::new(0),
         }
     }
@@ -480,6 +532,32 @@ impl TokenManager {
             }
             *self.current.lock().unwrap_or_else(PoisonError::into_inner) = start;
         }
+        // A shared store: one process at a time refreshes (the others wait here).
+        let lock = self.store.lock_refresh().await?;
+        let result = self.refresh_and_save(lock.is_some(), clock).await;
+        if let Some(lock) = lock {
+            if let Err(err) = lock.release().await {
+                tracing::warn!(error = %err, "releasing the token store's refresh lock failed; it will expire");
+            }
+        }
+        result
+    }
+
+    /// Refreshes and saves. With `shared`, first adopts what another process saved meanwhile,
+    /// if it is valid and not the token refused last.
+    async fn refresh_and_save(&self, shared: bool, clock: &dyn Clock) -> Result<SecretString, TokenError> {
+        if shared {
+            if let Some(stored) = self.store.load().await? {
+                let refused = self.refused.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                let was_refused = refused.is_some_and(|r| r.expose_secret() == stored.access_token.expose_secret());
+                let fresh = matches!(self.freshness(&stored, clock), Freshness::Fresh);
+                let access = stored.access_token.clone();
+                *self.current.lock().unwrap_or_else(PoisonError::into_inner) = Some(stored);
+                if fresh && !was_refused {
+                    return Ok(access);
+                }
+            }
+        }
         let previous = self.cached();
         let refresh = previous.as_ref().and_then(|t| t.refresh_token.clone());
         let now = clock.system_now();
@@ -525,7 +603,86 @@ impl TokenManager {
         if let Some(tokens) = current.as_mut() {
             if tokens.access_token.expose_secret() == used.expose_secret() {
                 tokens.access_token = SecretString::from(String::new());
+                *self.refused.lock().unwrap_or_else(PoisonError::into_inner) = Some(used.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store shared with an imaginary other process, which saved `fresh` while this one
+    /// waited for the lock.
+    struct Shared {
+        loads: Mutex<Vec<TokenSet>>,
+        locks: AtomicU64,
+        released: Arc<AtomicU64>,
+    }
+
+    impl TokenStore for Shared {
+        fn load(&self) -> StoreFuture<'_, Option<TokenSet>> {
+            let mut loads = self.loads.lock().unwrap_or_else(PoisonError::into_inner);
+            let next = if loads.len() > 1 {
+                loads.remove(0)
+            } else {
+                loads[0].clone()
+            };
+            Box::pin(std::future::ready(Ok(Some(next))))
+        }
+
+        fn save<'a>(&'a self, _tokens: &'a TokenSet) -> StoreFuture<'a, ()> {
+            Box::pin(std::future::ready(Ok(())))
+        }
+
+        fn lock_refresh(&self) -> StoreFuture<'_, Option<RefreshLock>> {
+            self.locks.fetch_add(1, Ordering::Relaxed);
+            let released = Arc::clone(&self.released);
+            let lock = RefreshLock::new(Box::pin(async move {
+                released.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }));
+            Box::pin(std::future::ready(Ok(Some(lock))))
+        }
+    }
+
+    fn expiring_in(secs: i64) -> SystemTime {
+        let now = SystemTime::now();
+        if secs >= 0 {
+            now + Duration::from_secs(secs.unsigned_abs())
+        } else {
+            now - Duration::from_secs(secs.unsigned_abs())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_shared_store_is_reloaded_under_its_lock_and_a_refused_token_not_reused() {
+        let expired = TokenSet::new("old").expires_at(expiring_in(-60));
+        let fresh = TokenSet::new("saved-by-another").expires_at(expiring_in(3600));
+        let released = Arc::new(AtomicU64::new(0));
+        let store = Shared {
+            loads: Mutex::new(vec![expired, fresh]),
+            locks: AtomicU64::new(0),
+            released: Arc::clone(&released),
+        };
+        // Nothing listens there: any token request fails with a transport error.
+        let config = OAuth2Config::new("id", "http://127.0.0.1:9/token");
+        let manager = TokenManager::client_credentials(config).store(store);
+        let token = manager.access_token().await.unwrap();
+        assert_eq!(token.expose_secret(), "saved-by-another");
+        assert_eq!(manager.token_requests(), 0);
+        assert_eq!(released.load(Ordering::Relaxed), 1);
+
+        // A 401 on it: the store still holds it, but it must not be used again.
+        manager.invalidate(&token);
+        let err = manager.access_token().await.unwrap_err();
+        assert_eq!(err.kind(), TokenErrorKind::Transport, "{err}");
+        assert_eq!(manager.token_requests(), 1);
+        assert_eq!(
+            released.load(Ordering::Relaxed),
+            2,
+            "released after a failed refresh too"
+        );
     }
 }

@@ -1,0 +1,197 @@
+//! Redis down (a closed port) or slow (a listener that never answers), in each failure mode:
+//! fail-open falls back to the in-process limiter and tokens in memory, fail-closed fails with
+//! a typed error; neither waits past the backend's timeout. These tests need no Redis.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use conductor_mock::{MockServer, StubResponse};
+use connector_redis::{FailureMode, RedisBackend, RedisRateLimiter, RedisTokenStore};
+use connector_runtime::{
+    connector, ErrorKind, LimitError, LimitKey, OAuth2Config, Quota, RateLimiter, TokenErrorKind, TokenManager,
+};
+use secrecy::ExposeSecret as _;
+use serde_json::json;
+
+/// The petstore connector.
+#[connector(spec = "../specs/petstore.yaml")]
+pub mod petstore {}
+
+const TIMEOUT: Duration = Duration::from_millis(150);
+
+fn down() -> Arc<RedisBackend> {
+    let url = format!("redis://127.0.0.1:{}", support::closed_port());
+    Arc::new(RedisBackend::new(&url).unwrap().timeout(TIMEOUT))
+}
+
+/// A server that accepts connections and never answers; the backend pointed at it.
+async fn slow() -> (tokio::task::JoinHandle<()>, Arc<RedisBackend>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    let backend = RedisBackend::new(&format!("redis://127.0.0.1:{port}"))
+        .unwrap()
+        .timeout(TIMEOUT);
+    (task, Arc::new(backend))
+}
+
+fn key() -> LimitKey<'static> {
+    LimitKey::new("getPetById", "/pets/{petId}", None)
+}
+
+#[tokio::test]
+async fn fail_open_falls_back_to_the_local_limiter() {
+    for (name, backend) in [("down", down()), ("slow", slow().await.1)] {
+        let limiter = RedisRateLimiter::new(backend, "t")
+            .quota(Quota::per_hour(2).burst(2))
+            .max_wait(Duration::from_secs(1))
+            .on_failure(FailureMode::Open);
+        let started = Instant::now();
+        let _a = limiter.acquire(key()).await.unwrap();
+        let _b = limiter.acquire(key()).await.unwrap();
+        // The fallback enforces the same quota in-process.
+        let third = limiter.acquire(key()).await.unwrap_err();
+        assert!(matches!(third, LimitError::WaitTooLong(_)), "{name}: {third:?}");
+        assert!(
+            started.elapsed() < TIMEOUT * 3 + Duration::from_secs(1),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[tokio::test]
+async fn fail_closed_refuses_with_a_typed_error_in_bounded_time() {
+    for (name, backend) in [("down", down()), ("slow", slow().await.1)] {
+        let limiter = RedisRateLimiter::new(Arc::clone(&backend), "t")
+            .quota(Quota::per_second(100))
+            .on_failure(FailureMode::Closed);
+        for _ in 0..3 {
+            let started = Instant::now();
+            let err = limiter.acquire(key()).await.unwrap_err();
+            assert!(matches!(err, LimitError::Backend(_)), "{name}: {err:?}");
+            assert!(
+                started.elapsed() < TIMEOUT + Duration::from_secs(1),
+                "{name}: {:?}",
+                started.elapsed()
+            );
+        }
+        assert!(backend.is_failing());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fail_closed_calls_fail_as_rate_limited_without_being_sent() {
+    let server = MockServer::start().await.unwrap();
+    server.stub(
+        "GET",
+        "/pets/1",
+        StubResponse::json(200, &json!({"id": 1, "name": "a"})),
+    );
+    let limiter = RedisRateLimiter::new(down(), "t").on_failure(FailureMode::Closed);
+    let client = petstore::Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .rate_limiter(Arc::new(limiter))
+        .build()
+        .unwrap();
+    let err = client.get_pet_by_id(1).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
+    assert!(err.to_string().contains("unavailable"), "{err}");
+    assert!(server.received().is_empty());
+
+    let open = RedisRateLimiter::new(down(), "t").on_failure(FailureMode::Open);
+    let client = petstore::Client::builder()
+        .base_url(server.base_url())
+        .api_key("k")
+        .rate_limiter(Arc::new(open))
+        .build()
+        .unwrap();
+    client.get_pet_by_id(1).await.unwrap();
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_store_in_each_failure_mode() {
+    for name in ["down", "slow"] {
+        let backend = if name == "down" { down() } else { slow().await.1 };
+        let server = MockServer::start().await.unwrap();
+        let config = OAuth2Config::new(
+            "client-1",
+            format!("{}{}", server.base_url(), server.oauth().token_path()),
+        )
+        .client_secret("secret");
+        let closed = TokenManager::client_credentials(config.clone())
+            .store(RedisTokenStore::new(Arc::clone(&backend), "t").on_failure(FailureMode::Closed));
+        let started = Instant::now();
+        let err = closed.access_token().await.unwrap_err();
+        assert_eq!(err.kind(), TokenErrorKind::Store, "{name}: {err}");
+        assert!(started.elapsed() < TIMEOUT * 2 + Duration::from_secs(1), "{name}");
+        assert_eq!(server.oauth().token_requests(), 0, "{name}: nothing fetched");
+
+        let open = TokenManager::client_credentials(config)
+            .store(RedisTokenStore::new(backend, "t").on_failure(FailureMode::Open));
+        let token = open.access_token().await.unwrap();
+        assert!(server.oauth().is_live(token.expose_secret()), "{name}");
+        open.access_token().await.unwrap();
+        assert_eq!(
+            server.oauth().token_requests(),
+            1,
+            "{name}: fetched once, then from memory"
+        );
+    }
+}
+
+/// A `MakeWriter` collecting log output.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_outage_is_logged_once() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::WARN)
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            // Retried at every request, failing every time.
+            let url = format!("redis://127.0.0.1:{}", support::closed_port());
+            let backend = RedisBackend::new(&url)
+                .unwrap()
+                .timeout(TIMEOUT)
+                .retry_after(Duration::ZERO);
+            let limiter = RedisRateLimiter::new(Arc::new(backend), "t").on_failure(FailureMode::Open);
+            for _ in 0..5 {
+                let _permit = limiter.acquire(key()).await.unwrap();
+            }
+        });
+    });
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(log.matches("follow their failure mode").count(), 1, "{log}");
+}
