@@ -106,7 +106,7 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     progress.step("done");
     drop(progress);
     eprintln!(
-        "wrote connectors/{name} ({} operation(s)); run `cargo test -p {name}`",
+        "wrote connectors/{name} ({} operation(s)); run `api-conductor test {name}` (or `cargo test -p {name}`)",
         selected.len()
     );
     Ok(())

@@ -1,16 +1,19 @@
 //! `api-conductor`: the team's journeys from an empty folder to a tested, documented connector.
 //!
-//! `check`, `expand` and `mock` work on one spec; `setup`, `new-connector`, `implement` and
-//! `status` work in a connector workspace (a folder holding `conductor.toml`). See the README's
+//! `check`, `expand` and `mock` work on one spec; `setup`, `new-connector`, `implement`, `test`
+//! and `status` work in a connector workspace (a folder holding `conductor.toml`). See the README's
 //! "The command line".
 
 mod auth;
 mod check;
+mod download;
+mod drift;
 mod implement;
 mod mock;
 mod plan;
 mod spec_info;
 mod status;
+mod testing;
 mod ui;
 mod workspace;
 
@@ -94,9 +97,9 @@ enum Command {
     NewConnector {
         /// The connector's name (lowercase letters, digits, `-` and `_`).
         name: String,
-        /// The OpenAPI document to copy.
+        /// The OpenAPI document to copy: a file, or an http(s) URL to download.
         #[arg(long)]
-        spec: PathBuf,
+        spec: String,
         /// Overwrite an existing spec copy or plan.
         #[arg(long)]
         force: bool,
@@ -109,10 +112,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run `cargo test` in the connector's crate and record the result (pass/fail, counts, time) for `status`.
+    Test {
+        /// The connector's name.
+        name: String,
+        /// Passed to `cargo test` (after `--`, e.g. `-- --offline`).
+        #[arg(last = true, value_name = "CARGO_TEST_ARGS")]
+        cargo_args: Vec<String>,
+    },
     /// OAuth 2.0 for a connector: `auth login NAME` gets its first tokens.
     #[command(subcommand)]
     Auth(AuthCommand),
-    /// Per connector: spec version and drift, operations generated and covered by tests, auth.
+    /// Per connector: spec version and drift (compatible or not), operations generated and covered by tests, auth, last test result.
     Status {
         /// Print JSON instead of a table.
         #[arg(long)]
@@ -229,6 +240,7 @@ fn main() -> ExitCode {
         } => workspace::setup(runtime_path, runtime_git, runtime_version, force),
         Command::NewConnector { name, spec, force } => plan::new_connector(&name, &spec, force),
         Command::Implement { name, force } => implement::implement(&name, force),
+        Command::Test { name, cargo_args } => testing::test(&name, &cargo_args),
         Command::Status { json } => status::status(json),
         Command::Auth(AuthCommand::Login {
             name,

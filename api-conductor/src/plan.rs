@@ -6,7 +6,7 @@ use conductor_codegen::Settings;
 
 use crate::spec_info;
 use crate::workspace::{check_name, one_line, quote, Workspace};
-use crate::{check, ui, Failure};
+use crate::{check, download, ui, Failure};
 
 /// A key as TOML spells it: bare when it can be.
 pub(crate) fn key(text: &str) -> String {
@@ -17,10 +17,18 @@ pub(crate) fn key(text: &str) -> String {
     }
 }
 
-/// `api-conductor new-connector NAME --spec PATH`.
-pub(crate) fn new_connector(name: &str, spec: &Path, force: bool) -> Result<(), Failure> {
+/// `api-conductor new-connector NAME --spec PATH|URL`.
+pub(crate) fn new_connector(name: &str, spec: &str, force: bool) -> Result<(), Failure> {
     let workspace = Workspace::find()?;
     check_name(name)?;
+    if download::is_url(spec) {
+        let downloaded = download::download(spec)?;
+        return from_file(&workspace, name, &downloaded.path, force);
+    }
+    from_file(&workspace, name, Path::new(spec), force)
+}
+
+fn from_file(workspace: &Workspace, name: &str, spec: &Path, force: bool) -> Result<(), Failure> {
     if !spec.is_file() {
         return Err(Failure::new(format!("{}: no such file", spec.display())));
     }

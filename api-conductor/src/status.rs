@@ -1,15 +1,16 @@
 //! `status`: one line per connector — spec version and drift since `implement`, operations
-//! generated and covered by tests, auth schemes.
+//! generated and covered by tests, auth schemes, the last recorded test result.
 
 use std::collections::BTreeMap;
 
 use conductor_mock::Coverage;
 use serde_json::{json, Value};
 
+use crate::drift;
 use crate::implement::RECORD;
 use crate::plan::Plan;
-use crate::spec_info;
 use crate::workspace::{one_line, Workspace};
+use crate::{spec_info, testing};
 use crate::{ui, Failure};
 
 /// `api-conductor status [--json]`.
@@ -87,7 +88,7 @@ fn connector(
         .map(|ops| ops.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default();
     report["implemented_version"] = json!(spec_info::title_and_version(&implemented).1);
-    report["drift"] = drift(&implemented, &current);
+    report["drift"] = drift::drift(&implemented, &current);
     let (implemented_title, _) = spec_info::title_and_version(&implemented);
     let runs = coverage.get(&title).or_else(|| coverage.get(&implemented_title));
     let covered: Vec<&String> = operations
@@ -108,52 +109,11 @@ fn connector(
         "meets_standard": i64::try_from(percent).unwrap_or(0) >= required,
     });
     report["operations_generated"] = json!(operations.len());
-    report["last_test_result"] = Value::Null;
+    report["last_test_result"] = std::fs::read(workspace.connector_dir(name).join(testing::LAST_TEST))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or(Value::Null);
     Ok(report)
-}
-
-/// What changed between the implemented document and today's: operations and component schemas.
-fn drift(before: &Value, after: &Value) -> Value {
-    if before == after {
-        return json!({ "changed": false });
-    }
-    let operations = |raw: &Value| -> BTreeMap<String, Value> {
-        spec_info::operations(raw)
-            .into_iter()
-            .map(|op| {
-                let mut shape = spec_info::operation(raw, &op).cloned().unwrap_or(Value::Null);
-                if let Some(object) = shape.as_object_mut() {
-                    for key in ["summary", "description", "tags", "externalDocs"] {
-                        object.remove(key);
-                    }
-                }
-                let parameters: Vec<Value> = spec_info::parameters(raw, &op).into_iter().cloned().collect();
-                (op.id.clone(), json!([op.method, op.path, shape, parameters]))
-            })
-            .collect()
-    };
-    let schemas = |raw: &Value| -> BTreeMap<String, Value> {
-        raw.pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    };
-    let compare = |a: BTreeMap<String, Value>, b: BTreeMap<String, Value>| {
-        let added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-        let removed: Vec<&String> = a.keys().filter(|k| !b.contains_key(*k)).collect();
-        let changed: Vec<&String> = a
-            .iter()
-            .filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v))
-            .map(|(k, _)| k)
-            .collect();
-        json!({ "added": added, "removed": removed, "changed": changed })
-    };
-    json!({
-        "changed": true,
-        "version": [spec_info::title_and_version(before).1, spec_info::title_and_version(after).1],
-        "operations": compare(operations(before), operations(after)),
-        "schemas": compare(schemas(before), schemas(after)),
-    })
 }
 
 fn list(value: &Value) -> String {
@@ -214,18 +174,25 @@ fn print_text(report: &Value) {
     let drift = &report["drift"];
     if drift["changed"] == json!(true) {
         println!(
-            "  drift:      {} since implement (version {} → {})",
+            "  drift:      {} since implement (version {} → {}): {} incompatible of {} change(s)",
             ui::yellow("spec changed"),
             drift["version"][0].as_str().unwrap_or("?"),
-            drift["version"][1].as_str().unwrap_or("?")
+            drift["version"][1].as_str().unwrap_or("?"),
+            drift["incompatible"],
+            drift["changes"].as_array().map_or(0, Vec::len)
         );
-        for (what, key) in [("operations", "operations"), ("types", "schemas")] {
-            for change in ["added", "removed", "changed"] {
-                let names = list(&drift[key][change]);
-                if !names.is_empty() {
-                    println!("    {what} {change}: {names}");
-                }
-            }
+        for change in drift["changes"].as_array().map_or(&[][..], Vec::as_slice) {
+            let compatible = change["compatible"] == json!(true);
+            let class = if compatible {
+                ui::green("compatible  ")
+            } else {
+                ui::red("incompatible")
+            };
+            println!(
+                "    {class}  {}: {}",
+                change["at"].as_str().unwrap_or("?"),
+                change["what"].as_str().unwrap_or("?")
+            );
         }
     } else {
         println!("  drift:      none");
@@ -250,5 +217,12 @@ fn print_text(report: &Value) {
     if !missed.is_empty() {
         println!("    not covered: {missed}");
     }
-    println!("  last test:  not recorded");
+    let last = &report["last_test_result"];
+    if last.is_null() {
+        println!("  last test:  not recorded (`api-conductor test {}`)", text("name"));
+    } else if last["passed"] == json!(true) {
+        println!("  last test:  {}", ui::green(&testing::summary(last)));
+    } else {
+        println!("  last test:  {}", ui::red(&testing::summary(last)));
+    }
 }

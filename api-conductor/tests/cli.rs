@@ -50,7 +50,7 @@ fn one_line_failure(output: &Output) -> String {
 fn help_snapshots() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let overwrite = std::env::var_os("SNAPSHOTS").is_some_and(|v| v == "overwrite");
-    let commands: [&[&str]; 10] = [
+    let commands: [&[&str]; 11] = [
         &[],
         &["check"],
         &["expand"],
@@ -58,6 +58,7 @@ fn help_snapshots() {
         &["setup"],
         &["new-connector"],
         &["implement"],
+        &["test"],
         &["status"],
         &["auth"],
         &["auth", "login"],
@@ -147,6 +148,8 @@ fn workspace_commands_refuse_bad_input_and_write_nothing() {
     assert!(line.contains("nowhere.yaml: no such file"), "{line}");
     let line = one_line_failure(&run(&dir, &["implement", "nobody"]));
     assert!(line.contains("no connector `nobody`"), "{line}");
+    let line = one_line_failure(&run(&dir, &["test", "nobody"]));
+    assert!(line.contains("no connector `nobody`"), "{line}");
     let line = one_line_failure(&run(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]));
     assert!(line.contains("not a connector name"), "{line}");
 
@@ -197,8 +200,8 @@ fn status_json(dir: &Path, target: &Path) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-/// setup → new-connector → implement → `cargo test` of the new crate → status shows coverage →
-/// edit the spec → status reports drift. The nested build shares this workspace's target
+/// setup → new-connector → implement → `api-conductor test` (`cargo test` of the new crate,
+/// recorded) → status shows coverage and the result → edit the spec → status reports drift. The nested build shares this workspace's target
 /// directory and lock file and runs offline, so only the new crate is compiled.
 #[test]
 fn journey_from_an_empty_folder_to_drift() {
@@ -241,16 +244,17 @@ fn journey_from_an_empty_folder_to_drift() {
     let before = status_json(&dir, &target);
     assert_eq!(before["connectors"][0]["coverage"]["percent"], 0, "{before}");
 
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--color", "never"])
-        .current_dir(dir.join("connectors/petstore"))
+    let output = Command::new(BIN)
+        .args(["test", "petstore", "--", "--offline", "--color", "never"])
+        .current_dir(&dir)
         .env("CARGO_TARGET_DIR", &target)
+        .env("NO_COLOR", "1")
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();
     assert!(
         output.status.success(),
-        "cargo test of the new crate:\n{}{}",
+        "api-conductor test (cargo test of the new crate):\n{}{}",
         stdout(&output),
         stderr(&output)
     );
@@ -259,12 +263,27 @@ fn journey_from_an_empty_folder_to_drift() {
         "{}",
         stdout(&output)
     );
+    assert!(
+        stderr(&output).contains("recorded in connectors/petstore/.conductor/last-test.json: passed, 8 test(s) passed"),
+        "{}",
+        stderr(&output)
+    );
 
     let after = status_json(&dir, &target);
     let connector = &after["connectors"][0];
     assert_eq!(connector["coverage"]["percent"], 100, "{after}");
     assert_eq!(connector["coverage"]["meets_standard"], true);
     assert_eq!(connector["drift"]["changed"], false);
+    let last = &connector["last_test_result"];
+    assert_eq!(
+        (&last["passed"], &last["tests_passed"], &last["tests_failed"]),
+        (&serde_json::json!(true), &serde_json::json!(8), &serde_json::json!(0)),
+        "{after}"
+    );
+    assert!(
+        last["seconds"].as_f64().is_some() && last["finished_at"].is_string(),
+        "{after}"
+    );
     let text = Command::new(BIN)
         .arg("status")
         .current_dir(&dir)
@@ -277,26 +296,116 @@ fn journey_from_an_empty_folder_to_drift() {
         "{}",
         stdout(&text)
     );
+    assert!(
+        stdout(&text).contains("last test:  passed, 8 test(s) passed in "),
+        "{}",
+        stdout(&text)
+    );
 
-    // The API moves on: a new operation, a changed schema, a new version.
+    // The API moves on: a new operation and an optional field (compatible), an enum value
+    // removed (incompatible), a new version.
     let edited = spec
         .replace("version: 1.0.0", "version: 1.1.0")
         .replace(
             "  /store/inventory:\n",
             "  /store/orders:\n    get:\n      operationId: listOrders\n      responses:\n        '200': {description: ok}\n  /store/inventory:\n",
         )
-        .replace("        message: {type: string}", "        message: {type: string}\n        detail: {type: string}");
+        .replace("        message: {type: string}", "        message: {type: string}\n        detail: {type: string}")
+        .replace("enum: [available, pending, sold]", "enum: [available, sold]");
     std::fs::write(dir.join("specs/petstore.yaml"), edited).unwrap();
     let drifted = status_json(&dir, &target);
     let drift = &drifted["connectors"][0]["drift"];
     assert_eq!(drift["changed"], true, "{drifted}");
     assert_eq!(drift["version"], serde_json::json!(["1.0.0", "1.1.0"]));
     assert_eq!(drift["operations"]["added"], serde_json::json!(["listOrders"]));
-    assert_eq!(drift["schemas"]["changed"], serde_json::json!(["Error"]));
-    let text = run(&dir, &["status"]);
+    assert_eq!(drift["schemas"]["changed"], serde_json::json!(["Error", "PetStatus"]));
+    assert_eq!(drift["incompatible"], 1, "{drifted}");
+    let change =
+        |at: &str, what: &str, compatible: bool| serde_json::json!({"at": at, "what": what, "compatible": compatible});
+    let changes = drift["changes"].as_array().unwrap();
+    for expected in [
+        change("operation listOrders", "added", true),
+        change("schema Error", "optional field `detail` added", true),
+        change("schema PetStatus", "enum value `pending` removed", false),
+    ] {
+        assert!(changes.contains(&expected), "{expected} in {drifted}");
+    }
+    let text = stdout(&run(&dir, &["status"]));
+    assert!(text.contains("1 incompatible of 3 change(s)"), "{text}");
     assert!(
-        stdout(&text).contains("operations added: listOrders"),
-        "{}",
-        stdout(&text)
+        text.contains("incompatible  schema PetStatus: enum value `pending` removed"),
+        "{text}"
     );
+    assert!(text.contains("compatible    operation listOrders: added"), "{text}");
+}
+
+/// Serves `body` at `/specs/petstore.yaml` and 404 elsewhere on 127.0.0.1, for `requests`
+/// requests; returns the base URL.
+fn serve_spec(body: String, requests: usize) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        for _ in 0..requests {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buffer).unwrap();
+                if n == 0 {
+                    break;
+                }
+                request.extend_from_slice(&buffer[..n]);
+            }
+            let request = String::from_utf8_lossy(&request);
+            let found = request.starts_with("GET /specs/petstore.yaml ");
+            let (status, body) = if found {
+                ("200 OK", body.as_str())
+            } else {
+                ("404 Not Found", "no such spec")
+            };
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/yaml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(response.as_bytes()).unwrap();
+        }
+    });
+    (base, handle)
+}
+
+#[test]
+fn new_connector_downloads_a_spec_from_a_url() {
+    let dir = fresh("download");
+    assert!(run(&dir, &["setup"]).status.success());
+    let spec = std::fs::read_to_string(workspace_root().join("specs/petstore.yaml")).unwrap();
+    let (base, server) = serve_spec(spec.clone(), 2);
+    let download = |args: &[&str]| {
+        let mut command = Command::new(BIN);
+        command.args(args).current_dir(&dir).env("NO_COLOR", "1");
+        for proxy in [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ] {
+            command.env_remove(proxy);
+        }
+        command.output().unwrap()
+    };
+
+    let missing = format!("{base}/specs/missing.yaml");
+    let line = one_line_failure(&download(&["new-connector", "pets", "--spec", &missing]));
+    assert!(line.contains("404 Not Found"), "{line}");
+    assert!(!dir.join("specs/missing.yaml").exists() && !dir.join("connectors/pets").exists());
+
+    let url = format!("{base}/specs/petstore.yaml");
+    let output = download(&["new-connector", "pets", "--spec", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    server.join().unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join("specs/petstore.yaml")).unwrap(), spec);
+    let plan = std::fs::read_to_string(dir.join("connectors/pets/plan.toml")).unwrap();
+    assert!(plan.contains("spec = \"specs/petstore.yaml\""), "{plan}");
 }

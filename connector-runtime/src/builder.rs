@@ -33,7 +33,53 @@ impl std::error::Error for BuildError {}
 /// Builds a client. Methods take and return the builder; mistakes are kept and reported by
 /// [`ClientBuilder::build`].
 ///
-/// `C` is the generated client type the builder produces.
+/// `C` is the generated client type the builder produces; a generated `Client::builder()`
+/// returns one.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use connector_runtime::{connector, AttemptInfo, Hook, HookResponse, Quota, RetryPolicy};
+///
+/// #[connector(spec = "../specs/petstore.yaml", operations = ["listPets", "getPetById"])]
+/// mod petstore {}
+///
+/// /// Logs every response.
+/// struct Log;
+///
+/// impl Hook for Log {
+///     fn after_response(&self, attempt: &AttemptInfo<'_>, response: &HookResponse) {
+///         println!("{} -> {}", attempt.operation, response.status);
+///     }
+/// }
+///
+/// # fn main() -> Result<(), connector_runtime::BuildError> {
+/// let client = petstore::Client::builder()
+///     .base_url("https://staging.petstore.example.com/v1")
+///     // Auth: the spec's API key scheme (see also `credential`, `bearer_token`,
+///     // `basic_auth` and `token_manager`).
+///     .api_key("demo-key")
+///     // Retry: idempotent requests only, 4 attempts, backoff from 200 ms up to 5 s.
+///     .retry(RetryPolicy::new().max_attempts(4).backoff(Duration::from_millis(200), Duration::from_secs(5)))
+///     // Timeouts: per attempt, to connect, and for the whole call with its retries.
+///     .timeout(Some(Duration::from_secs(10)))
+///     .connect_timeout(Some(Duration::from_secs(3)))
+///     .total_timeout(Some(Duration::from_secs(60)))
+///     // Rate limits: 10 requests a second, bursts of 5, at most 4 in flight.
+///     .rate_limit(Quota::per_second(10).burst(5))
+///     .max_in_flight(4)
+///     .hook(Log)
+///     .build()?;
+/// # let _ = client;
+///
+/// // Mistakes are collected and reported by `build`.
+/// let err = petstore::Client::builder().base_url("not a url").build();
+/// assert!(err.is_err());
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C> {
     api: &'static ApiSpec,

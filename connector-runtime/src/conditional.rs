@@ -10,6 +10,31 @@ use crate::error::Error;
 use crate::operation::{Operation, OperationExt, Response};
 
 /// The result of a conditional request: the new representation, or "not modified".
+///
+/// What a call made with [`OperationExt::if_none_match`] returns.
+///
+/// # Examples
+///
+/// ```no_run
+/// use connector_runtime::{connector, Conditional, OperationExt};
+///
+/// #[connector(spec = "../specs/transfers.yaml", operations = ["getNote"])]
+/// mod transfers {}
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = transfers::Client::builder().build()?;
+/// let first = client.get_note(1).with_response().await?;
+/// let etag = first.header("etag").unwrap_or_default().to_owned();
+///
+/// // Later: fetch it again only if it changed.
+/// match client.get_note(1).if_none_match(etag).await? {
+///     Conditional::Modified(response) => println!("changed: {}", response.body().text),
+///     Conditional::NotModified { .. } => println!("our copy is current"),
+///     _ => {}
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Conditional<T> {

@@ -172,6 +172,44 @@ impl<T> Response<T> {
 }
 
 /// Settings every generated request builder accepts, in addition to its own parameters.
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// use connector_runtime::{connector, OperationExt, RetryPolicy};
+/// use futures_util::StreamExt;
+///
+/// #[connector(spec = "../specs/transfers.yaml", operations = ["createNote", "getBlob"])]
+/// mod transfers {}
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = transfers::Client::builder().build()?;
+/// let note = transfers::types::NewNote { text: "hello".into(), labels: None };
+///
+/// // Options for this call only; the body as a form rather than JSON (the spec offers both).
+/// let created = client
+///     .create_note(note)
+///     .content_type("application/x-www-form-urlencoded")
+///     .bearer_token("tenant-7-token")
+///     .header("X-Trace", "abc")
+///     .idempotency_key("Idempotency-Key", "note-hello-1")
+///     .retry(RetryPolicy::new().max_attempts(5))
+///     .timeout(Duration::from_secs(5))
+///     .total_timeout(Duration::from_secs(30))
+///     .with_response()
+///     .await?;
+/// println!("{} created: note {}", created.status(), created.body().id);
+///
+/// // A download, chunk by chunk rather than read whole.
+/// let mut body = client.get_blob("backup.tar").stream().await?.into_body();
+/// while let Some(chunk) = body.next().await {
+///     println!("{} bytes", chunk?.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 pub trait OperationExt: Operation {
     /// Uses this credential for the scheme named `scheme` on this call only (e.g. one
     /// tenant's token).
@@ -265,6 +303,8 @@ pub trait OperationExt: Operation {
 
     /// Sends `If-None-Match: etag`; a `304 Not Modified` answer is then the success
     /// [`Conditional::NotModified`](crate::Conditional::NotModified) rather than an error.
+    ///
+    /// See [`Conditional`](crate::Conditional) for an example.
     fn if_none_match(self, etag: impl Into<String>) -> crate::conditional::IfNoneMatch<Self> {
         crate::conditional::IfNoneMatch {
             operation: self.header("If-None-Match", etag),

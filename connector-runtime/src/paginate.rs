@@ -79,6 +79,20 @@ pub struct PaginationSpec {
 }
 
 /// A generated operation whose responses are pages of items.
+///
+/// The generator implements it for every operation that paginates; write code generic over
+/// it to page through any of them.
+///
+/// # Examples
+///
+/// ```
+/// use connector_runtime::{Error, Paginated, Paginator};
+///
+/// /// How many items an operation has, over all its pages.
+/// async fn count<O: Paginated>(operation: O) -> Result<usize, Error<O::ErrorBody>> {
+///     Ok(Paginator::new(operation).collect_items().await?.len())
+/// }
+/// ```
 pub trait Paginated: Operation + Clone {
     /// One item of a page.
     type Item: Send + 'static;
@@ -91,6 +105,37 @@ pub trait Paginated: Operation + Clone {
 
 /// The pages or items of a paginated operation, fetched lazily; returned by a generated
 /// builder's `paginate()`.
+///
+/// # Examples
+///
+/// ```no_run
+/// use connector_runtime::connector;
+/// use futures_util::StreamExt;
+///
+/// #[connector(spec = "../specs/pagination.yaml", operations = ["listByOffset"])]
+/// mod paged {}
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = paged::Client::builder().build()?;
+///
+/// // Every item of every page, 50 per request, at most 500 in all.
+/// let mut rows = client.list_by_offset().limit(50).paginate().max_items(500).items();
+/// while let Some(row) = rows.next().await {
+///     println!("row {}", row?.id);
+/// }
+///
+/// // The pages, each with its status and headers; at most three requests.
+/// let mut pages = client.list_by_offset().paginate().max_pages(3).pages();
+/// while let Some(page) = pages.next().await {
+///     println!("{} rows", page?.body().len());
+/// }
+///
+/// // Or everything in one `Vec` (the first error ends it).
+/// let all = client.list_by_offset().paginate().collect_items().await?;
+/// # let _ = all;
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a paginator does nothing until its stream is polled"]
 #[derive(Debug, Clone)]
 pub struct Paginator<O> {

@@ -98,7 +98,7 @@ fn send_streamed<O: Operation>(
     }
 }
 
-/// One server-sent event with typed data.
+/// One server-sent event with typed data; see [`Events`] for an example.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Event<T> {
@@ -120,6 +120,29 @@ pub type EventDecoder<T> = fn(&str) -> Result<T, DecodeError>;
 
 /// An operation answering `text/event-stream`; awaited, it gives the status and headers with a
 /// stream of typed [`Event`]s.
+///
+/// A generated builder's `events()` returns it, the data decoded into the spec's schema.
+///
+/// # Examples
+///
+/// ```no_run
+/// use connector_runtime::connector;
+/// use futures_util::StreamExt;
+///
+/// #[connector(spec = "../specs/transfers.yaml", operations = ["streamEvents"])]
+/// mod transfers {}
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = transfers::Client::builder().build()?;
+/// let mut events = client.stream_events().events().await?.into_body();
+/// while let Some(event) = events.next().await {
+///     let event = event?;
+///     // `event.id` is what to send back as `Last-Event-ID` to resume.
+///     println!("{:?} #{:?}: {} done", event.event, event.id, event.data.done);
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "a request does nothing until awaited"]
 pub struct Events<O, T> {
     operation: O,

@@ -349,6 +349,36 @@ enum Grant {
 ///
 /// Share one manager (it is used through an `Arc`) between every client that uses the same
 /// OAuth client and grant.
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use std::time::Duration;
+///
+/// use connector_runtime::{connector, FileTokenStore, OAuth2Config, TokenManager};
+///
+/// #[connector(spec = "../specs/petstore.yaml", operations = ["deletePet"])]
+/// mod petstore {}
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // The client credentials grant against the spec's token URL; tokens survive restarts in a
+/// // file (mode 0600) and are renewed a minute before they expire.
+/// let config = OAuth2Config::new("my-client-id", "http://petstore.example.com/oauth/token")
+///     .client_secret(std::env::var("PETSTORE_CLIENT_SECRET")?)
+///     .scope("write:pets");
+/// let tokens = Arc::new(
+///     TokenManager::client_credentials(config)
+///         .store(FileTokenStore::new(".tokens.json"))
+///         .refresh_ahead(Duration::from_secs(60)),
+/// );
+///
+/// let client = petstore::Client::builder().token_manager(Arc::clone(&tokens)).build()?;
+/// client.delete_pet(7).await?;
+/// println!("{} token request(s) so far", tokens.token_requests());
+/// # Ok(())
+/// # }
+/// ```
 pub struct TokenManager {
     config: OAuth2Config,
     grant: Grant,
