@@ -21,24 +21,36 @@ use crate::Failure;
 const CALLBACK: &str = "/callback";
 
 /// The options of `auth login`.
+#[derive(Debug, clap::Args)]
 pub(crate) struct LoginOptions {
-    /// Which OAuth 2.0 scheme of the spec (needed when it declares several with the flow).
+    /// The spec's OAuth 2.0 scheme to use (needed when several have an authorization code flow).
+    #[arg(long)]
     pub(crate) scheme: Option<String>,
-    /// The client id (else `{NAME}_CLIENT_ID`).
+    /// The OAuth client id (default: `NAME_CLIENT_ID`).
+    #[arg(long)]
     pub(crate) client_id: Option<String>,
-    /// The client secret (else `{NAME}_CLIENT_SECRET`, else none: a public client).
+    /// The OAuth client secret (default: `NAME_CLIENT_SECRET`; none for a public client).
+    /// Prefer the variable: arguments are visible to other users of the machine.
+    #[arg(long)]
     pub(crate) client_secret: Option<String>,
-    /// Scopes to request.
+    /// Request this scope (repeat for several).
+    #[arg(long = "scope", value_name = "SCOPE")]
     pub(crate) scopes: Vec<String>,
-    /// The loopback port (0: any free port).
+    /// The loopback port the redirect comes back to (0: any free port; register the
+    /// redirect URL http://127.0.0.1:PORT/callback with the provider).
+    #[arg(long, default_value_t = 0)]
     pub(crate) port: u16,
-    /// Overrides the spec's authorization URL.
+    /// Use this authorization endpoint instead of the spec's.
+    #[arg(long, value_name = "URL")]
     pub(crate) authorization_url: Option<String>,
-    /// Overrides the spec's token URL.
+    /// Use this token endpoint instead of the spec's.
+    #[arg(long, value_name = "URL")]
     pub(crate) token_url: Option<String>,
-    /// Overrides where the tokens are written.
+    /// Write the tokens to this file instead (relative to the workspace root).
+    #[arg(long, value_name = "FILE")]
     pub(crate) store: Option<PathBuf>,
-    /// How long to wait for the redirect, in seconds.
+    /// Give up when no redirect arrives within this many seconds.
+    #[arg(long, default_value_t = 300)]
     pub(crate) timeout: u64,
 }
 

@@ -140,35 +140,8 @@ enum AuthCommand {
         /// The connector's name. Its client id and secret come from `NAME_CLIENT_ID` and
         /// `NAME_CLIENT_SECRET` (upper case, `-` as `_`) unless given as flags.
         name: String,
-        /// The spec's OAuth 2.0 scheme to use (needed when several have an authorization code flow).
-        #[arg(long)]
-        scheme: Option<String>,
-        /// The OAuth client id (default: `NAME_CLIENT_ID`).
-        #[arg(long)]
-        client_id: Option<String>,
-        /// The OAuth client secret (default: `NAME_CLIENT_SECRET`; none for a public client).
-        /// Prefer the variable: arguments are visible to other users of the machine.
-        #[arg(long)]
-        client_secret: Option<String>,
-        /// Request this scope (repeat for several).
-        #[arg(long = "scope", value_name = "SCOPE")]
-        scopes: Vec<String>,
-        /// The loopback port the redirect comes back to (0: any free port; register the
-        /// redirect URL http://127.0.0.1:PORT/callback with the provider).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// Use this authorization endpoint instead of the spec's.
-        #[arg(long, value_name = "URL")]
-        authorization_url: Option<String>,
-        /// Use this token endpoint instead of the spec's.
-        #[arg(long, value_name = "URL")]
-        token_url: Option<String>,
-        /// Write the tokens to this file instead (relative to the workspace root).
-        #[arg(long, value_name = "FILE")]
-        store: Option<PathBuf>,
-        /// Give up when no redirect arrives within this many seconds.
-        #[arg(long, default_value_t = 300)]
-        timeout: u64,
+        #[command(flatten)]
+        options: auth::LoginOptions,
     },
 }
 
@@ -242,31 +215,7 @@ fn main() -> ExitCode {
         Command::Implement { name, force } => implement::implement(&name, force),
         Command::Test { name, cargo_args } => testing::test(&name, &cargo_args),
         Command::Status { json } => status::status(json),
-        Command::Auth(AuthCommand::Login {
-            name,
-            scheme,
-            client_id,
-            client_secret,
-            scopes,
-            port,
-            authorization_url,
-            token_url,
-            store,
-            timeout,
-        }) => auth::login(
-            &name,
-            auth::LoginOptions {
-                scheme,
-                client_id,
-                client_secret,
-                scopes,
-                port,
-                authorization_url,
-                token_url,
-                store,
-                timeout,
-            },
-        ),
+        Command::Auth(AuthCommand::Login { name, options }) => auth::login(&name, options),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -368,7 +368,7 @@ fn build_operation(
     // Builder methods the runtime adds: `paginate` (any list may be paginated) and `events`.
     let streams_events = operation.responses.responses.values().any(|response| {
         matches!(response, ReferenceOr::Item(response)
-            if response.content.keys().any(|media| media.to_ascii_lowercase().starts_with("text/event-stream")))
+            if response.content.keys().any(|media| is_event_stream(media)))
     });
     let mut arg_names = if streams_events {
         NameSet::new(&["call", "paginate", "events"])
@@ -649,6 +649,11 @@ fn form_encoding(
         .collect()
 }
 
+/// Whether a media type is `text/event-stream` (server-sent events).
+fn is_event_stream(media_type: &str) -> bool {
+    media_type.to_ascii_lowercase().starts_with("text/event-stream")
+}
+
 fn body_kind(content_type: &str) -> BodyKind {
     let lower = content_type.to_ascii_lowercase();
     if lower.contains("json") {
@@ -684,7 +689,7 @@ fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, 
     let Some((content_type, media)) = pick_media(&response.content, &["json", "text/", ""]) else {
         return Payload::Empty;
     };
-    if content_type.to_ascii_lowercase().starts_with("text/event-stream") {
+    if is_event_stream(content_type) {
         let data = match &media.schema {
             Some(schema) => {
                 let media_pointer = format!(

@@ -235,6 +235,10 @@ impl Multipart {
                         disposition.push_str(&format!("; filename=\"{}\"", quote(file_name)));
                     }
                     let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                    // A line break would end the part's headers early and forge new ones.
+                    if content_type.contains(['\r', '\n']) {
+                        return Err(format!("the content type of the file in `{name}` contains CR or LF"));
+                    }
                     head.extend_from_slice(format!("{disposition}\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
                     match &file.source {
                         FileSource::Bytes(data) => head.extend_from_slice(data),
@@ -329,6 +333,18 @@ mod tests {
         let text: Vec<u8> = chunks.concat();
         assert!(std::str::from_utf8(&text).unwrap().contains("\r\n\r\nabc\r\n--b--"));
         assert!(body.encode("b").await.is_err(), "the stream was taken");
+    }
+
+    #[tokio::test]
+    async fn a_content_type_with_a_line_break_is_refused() {
+        let body = Multipart {
+            parts: vec![Part::File {
+                name: "f".into(),
+                file: FilePart::bytes(&b"x"[..]).content_type("text/plain\r\nX-Evil: 1"),
+            }],
+        };
+        let err = body.encode("b").await.err().unwrap();
+        assert!(err.contains("CR or LF"), "{err}");
     }
 
     #[tokio::test]

@@ -342,8 +342,7 @@ fn run<O: Operation, T>(
     finish: fn(Response<O::Output>) -> T,
 ) -> impl Future<Output = Result<T, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
-    let mut parts = RequestParts::new(spec.path);
-    let encoded = operation.encode(&mut parts);
+    let encoded = encode_request(&operation);
     let call = operation.call_mut();
     let client = call.client.clone();
     let options = std::mem::take(&mut call.options);
@@ -351,12 +350,8 @@ fn run<O: Operation, T>(
         let started = std::time::Instant::now();
         let counters = client.counters(spec);
         let result = match encoded {
-            Err(err) => Err(Error::untyped(ErrorInner::new(
-                ErrorKind::Encode,
-                spec,
-                err.to_string(),
-            ))),
-            Ok(()) => match client.send(spec, parts, options, &counters).await {
+            Err(err) => Err(err),
+            Ok(parts) => match client.send(spec, parts, options, &counters).await {
                 Ok(exchange) => decode::<O>(&client, spec, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
@@ -367,6 +362,20 @@ fn run<O: Operation, T>(
         };
         counters.finished(outcome, started.elapsed());
         result.map(finish)
+    }
+}
+
+/// The request parts of `operation`, or its encoding failure as the call's error (nothing is
+/// sent).
+pub(crate) fn encode_request<O: Operation>(operation: &O) -> Result<RequestParts, Error<O::ErrorBody>> {
+    let mut parts = RequestParts::new(O::SPEC.path);
+    match operation.encode(&mut parts) {
+        Ok(()) => Ok(parts),
+        Err(err) => Err(Error::untyped(ErrorInner::new(
+            ErrorKind::Encode,
+            O::SPEC,
+            err.to_string(),
+        ))),
     }
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorInner, ErrorKind};
-use crate::operation::{decode, CallOptions, Operation, Response};
+use crate::operation::{decode, encode_request, CallOptions, Operation, Response};
 use crate::request::RequestParts;
 
 /// How the pages of an operation link to each other.
@@ -267,18 +267,10 @@ struct State<O: Operation> {
 /// Fetches one page and works out the request for the one after it.
 async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
     let spec = O::SPEC;
-    let mut parts = RequestParts::new(spec.path);
-    let encoded = state.operation.encode(&mut parts);
+    let mut parts = encode_request(&state.operation)?;
     let call = state.operation.call_mut();
     let client: Client = call.client.clone();
     let options: CallOptions = call.options.clone();
-    if let Err(err) = encoded {
-        return Err(Error::untyped(ErrorInner::new(
-            ErrorKind::Encode,
-            spec,
-            err.to_string(),
-        )));
-    }
     let page_size = page_size(&O::PAGINATION.strategy, &parts);
     match &next {
         Next::First => {}

@@ -14,8 +14,7 @@ use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::__private::BoxFuture;
 use crate::error::{DecodeError, Error, ErrorInner, ErrorKind};
-use crate::operation::{decode, Operation, Response};
-use crate::request::RequestParts;
+use crate::operation::{decode, encode_request, Operation, Response};
 use crate::spec::OperationSpec;
 
 /// A response body as it arrives, chunk by chunk.
@@ -41,21 +40,16 @@ fn send_streamed<O: Operation>(
     mut operation: O,
 ) -> impl Future<Output = Result<Response<ByteStream>, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
-    let mut parts = RequestParts::new(spec.path);
-    let encoded = operation.encode(&mut parts);
-    parts.stream_response = true;
+    let encoded = encode_request(&operation).map(|mut parts| {
+        parts.stream_response = true;
+        parts
+    });
     let call = operation.call_mut();
     let client = call.client.clone();
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
-        if let Err(err) = encoded {
-            return Err(Error::untyped(ErrorInner::new(
-                ErrorKind::Encode,
-                spec,
-                err.to_string(),
-            )));
-        }
+        let parts = encoded?;
         let counters = client.counters(spec);
         let mut exchange = match client.send(spec, parts, options, &counters).await {
             Ok(exchange) => exchange,

@@ -495,34 +495,28 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
 
 /// Encodes a multipart body field by field: files as file parts, the rest as text parts.
 fn multipart_encode(space: &TypeSpace<'_>, ty: &TypeRef, value: &TokenStream) -> TokenStream {
-    let mut ty = ty.strip_option();
-    for _ in 0..32 {
-        match ty {
-            TypeRef::Named(id) => match &space.def(*id).kind {
-                crate::typespace::TypeKind::Alias(target) => ty = target,
-                crate::typespace::TypeKind::Struct { fields, .. } => {
-                    let parts = fields.iter().map(|field| {
-                        let wire = &field.wire;
-                        let name = ident(&field.name);
-                        let is_file = match field.ty.strip_option() {
-                            TypeRef::File => true,
-                            TypeRef::Vec(item) => **item == TypeRef::File,
-                            _ => false,
-                        };
-                        if is_file {
-                            quote! { parts.multipart_file(#wire, &(#value).#name); }
-                        } else {
-                            quote! { parts.multipart_text(#wire, &(#value).#name)?; }
-                        }
-                    });
-                    return quote! { #(#parts)* };
-                }
-                _ => break,
-            },
-            _ => break,
+    let fields = match space.resolved(ty.strip_option()) {
+        TypeRef::Named(id) => match &space.def(*id).kind {
+            crate::typespace::TypeKind::Struct { fields, .. } => fields,
+            _ => return quote! { parts.multipart_value(#value)?; },
+        },
+        _ => return quote! { parts.multipart_value(#value)?; },
+    };
+    let parts = fields.iter().map(|field| {
+        let wire = &field.wire;
+        let name = ident(&field.name);
+        let is_file = match field.ty.strip_option() {
+            TypeRef::File => true,
+            TypeRef::Vec(item) => **item == TypeRef::File,
+            _ => false,
+        };
+        if is_file {
+            quote! { parts.multipart_file(#wire, &(#value).#name); }
+        } else {
+            quote! { parts.multipart_text(#wire, &(#value).#name)?; }
         }
-    }
-    quote! { parts.multipart_value(#value)?; }
+    });
+    quote! { #(#parts)* }
 }
 
 fn style_tokens(style: Style) -> TokenStream {

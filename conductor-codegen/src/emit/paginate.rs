@@ -19,9 +19,9 @@ pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &st
         .map(|s| s.replace("~1", "/").replace("~0", "~"))
         .collect();
     if segments.is_empty() {
-        return match resolve(space, output) {
+        return match space.resolved(output) {
             TypeRef::Vec(item) => Some(((**item).clone(), quote! { page })),
-            TypeRef::Option(inner) => match resolve(space, inner) {
+            TypeRef::Option(inner) => match space.resolved(inner) {
                 TypeRef::Vec(item) => Some(((**item).clone(), quote! { page.unwrap_or_default() })),
                 _ => None,
             },
@@ -32,7 +32,7 @@ pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &st
     let mut expr = quote! { ::std::option::Option::Some(page) };
     let mut ty = output.clone();
     for segment in &segments {
-        let TypeRef::Named(id) = resolve(space, ty.strip_option()) else {
+        let TypeRef::Named(id) = space.resolved(ty.strip_option()) else {
             return None;
         };
         let TypeKind::Struct { fields, .. } = &space.def(*id).kind else {
@@ -46,25 +46,10 @@ pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &st
         };
         ty = field.ty.clone();
     }
-    match resolve(space, ty.strip_option()) {
+    match space.resolved(ty.strip_option()) {
         TypeRef::Vec(item) => Some(((**item).clone(), quote! { #expr.unwrap_or_default() })),
         _ => None,
     }
-}
-
-/// Follows aliases and boxes to the type a reference stands for.
-fn resolve<'t>(space: &'t TypeSpace<'_>, mut ty: &'t TypeRef) -> &'t TypeRef {
-    for _ in 0..32 {
-        match ty {
-            TypeRef::Box(inner) => ty = inner,
-            TypeRef::Named(id) => match &space.def(*id).kind {
-                TypeKind::Alias(target) => ty = target,
-                _ => return ty,
-            },
-            _ => return ty,
-        }
-    }
-    ty
 }
 
 /// `impl Paginated` and `paginate()` for an operation whose pagination was decided.

@@ -323,40 +323,44 @@ impl<'a> TypeSpace<'a> {
     /// Makes the binary fields of the multipart body type `body` files (with a name, a content
     /// type, and bytes, a path or a stream behind them).
     pub(crate) fn use_files_in(&mut self, body: &TypeRef) {
-        let mut ty = body.strip_option().clone();
-        for _ in 0..32 {
-            let TypeRef::Named(id) = ty else { return };
-            // Which properties are binary is read from the schema the type came from.
-            let schema = conductor_spec::resolve_pointer(self.raw, self.defs[id].origin.trim_start_matches('#'));
-            let binary = |wire: &str| {
-                let Some(property) = schema.and_then(|s| s.get("properties")).and_then(|p| p.get(wire)) else {
-                    return false;
-                };
-                let property = property
-                    .get("$ref")
-                    .and_then(serde_json::Value::as_str)
-                    .and_then(|r| conductor_spec::resolve_pointer(self.raw, r.trim_start_matches('#')))
-                    .unwrap_or(property);
-                let is_binary = |s: &serde_json::Value| s.get("format").is_some_and(|f| f == "binary");
-                is_binary(property) || property.get("items").is_some_and(is_binary)
+        let TypeRef::Named(id) = *self.resolved(body.strip_option()) else {
+            return;
+        };
+        // Which properties are binary is read from the schema the type came from.
+        let raw = self.raw;
+        let schema = conductor_spec::resolve_pointer(raw, self.defs[id].origin.trim_start_matches('#'));
+        let binary = |wire: &str| {
+            let Some(property) = schema.and_then(|s| s.get("properties")).and_then(|p| p.get(wire)) else {
+                return false;
             };
-            let binary_fields: Vec<bool> = match &self.defs[id].kind {
-                TypeKind::Struct { fields, .. } => fields.iter().map(|f| binary(&f.wire)).collect(),
-                _ => Vec::new(),
-            };
-            match &mut self.defs[id].kind {
-                TypeKind::Alias(target) => ty = target.clone(),
-                TypeKind::Struct { fields, .. } => {
-                    for (field, binary) in fields.iter_mut().zip(binary_fields) {
-                        if binary {
-                            field.ty = field.ty.replace_with_file();
-                        }
-                    }
-                    return;
-                }
-                _ => return,
+            let property = property
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|r| conductor_spec::resolve_pointer(raw, r.trim_start_matches('#')))
+                .unwrap_or(property);
+            let is_binary = |s: &serde_json::Value| s.get("format").is_some_and(|f| f == "binary");
+            is_binary(property) || property.get("items").is_some_and(is_binary)
+        };
+        if let TypeKind::Struct { fields, .. } = &mut self.defs[id].kind {
+            for field in fields.iter_mut().filter(|f| binary(&f.wire)) {
+                field.ty = field.ty.replace_with_file();
             }
         }
+    }
+
+    /// The type a reference stands for, through aliases and boxes.
+    pub(crate) fn resolved<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+        for _ in 0..32 {
+            match ty {
+                TypeRef::Box(inner) => ty = inner,
+                TypeRef::Named(id) => match &self.defs[*id].kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
     }
 
     pub(crate) fn warn(&mut self, pointer: &str, message: String) {
