@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
@@ -121,10 +121,88 @@ impl fmt::Debug for Credential {
 /// The credentials of a client or of one call.
 #[derive(Clone, Default, Debug)]
 pub struct Credentials {
-    by_scheme: BTreeMap<String, Credential>,
-    any_bearer: Option<Credential>,
-    any_api_key: Option<Credential>,
-    any_basic: Option<Credential>,
+    by_scheme: BTreeMap<String, Stored>,
+    any_bearer: Option<Stored>,
+    any_api_key: Option<Stored>,
+    any_basic: Option<Stored>,
+}
+
+/// A credential with the header it sends, built on its first use: every later request shares
+/// that header (a reference count) instead of formatting, checking and copying the secret again.
+#[derive(Clone)]
+pub(crate) struct Stored {
+    credential: Credential,
+    /// The header value of an API key, bearer token or basic credential; `Err` names why the
+    /// secret cannot be a header value.
+    value: OnceLock<Result<HeaderValue, String>>,
+    /// An API key's header name, for the scheme it was first sent under.
+    api_key_name: OnceLock<(&'static str, HeaderName)>,
+}
+
+impl Stored {
+    fn new(credential: Credential) -> Self {
+        Self {
+            credential,
+            value: OnceLock::new(),
+            api_key_name: OnceLock::new(),
+        }
+    }
+
+    /// The secret as a sensitive header value (`Bearer ..`, `Basic ..` or the API key itself).
+    fn header_value(&self, header: &str) -> Result<HeaderValue, String> {
+        self.value
+            .get_or_init(|| {
+                let text = match &self.credential {
+                    Credential::ApiKey(key) => key.expose_secret().to_owned(),
+                    Credential::Bearer(token) => format!("Bearer {}", token.expose_secret()),
+                    Credential::Basic { username, password } => {
+                        use base64::Engine as _;
+                        let pair = format!("{username}:{}", password.expose_secret());
+                        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+                    }
+                    Credential::Custom(_) | Credential::OAuth2(_) => {
+                        return Err("this credential has no fixed header value".to_owned());
+                    }
+                };
+                crate::request::check_header_value(header, &text).map_err(|e| e.message)?;
+                sensitive_value(text, header)
+            })
+            .clone()
+    }
+
+    /// The header an API key goes in for `scheme_header` (the scheme's header name).
+    fn api_key_header(&self, scheme_header: &'static str) -> Result<HeaderName, String> {
+        if let Some((for_name, name)) = self.api_key_name.get() {
+            if *for_name == scheme_header {
+                return Ok(name.clone());
+            }
+        }
+        let name = crate::request::static_header_name(scheme_header).map_err(|e| e.message)?;
+        Ok(self
+            .api_key_name
+            .get_or_init(|| (scheme_header, name.clone()))
+            .1
+            .clone())
+    }
+}
+
+impl fmt::Debug for Stored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.credential.fmt(f)
+    }
+}
+
+/// `text` as a header value marked sensitive, in shared storage so copies are reference counts.
+fn sensitive_value(text: String, header: &str) -> Result<HeaderValue, String> {
+    let bytes = bytes::Bytes::from(text);
+    // A `Bytes` made from a `String` becomes shared on its first clone; clone it once here so
+    // the value kept is already shared.
+    let shared = bytes.clone();
+    drop(bytes);
+    let mut value = HeaderValue::from_maybe_shared(shared)
+        .map_err(|_| format!("the credential for `{header}` is not a valid header value"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl Credentials {
@@ -135,31 +213,31 @@ impl Credentials {
 
     /// Sets the credential for the scheme named `scheme` in the spec.
     pub fn set(&mut self, scheme: impl Into<String>, credential: Credential) -> &mut Self {
-        self.by_scheme.insert(scheme.into(), credential);
+        self.by_scheme.insert(scheme.into(), Stored::new(credential));
         self
     }
 
     /// Sets a bearer token for every bearer, OAuth 2.0 and OpenID Connect scheme.
     pub fn set_bearer(&mut self, token: impl Into<String>) -> &mut Self {
-        self.any_bearer = Some(Credential::bearer(token));
+        self.any_bearer = Some(Stored::new(Credential::bearer(token)));
         self
     }
 
     /// Sets an API key for every API key scheme.
     pub fn set_api_key(&mut self, key: impl Into<String>) -> &mut Self {
-        self.any_api_key = Some(Credential::api_key(key));
+        self.any_api_key = Some(Stored::new(Credential::api_key(key)));
         self
     }
 
     /// Uses tokens from `manager` for every bearer, OAuth 2.0 and OpenID Connect scheme.
     pub fn set_oauth2(&mut self, manager: impl Into<Arc<TokenManager>>) -> &mut Self {
-        self.any_bearer = Some(Credential::oauth2(manager));
+        self.any_bearer = Some(Stored::new(Credential::oauth2(manager)));
         self
     }
 
     /// Sets basic credentials for every basic scheme.
     pub fn set_basic(&mut self, username: impl Into<String>, password: impl Into<String>) -> &mut Self {
-        self.any_basic = Some(Credential::basic(username, password));
+        self.any_basic = Some(Stored::new(Credential::basic(username, password)));
         self
     }
 
@@ -173,12 +251,12 @@ impl Credentials {
         self.by_scheme
             .values()
             .chain(self.any_bearer.iter())
-            .any(|c| matches!(c, Credential::OAuth2(_)))
+            .any(|c| matches!(c.credential, Credential::OAuth2(_)))
     }
 
-    pub(crate) fn for_scheme(&self, scheme: &SecuritySchemeSpec) -> Option<&Credential> {
-        if let Some(credential) = self.by_scheme.get(scheme.name) {
-            return credential.fits(scheme.kind).then_some(credential);
+    pub(crate) fn for_scheme(&self, scheme: &SecuritySchemeSpec) -> Option<&Stored> {
+        if let Some(stored) = self.by_scheme.get(scheme.name) {
+            return stored.credential.fits(scheme.kind).then_some(stored);
         }
         let fallback = match scheme.kind {
             SchemeKind::ApiKey { .. } => self.any_api_key.as_ref(),
@@ -186,7 +264,7 @@ impl Credentials {
             SchemeKind::Bearer | SchemeKind::OAuth2 { .. } | SchemeKind::OpenIdConnect => self.any_bearer.as_ref(),
             SchemeKind::Other => None,
         };
-        fallback.filter(|c| c.fits(scheme.kind))
+        fallback.filter(|c| c.credential.fits(scheme.kind))
     }
 }
 
@@ -276,12 +354,12 @@ const IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
 /// Applies one credential; an OAuth token manager is asked for its token first.
 async fn apply_credential(
     scheme: &SecuritySchemeSpec,
-    credential: &Credential,
+    stored: &Stored,
     clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
-    if let Credential::OAuth2(manager) = credential {
+    if let Credential::OAuth2(manager) = &stored.credential {
         // Boxed: the token request's future is large and rarely needed.
         let token = Box::pin(manager.access_token_by(clock))
             .await
@@ -289,7 +367,7 @@ async fn apply_credential(
         bearer(token.expose_secret(), parts).map_err(AuthFailure::Invalid)?;
         return Ok(Some((Arc::clone(manager), token)));
     }
-    apply_one(scheme, credential, method, parts).map_err(AuthFailure::Invalid)?;
+    apply_one(scheme, stored, method, parts).map_err(AuthFailure::Invalid)?;
     Ok(None)
 }
 
@@ -310,32 +388,28 @@ fn push_secret(parts: &mut RequestParts, name: HeaderName, value: String) -> Res
 
 fn apply_one(
     scheme: &SecuritySchemeSpec,
-    credential: &Credential,
+    stored: &Stored,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<(), String> {
-    match (credential, scheme.kind) {
+    match (&stored.credential, scheme.kind) {
         (Credential::Custom(custom), _) => custom.apply(method, parts),
         (Credential::ApiKey(key), SchemeKind::ApiKey { location, name }) => {
-            let key = key.expose_secret();
             match location {
                 ApiKeyLocation::Header => {
-                    crate::request::check_header_value(name, key).map_err(|e| e.message)?;
-                    let header = crate::request::static_header_name(name).map_err(|e| e.message)?;
-                    push_secret(parts, header, key.to_owned())?;
+                    let value = stored.header_value(name)?;
+                    parts.headers.push((stored.api_key_header(name)?, value));
                 }
-                ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.to_owned())),
-                ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.to_owned())),
+                ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.expose_secret().to_owned())),
+                ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.expose_secret().to_owned())),
             }
             Ok(())
         }
-        (Credential::Basic { username, password }, _) => {
-            use base64::Engine as _;
-            let token =
-                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose_secret()));
-            push_secret(parts, AUTHORIZATION, format!("Basic {token}"))
+        (Credential::Basic { .. } | Credential::Bearer(_), _) => {
+            let value = stored.header_value("Authorization")?;
+            parts.headers.push((AUTHORIZATION, value));
+            Ok(())
         }
-        (Credential::Bearer(token), _) => bearer(token.expose_secret(), parts),
         (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),
         (Credential::OAuth2(_), _) => Err(format!("scheme `{}` needs its token fetched first", scheme.name)),
     }

@@ -78,9 +78,6 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    /// The parts of the last attempt, credentials applied: they name its URL in an error (see
-    /// [`Client::redacted_url`]) without a copy of the URL being kept for every call.
-    pub(crate) parts: RequestParts,
     /// A success response whose body was left unread because the caller streams it.
     pub(crate) body_stream: Option<reqwest::Response>,
 }
@@ -148,10 +145,14 @@ impl Client {
     }
 
     /// Sends one call, retrying by the policy; any HTTP response (success or not) is `Ok`.
+    ///
+    /// `parts` are borrowed, not moved through the call's futures: afterwards they are the last
+    /// attempt's, credentials applied, and name its URL in an error (see
+    /// [`Client::redacted_url`]) without a copy of the URL being kept for every call.
     pub(crate) fn send<'a>(
         &'a self,
         spec: &'static OperationSpec,
-        parts: RequestParts,
+        parts: &'a mut RequestParts,
         options: CallOptions,
         counters: &'a Counters,
     ) -> impl Future<Output = Result<Exchange, Box<ErrorInner>>> + Send + 'a {
@@ -190,9 +191,9 @@ impl Client {
     fn authorize_at_once(
         &self,
         spec: &'static OperationSpec,
-        parts: RequestParts,
+        parts: &mut RequestParts,
         options: &CallOptions,
-    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
+    ) -> Result<IssuedToken, Box<ErrorInner>> {
         use futures_util::FutureExt as _;
         self.authorize(spec, parts, options).now_or_never().unwrap_or_else(|| {
             Err(ErrorInner::new(
@@ -207,9 +208,9 @@ impl Client {
     async fn authorize(
         &self,
         spec: &'static OperationSpec,
-        mut parts: RequestParts,
+        parts: &mut RequestParts,
         options: &CallOptions,
-    ) -> Result<(RequestParts, IssuedToken), Box<ErrorInner>> {
+    ) -> Result<IssuedToken, Box<ErrorInner>> {
         let inner = &*self.inner;
         let issued = auth::apply(
             spec.effective_security(),
@@ -218,7 +219,7 @@ impl Client {
             &inner.credentials,
             &*inner.clock,
             spec.method.as_str(),
-            &mut parts,
+            parts,
         )
         .await
         .map_err(|failure| match failure {
@@ -230,13 +231,13 @@ impl Client {
                 inner
             }
         })?;
-        Ok((parts, issued))
+        Ok(issued)
     }
 
     async fn send_with_retries(
         &self,
         spec: &'static OperationSpec,
-        mut parts: RequestParts,
+        parts: &mut RequestParts,
         options: CallOptions,
         counters: &Counters,
     ) -> Result<Exchange, Box<ErrorInner>> {
@@ -258,10 +259,10 @@ impl Client {
         // A streamed body can be sent once: no retry, no resend after a 401.
         let streamed = matches!(parts.body, Body::Stream { .. });
         let stream_response = parts.stream_response;
-        let never;
+        // A static rather than a local: the send loop's future keeps no room for it.
+        static NEVER: std::sync::LazyLock<RetryPolicy> = std::sync::LazyLock::new(RetryPolicy::never);
         let policy = if streamed {
-            never = RetryPolicy::never();
-            &never
+            &*NEVER
         } else {
             options.get().retry.as_ref().unwrap_or(&inner.retry)
         };
@@ -288,10 +289,11 @@ impl Client {
                     .credentials
                     .as_ref()
                     .is_some_and(Credentials::has_token_manager));
-        let unauthenticated = may_refresh.then(|| parts.clone());
+        // Boxed: rarely there, and the send loop's future would otherwise keep room for it.
+        let unauthenticated = may_refresh.then(|| Box::new(parts.clone()));
         // Each attempt's request is built from the authenticated parts: the first attempt
         // copies nothing, and a retry builds the same request again.
-        let (mut parts, mut issued) = if may_refresh {
+        let mut issued = if may_refresh {
             // A token may have to be fetched: boxed, as that future is large.
             Box::pin(self.authorize(spec, parts, &options)).await?
         } else {
@@ -307,7 +309,7 @@ impl Client {
         loop {
             state.attempt += 1;
             state.policy_attempt += 1;
-            let mut request = self.build_request(spec, &parts, &options, idempotency_key.as_deref())?;
+            let mut request = self.build_request(spec, parts, &options, idempotency_key.as_deref())?;
             if let Some(answer) = self.before_hooks(spec, state.attempt, &mut request) {
                 self.finish_span(&state, answer.status.as_u16());
                 return Ok(Exchange {
@@ -317,7 +319,6 @@ impl Client {
                         body: answer.body,
                     },
                     attempts: state.attempt,
-                    parts,
                     body_stream: None,
                 });
             }
@@ -329,7 +330,7 @@ impl Client {
                         error.retry_after = Some(wait);
                     }
                     error.attempts = state.attempt - 1;
-                    error.url = Some(self.redacted_url(&parts));
+                    error.url = Some(self.redacted_url(parts));
                     error
                 })?,
             };
@@ -356,7 +357,7 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(parts))),
                     }
                 }
             };
@@ -374,7 +375,6 @@ impl Client {
                         body: bytes::Bytes::new(),
                     },
                     attempts: state.attempt,
-                    parts,
                     body_stream: Some(response),
                 });
             }
@@ -394,7 +394,7 @@ impl Client {
                             self.wait(&mut state, wait).await;
                             continue;
                         }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(&parts))),
+                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(parts))),
                     }
                 }
             };
@@ -408,7 +408,6 @@ impl Client {
                 return Ok(Exchange {
                     response: raw,
                     attempts: state.attempt,
-                    parts,
                     body_stream: None,
                 });
             }
@@ -424,7 +423,8 @@ impl Client {
                         attempt = state.attempt,
                         "401 on an issued token; refreshing it and resending"
                     );
-                    (parts, issued) = Box::pin(self.authorize(spec, unauthenticated.clone(), &options)).await?;
+                    *parts = RequestParts::clone(unauthenticated);
+                    issued = Box::pin(self.authorize(spec, parts, &options)).await?;
                     continue;
                 }
             }
@@ -453,7 +453,7 @@ impl Client {
                     error.raw_body = Some(raw.body);
                     error.retry_after = Some(wait);
                     error.attempts = state.attempt;
-                    error.url = Some(self.redacted_url(&parts));
+                    error.url = Some(self.redacted_url(parts));
                     return Err(error);
                 }
                 _ => {
@@ -461,7 +461,6 @@ impl Client {
                     return Ok(Exchange {
                         response: raw,
                         attempts: state.attempt,
-                        parts,
                         body_stream: None,
                     });
                 }
@@ -687,7 +686,10 @@ impl Client {
             .timeout
             .or(inner.timeout)
             .filter(|_| !parts.stream_response);
-        *request.timeout_mut() = timeout;
+        // Setting it allocates the request's extension map: only when there is one.
+        if timeout.is_some() {
+            *request.timeout_mut() = timeout;
+        }
         Ok(request)
     }
 }

@@ -351,8 +351,8 @@ fn run<O: Operation, T>(
         let counters = client.counters(spec);
         let result = match encoded {
             Err(err) => Err(err),
-            Ok(parts) => match client.send(spec, parts, options, &counters).await {
-                Ok(exchange) => decode::<O>(&client, spec, exchange),
+            Ok(mut parts) => match client.send(spec, &mut parts, options, &counters).await {
+                Ok(exchange) => decode::<O>(&client, spec, &parts, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
         };
@@ -379,10 +379,12 @@ pub(crate) fn encode_request<O: Operation>(operation: &O) -> Result<RequestParts
     }
 }
 
-/// Decodes the response of an exchange into the typed success or a typed error.
+/// Decodes the response of an exchange into the typed success or a typed error; `parts` are
+/// the last attempt's, which name its URL in an error.
 pub(crate) fn decode<O: Operation>(
     client: &Client,
     spec: &'static OperationSpec,
+    parts: &RequestParts,
     exchange: crate::client::Exchange,
 ) -> Result<Response<O::Output>, Error<O::ErrorBody>> {
     let response = exchange.response;
@@ -396,7 +398,7 @@ pub(crate) fn decode<O: Operation>(
         // The typed body of an envelope error is the documented error type when it matches.
         let body = O::decode_error(&response).and_then(Result::ok);
         let mut inner = ErrorInner::new(ErrorKind::Envelope, spec, message);
-        let url = client.redacted_url(&exchange.parts);
+        let url = client.redacted_url(parts);
         fill_from_response(&mut inner, response, exchange.attempts, url);
         return Err(Error { inner, body });
     }
@@ -409,7 +411,7 @@ pub(crate) fn decode<O: Operation>(
             }),
             Err(err) => {
                 let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
-                let url = client.redacted_url(&exchange.parts);
+                let url = client.redacted_url(parts);
                 fill_from_response(&mut inner, response, exchange.attempts, url);
                 Err(Error::untyped(inner))
             }
@@ -424,7 +426,7 @@ pub(crate) fn decode<O: Operation>(
         None => None,
     };
     let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
-    let url = client.redacted_url(&exchange.parts);
+    let url = client.redacted_url(parts);
     fill_from_response(&mut inner, response, exchange.attempts, url);
     Err(Error { inner, body })
 }

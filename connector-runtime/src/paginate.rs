@@ -285,7 +285,7 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
     }
     let started = std::time::Instant::now();
     let counters = client.counters(spec);
-    let exchange = match client.send(spec, parts, options, &counters).await {
+    let exchange = match client.send(spec, &mut parts, options, &counters).await {
         Ok(exchange) => exchange,
         Err(inner) => {
             let err = Error::untyped(inner);
@@ -294,7 +294,7 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
         }
     };
     let follow = if exchange.response.status.is_success() {
-        Some(client.url(&exchange.parts).and_then(|requested| {
+        Some(client.url(&parts).and_then(|requested| {
             follow_up::<O>(
                 &client,
                 &requested,
@@ -307,7 +307,7 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
     } else {
         None
     };
-    let result = decode::<O>(&client, spec, exchange);
+    let result = decode::<O>(&client, spec, &parts, exchange);
     counters.finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
     let page = result?;
     state.pages += 1;

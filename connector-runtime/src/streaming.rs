@@ -49,9 +49,9 @@ fn send_streamed<O: Operation>(
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
-        let parts = encoded?;
+        let mut parts = encoded?;
         let counters = client.counters(spec);
-        let mut exchange = match client.send(spec, parts, options, &counters).await {
+        let mut exchange = match client.send(spec, &mut parts, options, &counters).await {
             Ok(exchange) => exchange,
             Err(inner) => {
                 let err = Error::untyped(inner);
@@ -61,7 +61,7 @@ fn send_streamed<O: Operation>(
         };
         let Some(body) = exchange.body_stream.take() else {
             // Not a success: decoded (into the documented error type) as any other call.
-            let result = decode::<O>(&client, spec, exchange).map(|response| {
+            let result = decode::<O>(&client, spec, &parts, exchange).map(|response| {
                 let status = response.status();
                 let headers = response.headers().clone();
                 Response::new(status, headers, Box::pin(stream::empty()) as ByteStream)
@@ -70,7 +70,7 @@ fn send_streamed<O: Operation>(
             return result;
         };
         counters.finished(Ok(()), started.elapsed());
-        let url = client.redacted_url(&exchange.parts);
+        let url = client.redacted_url(&parts);
         let chunks = body.bytes_stream().map(move |chunk| {
             chunk.map_err(|err| {
                 let kind = if err.is_timeout() {

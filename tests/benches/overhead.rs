@@ -5,6 +5,9 @@
 //! cargo bench -p workspace-tests --bench overhead              # 20 rounds × 1,000 requests per path
 //! cargo bench -p workspace-tests --bench overhead -- 40 2000   # rounds, requests per round
 //! ONLY=bare cargo bench -p workspace-tests --bench overhead      # one path alone (also: generated)
+//! ONLY=answered cargo bench -p workspace-tests --bench overhead  # the no-network calls alone (also:
+//!                                                                # built, a bare request built and the
+//!                                                                # body decoded), for callgrind counts
 //! ```
 //!
 //! The server (a bare axum route answering a fixed pet as JSON) runs on its own thread and
@@ -145,14 +148,31 @@ fn main() {
             .hook(Answer)
             .build()
             .unwrap();
-        let n = 100_000;
-        let (runtime_wall, _) = time(n, || answered.get_pet_by_id(7).into_future()).await;
-        let (bare_wall, _) = time(n, || async {
+        let built = || async {
             let request = http.get(&url).header("x-api-key", "bench-key").build().unwrap();
             let pet = serde_json::from_str::<petstore::types::Pet>(PET).unwrap();
             (request, pet)
-        })
-        .await;
+        };
+        let only = std::env::var("ONLY").ok();
+        if matches!(only.as_deref(), Some("answered" | "built")) {
+            // Instruction counts per call come from running this under callgrind and dividing
+            // by `rounds × per_round`.
+            let n = rounds * per_round;
+            let (wall, _) = if only.as_deref() == Some("built") {
+                time(n, built).await
+            } else {
+                time(n, || answered.get_pet_by_id(7).into_future()).await
+            };
+            println!(
+                "{} alone, {n} calls: mean {} wall",
+                only.unwrap_or_default(),
+                micros(wall)
+            );
+            return;
+        }
+        let n = 100_000;
+        let (runtime_wall, _) = time(n, || answered.get_pet_by_id(7).into_future()).await;
+        let (bare_wall, _) = time(n, built).await;
         println!(
             "no network, per call: generated client {} (everything but the exchange), \
              bare request build + decode {}",
@@ -168,7 +188,7 @@ fn main() {
             untimed.get_pet_by_id(7).await.unwrap();
         }
 
-        if let Ok(only) = std::env::var("ONLY") {
+        if let Some(only) = only {
             let n = rounds * per_round;
             let (wall, cpu) = if only == "bare" {
                 time(n, || bare(None)).await
