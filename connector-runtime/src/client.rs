@@ -338,7 +338,8 @@ impl Client {
             counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
             let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
-            let url = sent_at.map(|_| request.url().clone());
+            // Boxed: only hooks need it, and the loop's state then keeps no room for a URL.
+            let url = sent_at.map(|_| Box::new(request.url().clone()));
             let result = inner.http.execute(request).await;
             let mut response = match result {
                 Ok(response) => response,
@@ -380,7 +381,7 @@ impl Client {
             }
             // Reading the body does not need the headers: take them rather than copy them.
             let headers = std::mem::take(response.headers_mut());
-            let body = match response.bytes().await {
+            let body = match read_body(&mut response).await {
                 Ok(body) => body,
                 Err(err) => {
                     drop(permit);
@@ -692,6 +693,25 @@ impl Client {
         }
         Ok(request)
     }
+}
+
+/// Reads a response's whole body. Chunk by chunk rather than `Response::bytes`, whose future
+/// (holding the response and a collector) would make the send loop's state larger; a body
+/// that arrives as one chunk (the usual small JSON answer) is kept without a copy.
+async fn read_body(response: &mut reqwest::Response) -> Result<bytes::Bytes, reqwest::Error> {
+    let Some(first) = response.chunk().await? else {
+        return Ok(bytes::Bytes::new());
+    };
+    let Some(second) = response.chunk().await? else {
+        return Ok(first);
+    };
+    let mut body = bytes::BytesMut::with_capacity(first.len() + second.len());
+    body.extend_from_slice(&first);
+    body.extend_from_slice(&second);
+    while let Some(more) = response.chunk().await? {
+        body.extend_from_slice(&more);
+    }
+    Ok(body.freeze())
 }
 
 /// The URL with API-key query parameters replaced by `<redacted>`.
