@@ -18,6 +18,7 @@ mod locate;
 mod names;
 mod operations;
 mod pagination;
+mod pretty;
 mod renames;
 mod report;
 mod typespace;
@@ -30,6 +31,7 @@ use quote::quote;
 
 pub use conductor_spec;
 pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
+pub use pretty::render;
 pub use report::Report;
 
 use emit::client::{status_variant, ResponseTypes};
@@ -71,8 +73,8 @@ pub enum Schemas {
     /// pays only for what it uses).
     #[default]
     Reachable,
-    /// Every component schema; those no operation uses (webhook payloads, typically) derive
-    /// `Deserialize` only.
+    /// Every component schema; those no operation uses (webhook payloads, typically)
+    /// implement `Deserialize` only.
     All,
 }
 
@@ -316,14 +318,4 @@ fn by_status(
     let doc = format!("The {what} of `{}`, by status.", op.id);
     let origin = format!("{} {}", op.id, suffix.to_ascii_lowercase());
     TypeRef::Named(space.add_by_status(format!("{}{suffix}", op.builder_name), origin, doc, variants))
-}
-
-/// Pretty-prints generated tokens with `prettyplease`.
-///
-/// # Errors
-///
-/// When the tokens do not parse as Rust items (a generator bug), with the parser's message.
-pub fn render(tokens: &TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|err| err.to_string())?;
-    Ok(prettyplease::unparse(&file))
 }

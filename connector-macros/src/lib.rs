@@ -41,7 +41,7 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// | `tags` | list of strings | generate the operations with any of these tags |
 /// | `operations` | list of strings | generate the operations with these `operationId`s (with `tags`: either list selects) |
 /// | `exclude_operations` | list of strings | never generate these operations |
-/// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones derive `Deserialize` only) |
+/// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones implement `Deserialize` only) |
 ///
 /// | `rename` | list of `("spec name", "RustName")` pairs | a component schema gets this type name, an operation (by `operationId`) this method name |
 /// | `envelope` | string | an error envelope inside success responses (Slack's `{"ok": false, "error": "..."}`): a 2xx whose body has `false` at the `ok` pointer fails with [`ErrorKind::Envelope`](../connector_runtime/enum.ErrorKind.html) carrying the text at `error`; overrides the document's `x-conductor-envelope` |

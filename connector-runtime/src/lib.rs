@@ -38,6 +38,7 @@ mod request;
 mod retry;
 mod spec;
 mod streaming;
+mod structs;
 mod token;
 pub mod types;
 
@@ -74,9 +75,10 @@ pub mod __private {
     pub use crate::operation::{execute, unoffered_content_type, Call};
     pub use crate::request::RawResponse;
     pub use crate::streaming::{decode_event_json, decode_event_text};
+    pub use crate::structs::{fill_field, missing_field, FieldKey};
     pub use crate::{
-        __if_mock as if_mock, __int_enum as int_enum, __received_struct as received_struct,
-        __string_enum as string_enum, __tagged_enum as tagged_enum, __untagged_enum as untagged_enum,
+        __if_mock as if_mock, __int_enum as int_enum, __object as object, __string_enum as string_enum,
+        __tagged_enum as tagged_enum, __untagged_enum as untagged_enum,
     };
     pub use chrono;
     pub use serde;

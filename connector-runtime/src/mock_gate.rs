@@ -19,24 +19,3 @@ macro_rules! __if_mock {
 macro_rules! __if_mock {
     ($($item:tt)*) => {};
 }
-
-/// A struct the client only receives: with the `mock` feature it also derives `Serialize`, so
-/// tests can build responses from it.
-#[cfg(feature = "mock")]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __received_struct {
-    ($($item:tt)*) => {
-        #[derive($crate::__private::Serialize)]
-        $($item)*
-    };
-}
-
-/// A struct the client only receives: with the `mock` feature it also derives `Serialize`, so
-/// tests can build responses from it.
-#[cfg(not(feature = "mock"))]
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __received_struct {
-    ($($item:tt)*) => { $($item)* };
-}

@@ -129,91 +129,65 @@ impl Client {
 /// The models: one type per schema of the spec.
 #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
 pub mod types {
-    /// A thing with every kind of field.
-    ///
-    /// Generated from `#/components/schemas/Thing`.
-    #[derive(
-        Debug,
-        Clone,
-        ::connector_runtime::__private::Serialize,
-        ::connector_runtime::__private::Deserialize
-    )]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Thing {
-        /// `id`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::connector_runtime::types::Uuid>,
-        /// A keyword as a field name.
-        pub r#type: ::std::string::String,
-        /// `self`
-        #[serde(rename = "self")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<::std::string::String>,
-        /// `match`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub r#match: ::std::option::Option<i64>,
-        /// `1st-place`
-        #[serde(rename = "1st-place")]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub _1st_place: ::std::option::Option<bool>,
-        /// `kind`
-        pub kind: Kind,
-        /// `vote`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub vote: ::std::option::Option<Vote>,
-        /// `priority`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub priority: ::std::option::Option<Priority>,
-        /// `price`
-        pub price: Money,
-        /// `tags`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /// `labels`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub labels: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-        /// `attributes`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<::connector_runtime::types::Value>,
-        /// `created`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub created: ::std::option::Option<::connector_runtime::types::DateTime>,
-        /// `day`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub day: ::std::option::Option<::connector_runtime::types::Date>,
-        /// `blob`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub blob: ::std::option::Option<::connector_runtime::types::Base64>,
-        /// `ratio`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub ratio: ::std::option::Option<f32>,
-        /// `weight`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub weight: ::std::option::Option<f64>,
-        /// `count32`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub count32: ::std::option::Option<i32>,
-        /// `parent`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent: ::std::option::Option<::std::boxed::Box<Thing>>,
-        /// `children`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub children: ::std::option::Option<::std::vec::Vec<Thing>>,
-        /// `secret`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub secret: ::std::option::Option<::std::string::String>,
-        /// `old`
-        #[deprecated]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub old: ::std::option::Option<::std::string::String>,
-        /// `nested`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub nested: ::std::option::Option<ThingNested>,
-        /// The same inline enum as `nested.inner`, so one type serves both.
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub mood: ::std::option::Option<ThingMood>,
+    ::connector_runtime::__private::object! {
+        ser de
+        /// A thing with every kind of field.
+        ///
+        /// Generated from `#/components/schemas/Thing`.
+        #[derive(Debug, Clone)]
+        pub struct Thing {
+            /// `id`
+            pub id: ::std::option::Option<::connector_runtime::types::Uuid> = "id" optional,
+            /// A keyword as a field name.
+            pub r#type: ::std::string::String = "type",
+            /// `self`
+            pub self_: ::std::option::Option<::std::string::String> = "self" optional,
+            /// `match`
+            pub r#match: ::std::option::Option<i64> = "match" optional,
+            /// `1st-place`
+            pub _1st_place: ::std::option::Option<bool> = "1st-place" optional,
+            /// `kind`
+            pub kind: Kind = "kind",
+            /// `vote`
+            pub vote: ::std::option::Option<Vote> = "vote" optional,
+            /// `priority`
+            pub priority: ::std::option::Option<Priority> = "priority" optional,
+            /// `price`
+            pub price: Money = "price",
+            /// `tags`
+            pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>> = "tags" optional,
+            /// `labels`
+            pub labels: ::std::option::Option<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            > = "labels" optional,
+            /// `attributes`
+            pub attributes: ::std::option::Option<::connector_runtime::types::Value> = "attributes" optional,
+            /// `created`
+            pub created: ::std::option::Option<::connector_runtime::types::DateTime> = "created" optional,
+            /// `day`
+            pub day: ::std::option::Option<::connector_runtime::types::Date> = "day" optional,
+            /// `blob`
+            pub blob: ::std::option::Option<::connector_runtime::types::Base64> = "blob" optional,
+            /// `ratio`
+            pub ratio: ::std::option::Option<f32> = "ratio" optional,
+            /// `weight`
+            pub weight: ::std::option::Option<f64> = "weight" optional,
+            /// `count32`
+            pub count32: ::std::option::Option<i32> = "count32" optional,
+            /// `parent`
+            pub parent: ::std::option::Option<::std::boxed::Box<Thing>> = "parent" optional,
+            /// `children`
+            pub children: ::std::option::Option<::std::vec::Vec<Thing>> = "children" optional,
+            /// `secret`
+            pub secret: ::std::option::Option<::std::string::String> = "secret" optional,
+            /// `old`
+            #[deprecated]
+            pub old: ::std::option::Option<::std::string::String> = "old" optional,
+            /// `nested`
+            pub nested: ::std::option::Option<ThingNested> = "nested" optional,
+            /// The same inline enum as `nested.inner`, so one type serves both.
+            pub mood: ::std::option::Option<ThingMood> = "mood" optional,
+        }
     }
     impl Thing {
         /// A value with the required fields (`type`, `kind`, `price`) set and every other field empty.
@@ -265,148 +239,179 @@ pub mod types {
         #[doc = " Generated from `#/components/schemas/Priority`."] pub enum Priority {
         #[doc = " `low`"] Low = "low", #[doc = " `high`"] High = "high", } other Other;
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Pending`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Pending { #[doc = " `eta`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub eta
-        : ::std::option::Option < i64 >, #[doc = " Defaults to `true`."] #[serde(default
-        = "::connector_runtime::__private::default_bool::<true>")] pub notify : bool,
-        #[doc = " Defaults to `-5`."] #[serde(default =
-        "::connector_runtime::__private::default_i32::<{ -5 }>")] pub offset : i32, #[doc
-        = " Defaults to `30`."] #[serde(default =
-        "::connector_runtime::__private::default_i64::<{ 30 }>")] pub poll_seconds : i64,
-        #[doc = " Defaults to `\"red\"`."] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub color : ::std::option::Option <
-        ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Pending`.
+        #[derive(Debug, Clone)]
+        pub struct Pending {
+            /// `eta`
+            pub eta: ::std::option::Option<i64> = "eta" optional,
+            /// Defaults to `true`.
+            pub notify: bool = "notify" default = ::connector_runtime::__private::default_bool::<true>,
+            /// Defaults to `-5`.
+            pub offset: i32 = "offset" default = ::connector_runtime::__private::default_i32::<{-5}>,
+            /// Defaults to `30`.
+            pub poll_seconds: i64 = "poll_seconds" default = ::connector_runtime::__private::default_i64::<{30}>,
+            /// Defaults to `"red"`.
+            pub color: ::std::option::Option<::std::string::String> = "color" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Problem`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Problem { #[doc =
-        " `title`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub title : ::std::option::Option <
-        ::std::string::String >, #[doc = " `detail`"] #[serde(default,
-        skip_serializing_if = "::std::option::Option::is_none")] pub detail :
-        ::std::option::Option < ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Problem`.
+        #[derive(Debug, Clone)]
+        pub struct Problem {
+            /// `title`
+            pub title: ::std::option::Option<::std::string::String> = "title" optional,
+            /// `detail`
+            pub detail: ::std::option::Option<::std::string::String> = "detail" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Error`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Error { #[doc =
-        " `message`"] pub message : ::std::string::String, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Error`.
+        #[derive(Debug, Clone)]
+        pub struct Error {
+            /// `message`
+            pub message: ::std::string::String = "message",
+        }
     }
     ::connector_runtime::__private::tagged_enum! {
         de #[doc = " Generated from `#/components/schemas/Shape`."] pub enum Shape tag
         "shape" { #[doc = " `shape` is `circle`."] Circle(Circle) = ["circle"], #[doc =
         " `shape` is `square`."] Square(Square) = ["square"], } other Other;
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Circle`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Circle { #[doc = " `shape`"]
-        pub shape : ::std::string::String, #[doc = " `radius`"] pub radius : f64, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Circle`.
+        #[derive(Debug, Clone)]
+        pub struct Circle {
+            /// `shape`
+            pub shape: ::std::string::String = "shape",
+            /// `radius`
+            pub radius: f64 = "radius",
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Square`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Square { #[doc = " `shape`"]
-        pub shape : ::std::string::String, #[doc = " `side`"] pub side : f64, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Square`.
+        #[derive(Debug, Clone)]
+        pub struct Square {
+            /// `shape`
+            pub shape: ::std::string::String = "shape",
+            /// `side`
+            pub side: f64 = "side",
+        }
     }
     ::connector_runtime::__private::untagged_enum! {
         de #[doc = " Generated from `#/components/schemas/IdOrName`."] pub enum IdOrName
         { #[doc = " One of the alternatives."] Integer(i64), #[doc =
         " One of the alternatives."] String(::std::string::String), }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Extensible`."] #[derive(Debug,
-        Clone, ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Extensible { #[doc =
-        " `known`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub known : ::std::option::Option <
-        ::std::string::String >, #[doc = r" Properties the schema does not name."]
-        #[serde(flatten)] pub additional_properties : ::std::collections::BTreeMap <
-        ::std::string::String, i64 >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Extensible`.
+        #[derive(Debug, Clone)]
+        pub struct Extensible {
+            /// `known`
+            pub known: ::std::option::Option<::std::string::String> = "known" optional,
+        }
+        flatten
+        /// Properties the schema does not name.
+        pub additional_properties: ::std::collections::BTreeMap<::std::string::String, i64>;
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Node`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Node { #[doc = " `value`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        value : ::std::option::Option < ::std::string::String >, #[doc = " `next`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        next : ::std::option::Option < ::std::boxed::Box < Node > >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Node`.
+        #[derive(Debug, Clone)]
+        pub struct Node {
+            /// `value`
+            pub value: ::std::option::Option<::std::string::String> = "value" optional,
+            /// `next`
+            pub next: ::std::option::Option<::std::boxed::Box<Node>> = "next" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Result`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Result { #[doc = " `ok`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub ok
-        : ::std::option::Option < bool >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Result`.
+        #[derive(Debug, Clone)]
+        pub struct Result {
+            /// `ok`
+            pub ok: ::std::option::Option<bool> = "ok" optional,
+        }
     }
     /// Generated from `#/components/schemas/Option`.
     pub type Option = ::std::string::String;
     /// Generated from `#/components/schemas/String`.
     pub type String = i64;
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Box`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Box { #[doc = " `size`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        size : ::std::option::Option < i64 >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Box`.
+        #[derive(Debug, Clone)]
+        pub struct Box {
+            /// `size`
+            pub size: ::std::option::Option<i64> = "size" optional,
+        }
     }
     /// Generated from `#/components/schemas/Vec`.
     pub type Vec = ::std::vec::Vec<::std::string::String>;
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Client`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Client { #[doc = " `name`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        name : ::std::option::Option < ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Client`.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            /// `name`
+            pub name: ::std::option::Option<::std::string::String> = "name" optional,
+        }
     }
     /// Generated from `#/components/schemas/pet-name`.
     pub type PetName = ::std::string::String;
     /// Generated from `#/components/schemas/pet_name`.
     pub type PetName2 = ::std::string::String;
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Refers to a nullable schema defined after it."] #[doc = ""] #[doc =
-        " Generated from `#/components/schemas/Early`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Early { #[doc = " `late`"]
-        pub late : ::std::option::Option < LateNullable >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Refers to a nullable schema defined after it.
+        ///
+        /// Generated from `#/components/schemas/Early`.
+        #[derive(Debug, Clone)]
+        pub struct Early {
+            /// `late`
+            pub late: ::std::option::Option<LateNullable> = "late",
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/LateNullable`."] #[derive(Debug,
-        Clone, ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct LateNullable { #[doc =
-        " `x`"] #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub x : ::std::option::Option < ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/LateNullable`.
+        #[derive(Debug, Clone)]
+        pub struct LateNullable {
+            /// `x`
+            pub x: ::std::option::Option<::std::string::String> = "x" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/OldThing`."] #[deprecated]
-        #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-        #[serde(crate = "::connector_runtime::__private::serde")] pub struct OldThing {
-        #[doc = " `x`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub x : ::std::option::Option <
-        ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/OldThing`.
+        #[deprecated]
+        #[derive(Debug, Clone)]
+        pub struct OldThing {
+            /// `x`
+            pub x: ::std::option::Option<::std::string::String> = "x" optional,
+        }
     }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Currency`."] pub enum Currency {
         #[doc = " `usd`"] Usd = "usd", #[doc = " `eur`"] Eur = "eur", } other Other;
     }
-    /// Generated from `#/components/schemas/Money`.
-    #[derive(
-        Debug,
-        Clone,
-        ::connector_runtime::__private::Serialize,
-        ::connector_runtime::__private::Deserialize
-    )]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct Money {
-        /// `amount`
-        pub amount: i64,
-        /// `currency`
-        pub currency: Currency,
+    ::connector_runtime::__private::object! {
+        ser de
+        /// Generated from `#/components/schemas/Money`.
+        #[derive(Debug, Clone)]
+        pub struct Money {
+            /// `amount`
+            pub amount: i64 = "amount",
+            /// `currency`
+            pub currency: Currency = "currency",
+        }
     }
     impl Money {
         /// A value with the required fields (`amount`, `currency`) set and every other field empty.
@@ -420,19 +425,14 @@ pub mod types {
             }
         }
     }
-    /// Generated from `#/components/schemas/Thing/properties/nested`.
-    #[derive(
-        Debug,
-        Clone,
-        Default,
-        ::connector_runtime::__private::Serialize,
-        ::connector_runtime::__private::Deserialize
-    )]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct ThingNested {
-        /// `inner`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub inner: ::std::option::Option<ThingNestedInner>,
+    ::connector_runtime::__private::object! {
+        ser de
+        /// Generated from `#/components/schemas/Thing/properties/nested`.
+        #[derive(Debug, Clone, Default)]
+        pub struct ThingNested {
+            /// `inner`
+            pub inner: ::std::option::Option<ThingNestedInner> = "inner" optional,
+        }
     }
     ::connector_runtime::__private::string_enum! {
         #[doc =
@@ -444,61 +444,62 @@ pub mod types {
     ///
     /// Generated from `#/components/schemas/Thing/properties/mood`.
     pub type ThingMood = ThingNestedInner;
-    /// Generated from `#/paths/~1things~1{thing-id}/get/parameters/1/schema`.
-    #[derive(Debug, Clone, Default, ::connector_runtime::__private::Serialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct GetThingFilter {
-        /// `kind`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub kind: ::std::option::Option<::std::string::String>,
-        /// `min`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub min: ::std::option::Option<i64>,
+    ::connector_runtime::__private::object! {
+        ser
+        /// Generated from `#/paths/~1things~1{thing-id}/get/parameters/1/schema`.
+        #[derive(Debug, Clone, Default)]
+        pub struct GetThingFilter {
+            /// `kind`
+            pub kind: ::std::option::Option<::std::string::String> = "kind" optional,
+            /// `min`
+            pub min: ::std::option::Option<i64> = "min" optional,
+        }
     }
-    /// Generated from `#/paths/~1things~1{thing-id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`.
-    #[derive(Debug, Clone, Default, ::connector_runtime::__private::Serialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct PutThingsThingIdBody {
-        /// `metadata`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub metadata: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-        /// `expand`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub expand: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ::connector_runtime::__private::object! {
+        ser
+        /// Generated from `#/paths/~1things~1{thing-id}/put/requestBody/content/application~1x-www-form-urlencoded/schema`.
+        #[derive(Debug, Clone, Default)]
+        pub struct PutThingsThingIdBody {
+            /// `metadata`
+            pub metadata: ::std::option::Option<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            > = "metadata" optional,
+            /// `expand`
+            pub expand: ::std::option::Option<::std::vec::Vec<::std::string::String>> = "expand" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc =
-        " Generated from `#/paths/~1misc/get/responses/200/content/application~1json/schema`."]
-        #[derive(Debug, Clone, ::connector_runtime::__private::Deserialize)]
-        #[serde(crate = "::connector_runtime::__private::serde")] pub struct
-        GetMiscResponse { #[doc = " `id_or_name`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub id_or_name : ::std::option::Option <
-        IdOrName >, #[doc = " `extensible`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub extensible : ::std::option::Option <
-        Extensible >, #[doc = " `node`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub node : ::std::option::Option < Node >,
-        #[doc = " `result`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub result : ::std::option::Option < Result >,
-        #[doc = " `option`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub option : ::std::option::Option < Option >,
-        #[doc = " `string`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub string : ::std::option::Option < String >,
-        #[doc = " `box`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub r#box : ::std::option::Option < Box >,
-        #[doc = " `vec`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub vec : ::std::option::Option < Vec >, #[doc
-        = " `client`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub client : ::std::option::Option < Client >,
-        #[doc = " `pet_name_1`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub pet_name_1 : ::std::option::Option <
-        PetName >, #[doc = " `pet_name_2`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub pet_name_2 : ::std::option::Option <
-        PetName2 >, #[doc = " `old`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub old : ::std::option::Option < OldThing >,
-        #[doc = " `early`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub early : ::std::option::Option < Early >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/paths/~1misc/get/responses/200/content/application~1json/schema`.
+        #[derive(Debug, Clone)]
+        pub struct GetMiscResponse {
+            /// `id_or_name`
+            pub id_or_name: ::std::option::Option<IdOrName> = "id_or_name" optional,
+            /// `extensible`
+            pub extensible: ::std::option::Option<Extensible> = "extensible" optional,
+            /// `node`
+            pub node: ::std::option::Option<Node> = "node" optional,
+            /// `result`
+            pub result: ::std::option::Option<Result> = "result" optional,
+            /// `option`
+            pub option: ::std::option::Option<Option> = "option" optional,
+            /// `string`
+            pub string: ::std::option::Option<String> = "string" optional,
+            /// `box`
+            pub r#box: ::std::option::Option<Box> = "box" optional,
+            /// `vec`
+            pub vec: ::std::option::Option<Vec> = "vec" optional,
+            /// `client`
+            pub client: ::std::option::Option<Client> = "client" optional,
+            /// `pet_name_1`
+            pub pet_name_1: ::std::option::Option<PetName> = "pet_name_1" optional,
+            /// `pet_name_2`
+            pub pet_name_2: ::std::option::Option<PetName2> = "pet_name_2" optional,
+            /// `old`
+            pub old: ::std::option::Option<OldThing> = "old" optional,
+            /// `early`
+            pub early: ::std::option::Option<Early> = "early" optional,
+        }
     }
     /// The success responses of `get-thing`, by status.
     ///

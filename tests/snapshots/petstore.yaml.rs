@@ -133,18 +133,18 @@ pub mod types {
         " `available`"] Available = "available", #[doc = " `pending`"] Pending =
         "pending", #[doc = " `sold`"] Sold = "sold", } other Other;
     }
-    /// Generated from `#/components/schemas/NewPet`.
-    #[derive(Debug, Clone, ::connector_runtime::__private::Serialize)]
-    #[serde(crate = "::connector_runtime::__private::serde")]
-    pub struct NewPet {
-        /// `name`
-        pub name: ::std::string::String,
-        /// `tag`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub tag: ::std::option::Option<::std::string::String>,
-        /// `status`
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<PetStatus>,
+    ::connector_runtime::__private::object! {
+        ser
+        /// Generated from `#/components/schemas/NewPet`.
+        #[derive(Debug, Clone)]
+        pub struct NewPet {
+            /// `name`
+            pub name: ::std::string::String = "name",
+            /// `tag`
+            pub tag: ::std::option::Option<::std::string::String> = "tag" optional,
+            /// `status`
+            pub status: ::std::option::Option<PetStatus> = "status" optional,
+        }
     }
     impl NewPet {
         /// A value with the required fields (`name`) set and every other field empty.
@@ -156,25 +156,35 @@ pub mod types {
             }
         }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " A pet in the store."] #[doc = ""] #[doc =
-        " Generated from `#/components/schemas/Pet`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Pet { #[doc = " `name`"] pub
-        name : ::std::string::String, #[doc = " `tag`"] #[serde(default,
-        skip_serializing_if = "::std::option::Option::is_none")] pub tag :
-        ::std::option::Option < ::std::string::String >, #[doc = " `status`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        status : ::std::option::Option < PetStatus >, #[doc = " `id`"] pub id : i64,
-        #[doc = " `born`"] #[serde(default, skip_serializing_if =
-        "::std::option::Option::is_none")] pub born : ::std::option::Option <
-        ::connector_runtime::types::DateTime >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// A pet in the store.
+        ///
+        /// Generated from `#/components/schemas/Pet`.
+        #[derive(Debug, Clone)]
+        pub struct Pet {
+            /// `name`
+            pub name: ::std::string::String = "name",
+            /// `tag`
+            pub tag: ::std::option::Option<::std::string::String> = "tag" optional,
+            /// `status`
+            pub status: ::std::option::Option<PetStatus> = "status" optional,
+            /// `id`
+            pub id: i64 = "id",
+            /// `born`
+            pub born: ::std::option::Option<::connector_runtime::types::DateTime> = "born" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Error`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Error { #[doc = " `code`"]
-        pub code : i32, #[doc = " `message`"] pub message : ::std::string::String, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Error`.
+        #[derive(Debug, Clone)]
+        pub struct Error {
+            /// `code`
+            pub code: i32 = "code",
+            /// `message`
+            pub message: ::std::string::String = "message",
+        }
     }
 }
 /// Request builders: one per operation, returned by the `Client` methods. Set optional

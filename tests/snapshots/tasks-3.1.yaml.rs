@@ -68,27 +68,35 @@ impl Client {
 /// The models: one type per schema of the spec.
 #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
 pub mod types {
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/Task`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct Task { #[doc = " `id`"] pub
-        id : i64, #[doc = " `title`"] pub title : ::std::string::String, #[doc =
-        " `kind`"] pub kind : TaskKind, #[doc = " `note`"] #[serde(default,
-        skip_serializing_if = "::std::option::Option::is_none")] pub note :
-        ::std::option::Option < ::std::string::String >, #[doc = " `due`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub due
-        : ::std::option::Option < ::connector_runtime::types::Date >, #[doc = " `owner`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        owner : ::std::option::Option < User >, #[doc = " `score`"] #[serde(default,
-        skip_serializing_if = "::std::option::Option::is_none")] pub score :
-        ::std::option::Option < TaskScore >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/Task`.
+        #[derive(Debug, Clone)]
+        pub struct Task {
+            /// `id`
+            pub id: i64 = "id",
+            /// `title`
+            pub title: ::std::string::String = "title",
+            /// `kind`
+            pub kind: TaskKind = "kind",
+            /// `note`
+            pub note: ::std::option::Option<::std::string::String> = "note" optional,
+            /// `due`
+            pub due: ::std::option::Option<::connector_runtime::types::Date> = "due" optional,
+            /// `owner`
+            pub owner: ::std::option::Option<User> = "owner" optional,
+            /// `score`
+            pub score: ::std::option::Option<TaskScore> = "score" optional,
+        }
     }
-    ::connector_runtime::__private::received_struct! {
-        #[doc = " Generated from `#/components/schemas/User`."] #[derive(Debug, Clone,
-        ::connector_runtime::__private::Deserialize)] #[serde(crate =
-        "::connector_runtime::__private::serde")] pub struct User { #[doc = " `name`"]
-        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] pub
-        name : ::std::option::Option < ::std::string::String >, }
+    ::connector_runtime::__private::object! {
+        de
+        /// Generated from `#/components/schemas/User`.
+        #[derive(Debug, Clone)]
+        pub struct User {
+            /// `name`
+            pub name: ::std::option::Option<::std::string::String> = "name" optional,
+        }
     }
     ::connector_runtime::__private::string_enum! {
         #[doc = " Generated from `#/components/schemas/Task/properties/kind`."] pub enum

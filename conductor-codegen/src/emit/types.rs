@@ -59,7 +59,7 @@ fn type_doc(def: &TypeDef) -> TokenStream {
     doc_attrs(&text)
 }
 
-/// Whether a type derives `Serialize` / `Deserialize`. A type no operation reaches is only
+/// Whether a type implements `Serialize` / `Deserialize`. A type no operation reaches is only
 /// deserializable (such schemas are usually webhook or event payloads).
 fn directions(def: &TypeDef) -> (bool, bool) {
     if !def.ser && !def.de {
@@ -71,13 +71,11 @@ fn directions(def: &TypeDef) -> (bool, bool) {
 
 /// The `types` module; unreached types are emitted only when `all_schemas` is set.
 pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path, all_schemas: bool) -> TokenStream {
-    let runtime = quote!(#rt).to_string().replace(' ', "");
-    let serde_crate = format!("{runtime}::__private::serde");
     let items = space
         .defs
         .iter()
         .filter(|def| all_schemas || def.ser || def.de)
-        .map(|def| type_item(space, rt, def, &serde_crate, &runtime));
+        .map(|def| type_item(space, rt, def));
     quote! {
         /// The models: one type per schema of the spec.
         #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
@@ -87,7 +85,7 @@ pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path, all_schemas: b
     }
 }
 
-fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: &str, runtime: &str) -> TokenStream {
+fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
@@ -104,18 +102,11 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
             let mut derives = vec![quote! { Debug }, quote! { Clone }];
             // A type the client sends whose fields are all optional can start from `Default`
             // (request bodies with dozens of optional fields are common).
-            if def.ser
-                && fields
-                    .iter()
-                    .all(|f| matches!(f.ty, TypeRef::Option(_)) && f.default.is_none())
-            {
+            let all_optional = fields
+                .iter()
+                .all(|f| matches!(f.ty, TypeRef::Option(_)) && f.default.is_none());
+            if def.ser && all_optional {
                 derives.push(quote! { Default });
-            }
-            if ser {
-                derives.push(quote! { #rt::__private::Serialize });
-            }
-            if de {
-                derives.push(quote! { #rt::__private::Deserialize });
             }
             let fields_tokens = fields.iter().map(|field| {
                 let field_name = ident(&field.name);
@@ -125,56 +116,34 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef, serde_crate: 
                     _ => format!("`{}`", field.wire),
                 };
                 let doc = doc_attrs(&text);
-                let spelled = field_name.to_string();
-                let rename = (spelled.trim_start_matches("r#") != field.wire).then(|| {
-                    let wire = &field.wire;
-                    quote! { #[serde(rename = #wire)] }
-                });
-                let skip = (field.optional && matches!(field.ty, TypeRef::Option(_)))
-                    .then(|| quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] });
-                let default = field.default.map(|default| {
-                    let path = match default {
-                        FieldDefault::Bool(value) => format!("{runtime}::__private::default_bool::<{value}>"),
-                        FieldDefault::I32(value) => format!("{runtime}::__private::default_i32::<{{ {value} }}>"),
-                        FieldDefault::I64(value) => format!("{runtime}::__private::default_i64::<{{ {value} }}>"),
-                    };
-                    quote! { #[serde(default = #path)] }
-                });
+                let wire = &field.wire;
+                let absent = absent_value(rt, field);
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
-                quote! { #doc #deprecated #rename #skip #default pub #field_name: #ty, }
+                quote! { #doc #deprecated pub #field_name: #ty = #wire #absent, }
             });
-            let additional_tokens = additional.as_ref().map(|value| {
+            let flatten = additional.as_ref().map(|value| {
                 let value = spell(value);
-                let taken = fields.iter().any(|f| f.name == "additional_properties");
-                let field_name = if taken {
-                    format_ident!("additional_properties_")
-                } else {
-                    format_ident!("additional_properties")
-                };
+                let field_name = additional_field(fields);
                 quote! {
+                    flatten
                     /// Properties the schema does not name.
-                    #[serde(flatten)]
-                    pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>,
+                    pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>;
                 }
             });
-            let constructor = (def.ser && !derives.iter().any(|d| d.to_string() == "Default"))
-                .then(|| constructor(&name, fields, additional.is_some(), &spell));
-            let item = quote! {
-                #doc
-                #deprecated
-                #[derive(#(#derives),*)]
-                #[serde(crate = #serde_crate)]
-                pub struct #name {
-                    #(#fields_tokens)*
-                    #additional_tokens
+            let constructor =
+                (def.ser && !all_optional).then(|| constructor(&name, fields, additional.is_some(), &spell));
+            quote! {
+                #rt::__private::object! {
+                    #flags
+                    #doc
+                    #deprecated
+                    #[derive(#(#derives),*)]
+                    pub struct #name {
+                        #(#fields_tokens)*
+                    }
+                    #flatten
                 }
                 #constructor
-            };
-            if de && !ser {
-                // Received only: `Serialize` too when the runtime's `mock` feature is on.
-                quote! { #rt::__private::received_struct! { #item } }
-            } else {
-                item
             }
         }
         TypeKind::StringEnum { variants, other } => {
@@ -302,12 +271,7 @@ fn constructor(
         }
     });
     let additional = additional.then(|| {
-        let taken = fields.iter().any(|f| f.name == "additional_properties");
-        let field_name = if taken {
-            format_ident!("additional_properties_")
-        } else {
-            format_ident!("additional_properties")
-        };
+        let field_name = additional_field(fields);
         quote! { #field_name: ::std::collections::BTreeMap::new(), }
     });
     let names = required
@@ -325,5 +289,48 @@ fn constructor(
                 Self { #(#inits,)* #additional }
             }
         }
+    }
+}
+
+/// The name of the map that keeps the properties a struct's schema does not name.
+fn additional_field(fields: &[crate::typespace::Field]) -> proc_macro2::Ident {
+    if fields.iter().any(|f| f.name == "additional_properties") {
+        format_ident!("additional_properties_")
+    } else {
+        format_ident!("additional_properties")
+    }
+}
+
+/// How a field's absence is handled, after its wire name in `object!`: `optional` (an
+/// `Option` left out when empty), `default = path` (the spec's default), or nothing (required;
+/// `None` if it is nullable).
+fn absent_value(rt: &syn::Path, field: &crate::typespace::Field) -> TokenStream {
+    if let Some(default) = field.default {
+        let function = match default {
+            FieldDefault::Bool(value) => quote! { default_bool::<#value> },
+            FieldDefault::I32(value) => {
+                let value = signed_literal(i64::from(value));
+                quote! { default_i32::<{ #value }> }
+            }
+            FieldDefault::I64(value) => {
+                let value = signed_literal(value);
+                quote! { default_i64::<{ #value }> }
+            }
+        };
+        quote! { default = #rt::__private::#function }
+    } else if field.optional && matches!(field.ty, TypeRef::Option(_)) {
+        quote! { optional }
+    } else {
+        TokenStream::new()
+    }
+}
+
+/// An integer literal without a suffix, with its sign as a separate token.
+fn signed_literal(value: i64) -> TokenStream {
+    let literal = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
+    if value < 0 {
+        quote! { -#literal }
+    } else {
+        quote! { #literal }
     }
 }
