@@ -167,12 +167,8 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
             let variants = variants.iter().map(|(variant, value)| {
                 let variant = ident(variant);
                 let doc = format!(" `{value}`");
-                let literal = proc_macro2::Literal::i64_unsuffixed(value.abs());
-                let value_tokens = if *value < 0 {
-                    quote! { -#literal }
-                } else {
-                    quote! { #literal }
-                };
+                // `abs` would overflow on `i64::MIN`.
+                let value_tokens = signed_literal(*value);
                 quote! { #[doc = #doc] #variant = #value_tokens, }
             });
             quote! {
