@@ -115,3 +115,25 @@ fn problems_in_referenced_files_are_located_there() {
         .any(|w| w.file.as_deref() == Some(dir.join("models.yaml").as_path()) && w.position == Some((5, 3))));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_integer_enum_holding_i64_min_is_generated() {
+    let text = format!(
+        "{HEAD}paths: {{}}
+components:
+  schemas:
+    Extreme:
+      type: integer
+      format: int64
+      enum: [-9223372036854775808, 0, 9223372036854775807]
+"
+    );
+    let document: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let mut settings = Settings::default();
+    settings.schemas = conductor_codegen::Schemas::All;
+    let generated = conductor_codegen::generate_from_value(Path::new("api.yaml"), document, &settings)
+        .unwrap_or_else(|problems| panic!("{problems:?}"));
+    let rendered = conductor_codegen::render(&generated.tokens).unwrap();
+    assert!(rendered.contains("-9223372036854775808"), "{rendered}");
+    assert!(rendered.contains("9223372036854775807"), "{rendered}");
+}
