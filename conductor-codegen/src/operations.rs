@@ -1,7 +1,6 @@
 //! The model of the operations: parameters, bodies, responses and security, with every
 //! reference resolved and every name chosen.
 
-use heck::ToPascalCase;
 use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
@@ -10,7 +9,7 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 
 use crate::names::{field_name, type_name, NameSet};
-use crate::typespace::{SchemaRef, TypeRef, TypeSpace};
+use crate::typespace::{Hint, SchemaRef, TypeRef, TypeSpace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Location {
@@ -432,14 +431,17 @@ fn build_operation(
         {
             continue;
         }
-        let hint = format!("{type_base}{}", type_name(&data.name).to_pascal_case());
+        let hint = Hint::Part {
+            owner: &type_base,
+            part: &data.name,
+        };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/schema"))
+                space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/schema"))
             }
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
-                    Some(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/content")),
+                    Some(schema) => space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/content")),
                     None => TypeRef::String,
                 }
             }
