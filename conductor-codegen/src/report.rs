@@ -101,10 +101,11 @@ fn check_raw(
 ) -> (Option<Generated>, Report) {
     locator.set_origins(raw.origins.clone());
     report.errors.extend(raw.problems.iter().cloned().map(from_spec_error));
-    let findings = validate::validate(&raw.raw);
+    // Validation runs while the model is read (the largest part on another thread).
+    let (spec, findings) = raw.into_model_with(validate::validate);
     report.errors.extend(findings.errors);
     report.warnings.extend(findings.warnings);
-    let spec = match raw.into_model() {
+    let spec = match spec {
         Ok(spec) => spec,
         Err(problem) => {
             let diagnostic = from_spec_error(problem);
