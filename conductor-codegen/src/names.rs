@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToPascalCase, ToSnakeCase};
+use crate::case;
 use proc_macro2::{Ident, Span};
 
 /// Rust keywords (strict and reserved, all editions).
@@ -83,7 +83,7 @@ impl Memo {
 
 fn make_type_name(raw: &str) -> String {
     let spelled = spell_symbols(raw);
-    let mut name = ascii_only(&spelled.to_pascal_case());
+    let mut name = ascii_only(&case::pascal(&spelled));
     if name.is_empty() {
         name = "Value".to_owned();
     }
@@ -98,7 +98,7 @@ fn make_type_name(raw: &str) -> String {
 
 fn make_field_name(raw: &str) -> String {
     let spelled = spell_symbols(raw);
-    let mut name = ascii_only(&spelled.to_snake_case());
+    let mut name = ascii_only(&case::snake(&spelled));
     if name.is_empty() {
         name = "value".to_owned();
     }

@@ -1,8 +1,6 @@
 //! What a schema's type would be called: worked out only when the schema needs a named type,
 //! since most schemas (primitives, references to components) never do.
 
-use heck::ToPascalCase;
-
 use crate::names::type_name;
 
 /// The name wanted for a type, before it is made a unique Rust type name.
@@ -19,7 +17,7 @@ impl Hint<'_> {
     pub(crate) fn text(self) -> String {
         match self {
             Hint::Name(name) => name.to_owned(),
-            Hint::Part { owner, part } => format!("{owner}{}", type_name(part).to_pascal_case()),
+            Hint::Part { owner, part } => format!("{owner}{}", crate::case::pascal(&type_name(part))),
         }
     }
 }
