@@ -41,6 +41,16 @@ const FALSE_ALLOWED: &[&str] = &[
 
 const MAX_DEPTH: usize = 256;
 
+/// Whether `schema` looks at `key`: a construct it reports, or a key holding subschemas.
+fn is_notable(key: &str) -> bool {
+    matches!(
+        key,
+        "$dynamicRef" | "$recursiveRef" | "prefixItems" | "not" | "if" | "dependentSchemas" | "patternProperties"
+    ) || SUBSCHEMA_KEYS.contains(&key)
+        || SUBSCHEMA_LIST_KEYS.contains(&key)
+        || SUBSCHEMA_MAP_KEYS.contains(&key)
+}
+
 pub(super) fn check(document: &Value, findings: &mut Findings) {
     let mut pointer = String::from("#");
     find_schemas(document, &mut pointer, findings, 0);
@@ -107,6 +117,10 @@ fn schema(value: &Value, pointer: &mut String, via: Option<&str>, findings: &mut
         }
         _ => return,
     };
+    // Most schemas (a type and a description) have none of the keys looked at below.
+    if !map.keys().any(|key| is_notable(key)) {
+        return;
+    }
     for keyword in ["$dynamicRef", "$recursiveRef"] {
         if map.contains_key(keyword) {
             findings.error(
