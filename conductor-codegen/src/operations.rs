@@ -166,6 +166,9 @@ pub(crate) fn ids_and_tags(
 /// Errors for tags and operation ids in the selection that the spec does not have, each with
 /// the closest existing name as a suggestion.
 pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
+    if selection.operations.is_empty() && selection.exclude.is_empty() && selection.tags.is_empty() {
+        return Vec::new();
+    }
     let (ids, tags) = ids_and_tags(document);
     let mut errors = Vec::new();
     for (kind, key, names, known) in [
@@ -191,6 +194,9 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
 /// Errors for the attribute's pagination declarations: unknown operations and declarations
 /// that do not parse.
 pub(crate) fn bad_pagination(document: &OpenAPI, declared: &[(String, String)]) -> Vec<crate::Diagnostic> {
+    if declared.is_empty() {
+        return Vec::new();
+    }
     let (ids, _) = ids_and_tags(document);
     let mut errors = Vec::new();
     for (index, (id, text)) in declared.iter().enumerate() {

@@ -36,8 +36,16 @@ const DATA_KEYS: &[&str] = &["example", "default", "enum", "const", "value"];
 /// Nesting deeper than this is not walked (parsers refuse it anyway).
 const MAX_DEPTH: usize = 256;
 
-/// Checks every local `$ref` and returns the pointers (with `#`) of the objects holding one.
-pub(super) fn check(document: &Value, findings: &mut Findings) -> Vec<String> {
+/// An object holding a `$ref`.
+pub(super) struct Site<'d> {
+    /// Where the object is (with `#`).
+    pub(super) pointer: String,
+    /// The `$ref`.
+    pub(super) reference: &'d str,
+}
+
+/// Checks every local `$ref` and returns the objects holding one.
+pub(super) fn check<'d>(document: &'d Value, findings: &mut Findings) -> Vec<Site<'d>> {
     let mut walker = Walker {
         document,
         findings,
@@ -48,16 +56,16 @@ pub(super) fn check(document: &Value, findings: &mut Findings) -> Vec<String> {
     walker.sites
 }
 
-struct Walker<'a> {
-    document: &'a Value,
+struct Walker<'a, 'd> {
+    document: &'d Value,
     findings: &'a mut Findings,
-    sites: Vec<String>,
+    sites: Vec<Site<'d>>,
 }
 
-impl Walker<'_> {
+impl<'d> Walker<'_, 'd> {
     /// `pointer` is where `value` sits; it is extended for children and restored on return.
     /// `names`: this object's keys are names (of properties, paths, ...), not keywords.
-    fn walk(&mut self, value: &Value, pointer: &mut String, names: bool, depth: usize) {
+    fn walk(&mut self, value: &'d Value, pointer: &mut String, names: bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -66,7 +74,10 @@ impl Walker<'_> {
             Value::Object(map) => {
                 if !names {
                     if let Some(Value::String(reference)) = map.get("$ref") {
-                        self.sites.push(pointer.clone());
+                        self.sites.push(Site {
+                            pointer: pointer.clone(),
+                            reference,
+                        });
                         self.check_ref(reference, pointer);
                     }
                 }
@@ -100,12 +111,15 @@ impl Walker<'_> {
 
     /// `examples`: a map of Example objects, each of which may be a reference; their values
     /// are data.
-    fn examples(&mut self, value: &Value, pointer: &str) {
+    fn examples(&mut self, value: &'d Value, pointer: &str) {
         let Some(map) = value.as_object() else { return };
         for (name, example) in map {
             if let Some(reference) = example.get("$ref").and_then(Value::as_str) {
                 let at = child(pointer, name);
-                self.sites.push(at.clone());
+                self.sites.push(Site {
+                    pointer: at.clone(),
+                    reference,
+                });
                 self.check_ref(reference, &at);
             }
         }
