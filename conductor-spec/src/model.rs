@@ -1,12 +1,15 @@
 //! Reading the bundled JSON into the [`openapiv3`] model, part by part.
 //!
-//! `openapiv3::OpenAPI` collects its extensions with `#[serde(flatten)]`, which makes serde
-//! copy the whole document into an intermediate tree before reading any field. Here `paths`
-//! and `components` (nearly all of a document) are read straight from the JSON, and only the
-//! small remainder as an `OpenAPI`; the result is the same model. `components`, the largest
-//! part, is read on a second thread while this one does the rest (and the caller's work).
+//! `openapiv3` collects extensions with `#[serde(flatten)]`, which makes serde copy an object
+//! into an intermediate tree before reading any of its fields, at every level that has
+//! extensions. Here the document, `paths` and `components` are taken apart by hand (each path
+//! item and each `components` section read straight from the JSON, extensions copied), and only
+//! the small remainder is read as an `OpenAPI`; the result is the same model. `components`, the
+//! largest part, is read on a second thread while this one does the rest (and the caller's work).
 
-use openapiv3::{Components, OpenAPI, Paths};
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -19,11 +22,11 @@ pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Optio
     };
     std::thread::scope(|scope| {
         let components = scope.spawn(|| match root.get("components") {
-            Some(components) => Option::<Components>::deserialize(components).ok(),
-            None => Some(None),
+            Some(Value::Null) | None => Some(None),
+            Some(components) => read_components(components).map(Some),
         });
         let result = meanwhile();
-        let paths = root.get("paths").and_then(|paths| Paths::deserialize(paths).ok());
+        let paths = root.get("paths").and_then(read_paths);
         let rest = read_rest(root);
         // A panic on the other thread (a bug in the model's deserializer) counts as a part
         // that does not fit; the path-tracking reader then runs into it on this thread.
@@ -38,6 +41,51 @@ pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Optio
         };
         (model, result)
     })
+}
+
+/// As `Paths`' own reader: path items under keys starting with `/`, extensions under `x-`,
+/// anything else ignored.
+fn read_paths(paths: &Value) -> Option<Paths> {
+    let mut out = Paths::default();
+    for (key, value) in paths.as_object()? {
+        if key.starts_with('/') {
+            out.paths.insert(key.clone(), ReferenceOr::deserialize(value).ok()?);
+        } else if key.starts_with("x-") {
+            out.extensions.insert(key.clone(), value.clone());
+        }
+    }
+    Some(out)
+}
+
+/// As `Components`' own reader: each section (absent means empty), extensions under `x-`,
+/// anything else ignored.
+fn read_components(components: &Value) -> Option<Components> {
+    let object = components.as_object()?;
+    let mut out = Components {
+        schemas: section(object, "schemas")?,
+        responses: section(object, "responses")?,
+        parameters: section(object, "parameters")?,
+        examples: section(object, "examples")?,
+        request_bodies: section(object, "requestBodies")?,
+        headers: section(object, "headers")?,
+        security_schemes: section(object, "securitySchemes")?,
+        links: section(object, "links")?,
+        callbacks: section(object, "callbacks")?,
+        extensions: IndexMap::new(),
+    };
+    for (key, value) in object {
+        if key.starts_with("x-") {
+            out.extensions.insert(key.clone(), value.clone());
+        }
+    }
+    Some(out)
+}
+
+fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<IndexMap<String, ReferenceOr<T>>> {
+    match object.get(key) {
+        Some(value) => IndexMap::deserialize(value).ok(),
+        None => Some(IndexMap::new()),
+    }
 }
 
 /// Everything but `paths` and `components`.
@@ -69,11 +117,20 @@ mod tests {
             "paths": {
                 "/pets": {"get": {"responses": {"200": {"description": "ok",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+                "/pets/{id}": {"$ref": "#/components/pathItems/Pet"},
+                "ignored": {"not": "a path"},
                 "x-paths-note": true
             },
             "components": {
                 "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
                 "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
+                "responses": {"NotFound": {"description": "missing"}},
+                "parameters": {"id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}},
+                "examples": {"pet": {"value": {"name": "Rex", "tags": [1, 2.5, null]}}},
+                "requestBodies": {"Pet": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}},
+                "headers": {"Rate": {"schema": {"type": "integer"}}},
+                "links": {"self": {"operationId": "getPet"}},
+                "unknown-section": {"ignored": true},
                 "x-components-note": 1
             }
         });
