@@ -9,6 +9,7 @@
 //! The generated code is mostly data — types and one small description per operation — and
 //! leaves building, sending, retrying and decoding to `connector-runtime`.
 
+mod case;
 mod diagnostics;
 mod docs;
 mod emit;

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToPascalCase, ToSnakeCase};
+use crate::case;
 use proc_macro2::{Ident, Span};
 
 /// Rust keywords (strict and reserved, all editions).
@@ -44,8 +44,46 @@ fn ascii_only(text: &str) -> String {
 
 /// A type or variant name: `PascalCase`, never empty, never starting with a digit.
 pub(crate) fn type_name(raw: &str) -> String {
+    TYPE_NAMES.with(|memo| memo.get_or_make(raw, make_type_name))
+}
+
+/// A field, method or parameter name: `snake_case`, raw when it is a keyword.
+pub(crate) fn field_name(raw: &str) -> String {
+    FIELD_NAMES.with(|memo| memo.get_or_make(raw, make_field_name))
+}
+
+thread_local! {
+    /// Spec names recur (`id`, `url`, `created_at` in most objects), and case conversion is
+    /// the costly part of naming, so each distinct name is converted once per thread.
+    static TYPE_NAMES: Memo = Memo::default();
+    static FIELD_NAMES: Memo = Memo::default();
+}
+
+/// Converted names by spec name; forgets everything when it grows past a bound, so a
+/// long-lived compiler process does not keep every name of every expansion.
+#[derive(Default)]
+struct Memo(std::cell::RefCell<std::collections::HashMap<String, String>>);
+
+impl Memo {
+    const MAX_ENTRIES: usize = 1 << 17;
+
+    fn get_or_make(&self, raw: &str, make: fn(&str) -> String) -> String {
+        if let Some(name) = self.0.borrow().get(raw) {
+            return name.clone();
+        }
+        let name = make(raw);
+        let mut names = self.0.borrow_mut();
+        if names.len() >= Self::MAX_ENTRIES {
+            names.clear();
+        }
+        names.insert(raw.to_owned(), name.clone());
+        name
+    }
+}
+
+fn make_type_name(raw: &str) -> String {
     let spelled = spell_symbols(raw);
-    let mut name = ascii_only(&spelled.to_pascal_case());
+    let mut name = ascii_only(&case::pascal(&spelled));
     if name.is_empty() {
         name = "Value".to_owned();
     }
@@ -58,10 +96,9 @@ pub(crate) fn type_name(raw: &str) -> String {
     name
 }
 
-/// A field, method or parameter name: `snake_case`, raw when it is a keyword.
-pub(crate) fn field_name(raw: &str) -> String {
+fn make_field_name(raw: &str) -> String {
     let spelled = spell_symbols(raw);
-    let mut name = ascii_only(&spelled.to_snake_case());
+    let mut name = ascii_only(&case::snake(&spelled));
     if name.is_empty() {
         name = "value".to_owned();
     }

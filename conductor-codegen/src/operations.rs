@@ -1,16 +1,16 @@
 //! The model of the operations: parameters, bodies, responses and security, with every
 //! reference resolved and every name chosen.
 
-use heck::ToPascalCase;
 use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
     RequestBody, Response, StatusCode,
 };
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
 use crate::names::{field_name, type_name, NameSet};
-use crate::typespace::{SchemaRef, TypeRef, TypeSpace};
+use crate::typespace::{Hint, SchemaRef, TypeRef, TypeSpace};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Location {
@@ -167,6 +167,9 @@ pub(crate) fn ids_and_tags(
 /// Errors for tags and operation ids in the selection that the spec does not have, each with
 /// the closest existing name as a suggestion.
 pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
+    if selection.operations.is_empty() && selection.exclude.is_empty() && selection.tags.is_empty() {
+        return Vec::new();
+    }
     let (ids, tags) = ids_and_tags(document);
     let mut errors = Vec::new();
     for (kind, key, names, known) in [
@@ -192,6 +195,9 @@ pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -
 /// Errors for the attribute's pagination declarations: unknown operations and declarations
 /// that do not parse.
 pub(crate) fn bad_pagination(document: &OpenAPI, declared: &[(String, String)]) -> Vec<crate::Diagnostic> {
+    if declared.is_empty() {
+        return Vec::new();
+    }
     let (ids, _) = ids_and_tags(document);
     let mut errors = Vec::new();
     for (index, (id, text)) in declared.iter().enumerate() {
@@ -223,10 +229,10 @@ pub(crate) fn collect(
     let mut builder_names = NameSet::new(&[]);
     let mut operations = Vec::new();
     for (path, item) in &document.paths.paths {
-        let item: PathItem = match item {
-            ReferenceOr::Item(item) => item.clone(),
+        let item: Cow<'_, PathItem> = match item {
+            ReferenceOr::Item(item) => Cow::Borrowed(item),
             ReferenceOr::Reference { reference } => match resolve::<PathItem>(space.raw, reference) {
-                Some(item) => item,
+                Some(item) => Cow::Owned(item),
                 None => {
                     space.warn(
                         &path_pointer(path),
@@ -337,22 +343,71 @@ fn resolve<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Opt
     T::deserialize(target).ok()
 }
 
-fn resolve_or<T: DeserializeOwned + Clone>(raw: &serde_json::Value, value: &ReferenceOr<T>) -> Option<T> {
-    match value {
-        ReferenceOr::Item(item) => Some(item.clone()),
-        ReferenceOr::Reference { reference } => {
-            // References may chain (`#/components/parameters/A` → `#/components/parameters/B`).
-            let mut reference = reference.clone();
-            for _ in 0..16 {
-                let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
-                match target.get("$ref").and_then(|r| r.as_str()) {
-                    Some(next) => reference = next.to_owned(),
-                    None => return T::deserialize(target).ok(),
-                }
-            }
-            None
+/// What a reference can point at in `components`, where the model already holds it.
+trait Component: DeserializeOwned + Clone {
+    /// The `components` section, e.g. `#/components/parameters/`.
+    const PREFIX: &'static str;
+    fn table(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+impl Component for Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn table(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.parameters
+    }
+}
+
+impl Component for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn table(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.request_bodies
+    }
+}
+
+impl Component for Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn table(components: &openapiv3::Components) -> &IndexMap<String, ReferenceOr<Self>> {
+        &components.responses
+    }
+}
+
+/// The value, following references: borrowed from the model where the reference names a
+/// component (the model was read from the same JSON), read from the raw document otherwise.
+fn resolve_or<'v, T: Component>(
+    document: &'v OpenAPI,
+    raw: &serde_json::Value,
+    value: &'v ReferenceOr<T>,
+) -> Option<Cow<'v, T>> {
+    let mut reference = match value {
+        ReferenceOr::Item(item) => return Some(Cow::Borrowed(item)),
+        ReferenceOr::Reference { reference } => reference.as_str(),
+    };
+    // References may chain (`#/components/parameters/A` → `#/components/parameters/B`).
+    for _ in 0..16 {
+        let name = reference
+            .strip_prefix(T::PREFIX)
+            .filter(|name| !name.contains(['/', '~', '%']));
+        let in_model = name.and_then(|name| T::table(document.components.as_ref()?).get(name));
+        match in_model {
+            Some(ReferenceOr::Item(item)) => return Some(Cow::Borrowed(item)),
+            Some(ReferenceOr::Reference { reference: next }) => reference = next,
+            None => return resolve_raw(raw, reference).map(Cow::Owned),
         }
     }
+    None
+}
+
+/// As [`resolve_or`] for a reference the model does not hold, read from the raw document.
+fn resolve_raw<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {
+    let mut reference = reference.to_owned();
+    for _ in 0..16 {
+        let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
+        match target.get("$ref").and_then(|r| r.as_str()) {
+            Some(next) => reference = next.to_owned(),
+            None => return T::deserialize(target).ok(),
+        }
+    }
+    None
 }
 
 fn build_operation(
@@ -377,7 +432,8 @@ fn build_operation(
     };
 
     // Path-level parameters first, replaced by operation parameters with the same name and location.
-    let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
+    let document = space.document;
+    let mut merged: IndexMap<(String, &'static str), (Cow<'_, Parameter>, String)> = IndexMap::new();
     let sources = item
         .parameters
         .iter()
@@ -391,14 +447,14 @@ fn build_operation(
                 .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
         );
     for (parameter, param_pointer) in sources {
-        let Some(parameter) = resolve_or(space.raw, parameter) else {
+        let Some(parameter) = resolve_or(document, space.raw, parameter) else {
             space.warn(
                 &param_pointer,
                 "unresolved parameter reference; the parameter is skipped".to_owned(),
             );
             continue;
         };
-        let location = match &parameter {
+        let location = match &*parameter {
             Parameter::Path { .. } => "path",
             Parameter::Query { .. } => "query",
             Parameter::Header { .. } => "header",
@@ -413,7 +469,7 @@ fn build_operation(
     let mut params = Vec::new();
     for (parameter, param_pointer) in merged.values() {
         let data = parameter.parameter_data_ref();
-        let (location, style, explode_default) = match parameter {
+        let (location, style, explode_default) = match &**parameter {
             Parameter::Path { .. } => (Location::Path, Style::Simple, false),
             Parameter::Query { style, .. } => {
                 let style = match style {
@@ -432,14 +488,17 @@ fn build_operation(
         {
             continue;
         }
-        let hint = format!("{type_base}{}", type_name(&data.name).to_pascal_case());
+        let hint = Hint::Part {
+            owner: &type_base,
+            part: &data.name,
+        };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/schema"))
+                space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/schema"))
             }
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
-                    Some(schema) => space.convert(SchemaRef::from(schema), &hint, &format!("{param_pointer}/content")),
+                    Some(schema) => space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/content")),
                     None => TypeRef::String,
                 }
             }
@@ -461,7 +520,7 @@ fn build_operation(
 
     let body = operation.request_body.as_ref().and_then(|body| {
         let body_pointer = format!("{pointer}/requestBody");
-        let Some(body) = resolve_or::<RequestBody>(space.raw, body) else {
+        let Some(body) = resolve_or::<RequestBody>(document, space.raw, body) else {
             space.warn(
                 &body_pointer,
                 "unresolved request body reference; the body is skipped".to_owned(),
@@ -488,7 +547,7 @@ fn build_operation(
         );
     for (status, response, token) in responses {
         let response_pointer = format!("{pointer}/responses/{token}");
-        let Some(response) = resolve_or::<Response>(space.raw, response) else {
+        let Some(response) = resolve_or::<Response>(document, space.raw, response) else {
             space.warn(
                 &response_pointer,
                 "unresolved response reference; treated as undocumented".to_owned(),

@@ -25,6 +25,9 @@ fn is_identifier(name: &str) -> bool {
 /// Sorts the renames into type and method renames, with an error for each one that names
 /// nothing, is not an identifier, or collides with another generated name.
 pub(crate) fn check(document: &OpenAPI, renames: &[(String, String)]) -> (Renames, Vec<Diagnostic>) {
+    if renames.is_empty() {
+        return (Renames::default(), Vec::new());
+    }
     let schemas: Vec<String> = document
         .components
         .as_ref()

@@ -101,10 +101,11 @@ fn check_raw(
 ) -> (Option<Generated>, Report) {
     locator.set_origins(raw.origins.clone());
     report.errors.extend(raw.problems.iter().cloned().map(from_spec_error));
-    let findings = validate::validate(&raw.raw);
+    // Validation runs while the model is read (the largest part on another thread).
+    let (spec, findings) = raw.into_model_with(validate::validate);
     report.errors.extend(findings.errors);
     report.warnings.extend(findings.warnings);
-    let spec = match raw.into_model() {
+    let spec = match spec {
         Ok(spec) => spec,
         Err(problem) => {
             let diagnostic = from_spec_error(problem);
@@ -142,7 +143,17 @@ fn check_raw(
     }
     let generated = crate::generate(&spec, settings);
     report.warnings.extend(generated.warnings.iter().cloned());
+    drop_aside(spec);
     (Some(generated), report)
+}
+
+/// Frees a loaded document on another thread: a large spec's model and JSON are hundreds of
+/// thousands of allocations, and the expansion need not wait for them.
+/// When no thread can be started, it is freed here (the failed spawn drops it).
+fn drop_aside(spec: conductor_spec::LoadedSpec) {
+    let _ = std::thread::Builder::new()
+        .name("conductor-drop".to_owned())
+        .spawn(move || drop(spec));
 }
 
 /// Whether an error was already reported at `pointer`, above it or below it (a model error

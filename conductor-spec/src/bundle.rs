@@ -6,13 +6,14 @@
 //! place that referenced it.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use crate::origins::Origins;
 use crate::parse::parse_document;
-use crate::pointer::{escape_token, resolve_pointer, unescape_token};
+use crate::pointer::{escape_token, push_token, resolve_pointer, unescape_token};
 use crate::SpecError;
 
 /// How deep inlined references may nest before we call it a cycle.
@@ -102,8 +103,7 @@ impl Bundler {
                 for (key, child) in map.iter_mut() {
                     let child_in_schema = in_schema || key == "schema" || key == "schemas";
                     let len = location.len();
-                    location.push('/');
-                    location.push_str(&escape_token(key));
+                    push_token(location, key);
                     self.rewrite(child, file, location, child_in_schema, depth);
                     location.truncate(len);
                 }
@@ -111,8 +111,8 @@ impl Bundler {
             Value::Array(items) => {
                 for (index, child) in items.iter_mut().enumerate() {
                     let len = location.len();
-                    location.push('/');
-                    location.push_str(&index.to_string());
+                    // Writing to a String cannot fail.
+                    let _ = write!(location, "/{index}");
                     self.rewrite(child, file, location, in_schema, depth);
                     location.truncate(len);
                 }

@@ -8,6 +8,7 @@
 
 mod bundle;
 mod error;
+mod model;
 mod normalize;
 mod origins;
 mod parse;
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub use error::SpecError;
 pub use openapiv3;
 pub use origins::Origins;
-pub use pointer::{escape_token, resolve_pointer};
+pub use pointer::{escape_token, push_token, resolve_pointer};
 
 /// The OpenAPI version a document declared before normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,15 +75,33 @@ impl RawSpec {
     ///
     /// [`SpecError::Model`] with the JSON pointer of the first value that does not fit.
     pub fn into_model(self) -> Result<LoadedSpec, SpecError> {
-        let document = read_model(&self.root, &self.raw)?;
-        Ok(LoadedSpec {
+        self.into_model_with(|_| ()).0
+    }
+
+    /// As [`RawSpec::into_model`], running `meanwhile` on the raw document on this thread while
+    /// another reads the largest part of the model; returns both results.
+    ///
+    /// # Errors
+    ///
+    /// As [`RawSpec::into_model`].
+    pub fn into_model_with<T>(
+        self,
+        meanwhile: impl FnOnce(&serde_json::Value) -> T,
+    ) -> (Result<LoadedSpec, SpecError>, T) {
+        let (document, result) = model::read_with(&self.raw, || meanwhile(&self.raw));
+        let document = match document {
+            Some(document) => Ok(document),
+            None => read_model_tracked(&self.root, &self.raw),
+        };
+        let spec = document.map(|document| LoadedSpec {
             document,
             raw: self.raw,
             version: self.version,
             root: self.root,
             files: self.files,
             origins: self.origins,
-        })
+        });
+        (spec, result)
     }
 }
 
@@ -179,11 +198,9 @@ pub fn raw_from_value(path: &Path, root_value: serde_json::Value) -> Result<RawS
     })
 }
 
-fn read_model(path: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, SpecError> {
-    // The plain deserializer is much faster; the path-tracking one runs only to locate an error.
-    if let Ok(model) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(raw) {
-        return Ok(model);
-    }
+/// Reads the model with a path-tracking reader, to locate where the document does not fit.
+/// The part-by-part reader is much faster; this one runs only after it failed.
+fn read_model_tracked(path: &Path, raw: &serde_json::Value) -> Result<openapiv3::OpenAPI, SpecError> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|err| {
         let mut pointer = String::new();
         for segment in err.path().iter() {

@@ -137,19 +137,20 @@ fn walk_schema(schema: &mut Value, visit: &mut dyn FnMut(&mut Value)) {
     let Some(map) = schema.as_object_mut() else {
         return;
     };
-    for key in SUBSCHEMA_KEYS {
-        if let Some(child) = map.get_mut(*key) {
+    // One pass over the keys (a schema has few) rather than a lookup per keyword; each visit
+    // changes only its own schema, so the order children are visited in does not matter.
+    for (key, child) in map.iter_mut() {
+        let key = key.as_str();
+        if SUBSCHEMA_KEYS.contains(&key) {
             walk_schema(child, visit);
-        }
-    }
-    for key in SUBSCHEMA_LIST_KEYS {
-        if let Some(Value::Array(children)) = map.get_mut(*key) {
-            children.iter_mut().for_each(|child| walk_schema(child, visit));
-        }
-    }
-    for key in SUBSCHEMA_MAP_KEYS {
-        if let Some(Value::Object(children)) = map.get_mut(*key) {
-            children.values_mut().for_each(|child| walk_schema(child, visit));
+        } else if SUBSCHEMA_LIST_KEYS.contains(&key) {
+            if let Value::Array(children) = child {
+                children.iter_mut().for_each(|child| walk_schema(child, visit));
+            }
+        } else if SUBSCHEMA_MAP_KEYS.contains(&key) {
+            if let Value::Object(children) = child {
+                children.values_mut().for_each(|child| walk_schema(child, visit));
+            }
         }
     }
 }
@@ -289,11 +290,47 @@ fn ref_with_siblings(map: &mut Map<String, Value>) {
     }
 }
 
+/// Whether [`normalize_schema_common`] would change `map`: one pass over its keys, since
+/// nearly every schema is already fine.
+fn needs_common_repair(map: &Map<String, Value>) -> bool {
+    let mut is_array = false;
+    let mut has_items = false;
+    for (key, value) in map {
+        let repair = match key.as_str() {
+            "items" => {
+                has_items = true;
+                *value == Value::Bool(true)
+            }
+            "not" => *value == Value::Bool(true),
+            "properties" => value
+                .as_object()
+                .is_some_and(|properties| properties.values().any(Value::is_boolean)),
+            "required" | "enum" => !value.is_array(),
+            "type" => {
+                is_array = value == "array";
+                !value
+                    .as_str()
+                    .is_some_and(|t| matches!(t, "string" | "number" | "integer" | "boolean" | "array" | "object"))
+            }
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" => !value.is_boolean(),
+            "description" | "title" | "format" | "pattern" => !value.is_string(),
+            _ => false,
+        };
+        if repair {
+            return true;
+        }
+    }
+    is_array && !has_items
+}
+
 /// Repairs shapes seen in real 3.0 documents that `openapiv3` would reject.
 fn normalize_schema_common(schema: &mut Value) {
     let Some(map) = schema.as_object_mut() else {
         return;
     };
+    if !needs_common_repair(map) {
+        return;
+    }
     // Boolean schemas: `true` accepts anything (`{}`); a property whose schema is `false` may
     // never be present, so it is dropped (a typo for `additionalProperties: false` is the usual
     // cause).

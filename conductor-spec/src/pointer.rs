@@ -1,17 +1,49 @@
 //! JSON pointers (RFC 6901).
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_escaped(&mut out, token);
+    out
+}
+
+/// Appends `/` and the escaped `token` to `pointer`, without an intermediate string.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    push_escaped(pointer, token);
+}
+
+fn push_escaped(pointer: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
+        }
+    }
 }
 
 /// Unescapes one reference token of a JSON pointer, including percent-encoding as found in
 /// URI fragments.
 pub(crate) fn unescape_token(token: &str) -> String {
+    unescape(token).into_owned()
+}
+
+/// As [`unescape_token`], borrowing the token when it has nothing to unescape (most do).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if !token.contains(['~', '%']) {
+        return Cow::Borrowed(token);
+    }
     let decoded = percent_decode(token);
-    decoded.replace("~1", "/").replace("~0", "~")
+    Cow::Owned(decoded.replace("~1", "/").replace("~0", "~"))
 }
 
 fn percent_decode(text: &str) -> String {
@@ -46,9 +78,9 @@ pub fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> 
     let rest = pointer.strip_prefix('/')?;
     let mut current = root;
     for raw in rest.split('/') {
-        let token = unescape_token(raw);
+        let token = unescape(raw);
         current = match current {
-            Value::Object(map) => map.get(&token)?,
+            Value::Object(map) => map.get(token.as_ref())?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };
@@ -74,5 +106,16 @@ mod tests {
         );
         assert_eq!(resolve_pointer(&doc, "/a/7"), None);
         assert_eq!(resolve_pointer(&doc, "nope"), None);
+    }
+
+    #[test]
+    fn escapes_tokens() {
+        assert_eq!(escape_token("/pets/{id}"), "~1pets~1{id}");
+        assert_eq!(escape_token("a~b"), "a~0b");
+        assert_eq!(escape_token("plain"), "plain");
+        let mut pointer = "#/paths".to_owned();
+        push_token(&mut pointer, "/a~b");
+        assert_eq!(pointer, "#/paths/~1a~0b");
+        assert_eq!(unescape_token("~1a~0b%20c"), "/a~b c");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{TypeId, TypeKind, TypeRef, TypeSpace};
+use super::{FieldDefault, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// `A = B`, `B = A` cannot be spelled in Rust; such aliases become `serde_json::Value`.
 pub(super) fn break_alias_cycles(space: &mut TypeSpace<'_>) {
@@ -182,49 +182,147 @@ fn is_component(origin: &str) -> bool {
 }
 
 /// A structural key for a type: its kind with references mapped to canonical types and docs
-/// dropped, so structurally identical inline schemas get the same key.
-fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<TypeKind> {
-    fn map(ty: &TypeRef, canonical: &[TypeId]) -> TypeRef {
-        match ty {
-            TypeRef::Named(id) => TypeRef::Named(canonical[*id]),
-            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(map(inner, canonical))),
-            TypeRef::Map(inner) => TypeRef::Map(Box::new(map(inner, canonical))),
-            TypeRef::Option(inner) => TypeRef::Option(Box::new(map(inner, canonical))),
-            TypeRef::Box(inner) => TypeRef::Box(Box::new(map(inner, canonical))),
-            other => other.clone(),
-        }
-    }
-    let mapped = match kind {
+/// dropped, written out as bytes (strings length-prefixed, so distinct kinds never share a
+/// key), so structurally identical inline schemas get the same key.
+fn structural_key(kind: &TypeKind, canonical: &[TypeId]) -> Option<Vec<u8>> {
+    let mut key = Key(Vec::with_capacity(64));
+    match kind {
         TypeKind::Struct { fields, additional } => {
-            let fields = fields
-                .iter()
-                .map(|f| {
-                    let mut f = f.clone();
-                    f.doc = None;
-                    f.ty = map(&f.ty, canonical);
-                    f
-                })
-                .collect();
-            TypeKind::Struct {
-                fields,
-                additional: additional.as_ref().map(|a| map(a, canonical)),
+            key.tag(0);
+            key.len(fields.len());
+            for field in fields {
+                key.text(&field.name);
+                key.text(&field.wire);
+                key.ty(&field.ty, canonical);
+                key.flag(field.deprecated);
+                key.flag(field.optional);
+                match field.default {
+                    None => key.tag(0),
+                    Some(FieldDefault::Bool(value)) => {
+                        key.tag(1);
+                        key.flag(value);
+                    }
+                    Some(FieldDefault::I32(value)) => {
+                        key.tag(2);
+                        key.0.extend_from_slice(&value.to_le_bytes());
+                    }
+                    Some(FieldDefault::I64(value)) => {
+                        key.tag(3);
+                        key.0.extend_from_slice(&value.to_le_bytes());
+                    }
+                }
+            }
+            match additional {
+                Some(additional) => {
+                    key.tag(1);
+                    key.ty(additional, canonical);
+                }
+                None => key.tag(0),
             }
         }
-        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => kind.clone(),
-        TypeKind::Untagged { variants } => TypeKind::Untagged {
-            variants: variants.iter().map(|(n, ty)| (n.clone(), map(ty, canonical))).collect(),
-        },
-        TypeKind::Tagged { tag, variants, other } => TypeKind::Tagged {
-            tag: tag.clone(),
-            variants: variants
-                .iter()
-                .map(|(n, ty, wires)| (n.clone(), map(ty, canonical), wires.clone()))
-                .collect(),
-            other: other.clone(),
-        },
+        TypeKind::StringEnum { variants, other } => {
+            key.tag(1);
+            key.len(variants.len());
+            for (name, wire) in variants {
+                key.text(name);
+                key.text(wire);
+            }
+            key.text(other);
+        }
+        TypeKind::IntEnum { variants, other } => {
+            key.tag(2);
+            key.len(variants.len());
+            for (name, value) in variants {
+                key.text(name);
+                key.0.extend_from_slice(&value.to_le_bytes());
+            }
+            key.text(other);
+        }
+        TypeKind::Untagged { variants } => {
+            key.tag(3);
+            key.len(variants.len());
+            for (name, ty) in variants {
+                key.text(name);
+                key.ty(ty, canonical);
+            }
+        }
+        TypeKind::Tagged { tag, variants, other } => {
+            key.tag(4);
+            key.text(tag);
+            key.len(variants.len());
+            for (name, ty, wires) in variants {
+                key.text(name);
+                key.ty(ty, canonical);
+                key.len(wires.len());
+                for wire in wires {
+                    key.text(wire);
+                }
+            }
+            key.text(other);
+        }
         TypeKind::ByStatus { .. } | TypeKind::Alias(_) | TypeKind::Pending => return None,
-    };
-    Some(mapped)
+    }
+    Some(key.0)
+}
+
+/// The bytes of a structural key.
+struct Key(Vec<u8>);
+
+impl Key {
+    fn tag(&mut self, tag: u8) {
+        self.0.push(tag);
+    }
+
+    fn flag(&mut self, flag: bool) {
+        self.0.push(u8::from(flag));
+    }
+
+    fn len(&mut self, len: usize) {
+        self.0.extend_from_slice(&(len as u64).to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.len(text.len());
+        self.0.extend_from_slice(text.as_bytes());
+    }
+
+    /// A type reference, with named types replaced by their canonical type.
+    fn ty(&mut self, ty: &TypeRef, canonical: &[TypeId]) {
+        let tag = match ty {
+            TypeRef::Named(id) => {
+                self.tag(0);
+                self.len(canonical[*id]);
+                return;
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Box(inner) => {
+                self.tag(match ty {
+                    TypeRef::Vec(_) => 1,
+                    TypeRef::Map(_) => 2,
+                    TypeRef::Option(_) => 3,
+                    _ => 4,
+                });
+                self.ty(inner, canonical);
+                return;
+            }
+            TypeRef::String => 5,
+            TypeRef::Bool => 6,
+            TypeRef::I32 => 7,
+            TypeRef::I64 => 8,
+            TypeRef::U32 => 9,
+            TypeRef::U64 => 10,
+            TypeRef::F32 => 11,
+            TypeRef::F64 => 12,
+            TypeRef::DateTime => 13,
+            TypeRef::Date => 14,
+            TypeRef::Uuid => 15,
+            TypeRef::Base64 => 16,
+            TypeRef::Bytes => 17,
+            TypeRef::File => 18,
+            TypeRef::Value => 19,
+            TypeRef::Unit => 20,
+        };
+        self.tag(tag);
+    }
 }
 
 /// Gives structurally identical inline schemas one type: every later copy becomes an alias of
@@ -234,7 +332,7 @@ pub(super) fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
     let n = space.defs.len();
     let mut canonical: Vec<TypeId> = (0..n).collect();
     loop {
-        let mut seen: std::collections::HashMap<TypeKind, TypeId> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<Vec<u8>, TypeId> = std::collections::HashMap::new();
         let mut changed = false;
         for id in 0..n {
             if canonical[id] != id {

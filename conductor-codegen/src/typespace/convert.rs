@@ -2,61 +2,77 @@
 
 use std::collections::BTreeSet;
 
-use heck::ToPascalCase;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
-use super::{Field, FieldDefault, SchemaRef, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
+use super::{Field, FieldDefault, Hint, SchemaRef, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 use crate::names::{field_name, type_name, NameSet};
 
 /// Deeper nesting than this becomes `serde_json::Value` (with a warning).
 const MAX_DEPTH: usize = 48;
 
-/// What a schema is, before deciding whether it needs a named type.
-enum Shape {
+/// What a schema is, before deciding whether it needs a named type; borrows the schema.
+enum Shape<'s> {
     /// Spelled directly (primitives, arrays, maps, `Value`).
     Direct(TypeRef),
     StringEnum(Vec<String>),
     IntEnum(Vec<i64>),
     Object,
     Union {
-        branches: Vec<ReferenceOr<Schema>>,
-        discriminator: Option<openapiv3::Discriminator>,
+        branches: &'s [ReferenceOr<Schema>],
+        discriminator: Option<&'s openapiv3::Discriminator>,
     },
     /// `allOf` with a single part and nothing else: the part itself.
-    SinglePart(Box<ReferenceOr<Schema>>),
+    SinglePart(&'s ReferenceOr<Schema>),
+}
+
+/// A schema gathered into an object: borrowed where it was found, owned when it was read from
+/// the raw document for a reference outside `components/schemas`.
+enum PartSchema<'s> {
+    Borrowed(SchemaRef<'s>),
+    Owned(Box<ReferenceOr<Schema>>),
+}
+
+impl PartSchema<'_> {
+    fn as_ref(&self) -> SchemaRef<'_> {
+        match self {
+            PartSchema::Borrowed(schema) => *schema,
+            PartSchema::Owned(schema) => SchemaRef::from(&**schema),
+        }
+    }
 }
 
 /// The properties of an object schema, with `allOf` parts merged in.
-#[derive(Default)]
-struct ObjectParts {
-    properties: IndexMap<String, (ReferenceOr<Schema>, String)>,
+struct ObjectParts<'s> {
+    properties: IndexMap<String, (PartSchema<'s>, String)>,
     required: BTreeSet<String>,
-    additional: Option<(ReferenceOr<Schema>, String)>,
+    additional: Option<(PartSchema<'s>, String)>,
     /// `allOf` parts that are unions: represented as flattened free-form data.
     opaque_parts: usize,
+}
+
+impl Default for ObjectParts<'_> {
+    fn default() -> Self {
+        Self {
+            properties: IndexMap::new(),
+            required: BTreeSet::new(),
+            additional: None,
+            opaque_parts: 0,
+        }
+    }
 }
 
 /// The parts of an object schema `collect_object` looks at.
 type ObjectView<'s> = (
     Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    &'s Vec<String>,
+    &'s [String],
     Option<&'s AdditionalProperties>,
     Option<&'s Vec<ReferenceOr<Schema>>>,
     bool,
 );
-
-fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
-    }
-}
 
 fn child(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", conductor_spec::escape_token(token))
@@ -64,20 +80,21 @@ fn child(pointer: &str, token: &str) -> String {
 
 impl<'a> TypeSpace<'a> {
     /// Converts a schema found at `pointer`; `hint` names any type it needs.
-    pub(crate) fn convert(&mut self, schema: SchemaRef<'_>, hint: &str, pointer: &str) -> TypeRef {
+    pub(crate) fn convert<'h>(&mut self, schema: SchemaRef<'_>, hint: impl Into<Hint<'h>>, pointer: &str) -> TypeRef {
+        let hint = hint.into();
         match schema {
             SchemaRef::Ref(reference) => self.resolve_ref(reference, hint, pointer),
             SchemaRef::Inline(schema) => self.convert_inline(schema, hint, pointer),
         }
     }
 
-    fn convert_owned(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> TypeRef {
+    fn convert_owned<'h>(&mut self, schema: &ReferenceOr<Schema>, hint: impl Into<Hint<'h>>, pointer: &str) -> TypeRef {
         self.convert(SchemaRef::from(schema), hint, pointer)
     }
 
     /// The type a `$ref` names. Refs to `#/components/schemas/X` name X's type; other refs
     /// are followed and converted once per target.
-    pub(crate) fn resolve_ref(&mut self, reference: &str, hint: &str, pointer: &str) -> TypeRef {
+    pub(crate) fn resolve_ref(&mut self, reference: &str, hint: Hint<'_>, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
             let name = unescape(name);
             if let Some(&id) = self.components.get(&name) {
@@ -120,22 +137,22 @@ impl<'a> TypeSpace<'a> {
         converted
     }
 
-    fn convert_inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+    fn convert_inline(&mut self, schema: &Schema, hint: Hint<'_>, pointer: &str) -> TypeRef {
         let nullable = schema.schema_data.nullable;
         let ty = match self.shape(schema, pointer) {
             Shape::Direct(ty) => ty,
-            Shape::SinglePart(part) => self.convert_owned(&part, hint, &format!("{pointer}/allOf/0")),
-            _ => {
+            Shape::SinglePart(part) => self.convert_owned(part, hint, &format!("{pointer}/allOf/0")),
+            shape => {
                 if let Some(done) = self.by_pointer.get(pointer) {
                     done.clone()
                 } else if self.depth > MAX_DEPTH {
                     self.warn(pointer, "schema nests too deeply; using serde_json::Value".to_owned());
                     TypeRef::Value
                 } else {
-                    let id = self.reserve(type_name(hint), pointer.to_owned());
+                    let id = self.reserve(type_name(&hint.text()), pointer.to_owned());
                     self.by_pointer.insert(pointer.to_owned(), TypeRef::Named(id));
                     self.depth += 1;
-                    self.define(id, schema, pointer);
+                    self.define_shape(id, schema, shape, pointer);
                     self.depth -= 1;
                     TypeRef::Named(id)
                 }
@@ -150,14 +167,21 @@ impl<'a> TypeSpace<'a> {
 
     /// Fills in the type `id` from `schema` (nullability is the caller's business).
     pub(crate) fn define(&mut self, id: TypeId, schema: &Schema, pointer: &str) {
+        let shape = self.shape(schema, pointer);
+        self.define_shape(id, schema, shape, pointer);
+    }
+
+    /// As [`Self::define`], with the schema's shape already worked out (a shape that needs a
+    /// type is found without side effects, so it is the one `define` would find).
+    fn define_shape(&mut self, id: TypeId, schema: &Schema, shape: Shape<'_>, pointer: &str) {
         let data = &schema.schema_data;
         self.defs[id].doc = data.description.clone().or_else(|| data.title.clone());
         self.defs[id].deprecated = data.deprecated;
         let name = self.defs[id].name.clone();
-        let kind = match self.shape(schema, pointer) {
+        let kind = match shape {
             Shape::Direct(ty) => TypeKind::Alias(ty),
             Shape::SinglePart(part) => {
-                let ty = self.convert_owned(&part, &name, &format!("{pointer}/allOf/0"));
+                let ty = self.convert_owned(part, &name, &format!("{pointer}/allOf/0"));
                 TypeKind::Alias(ty)
             }
             Shape::StringEnum(values) => {
@@ -186,12 +210,12 @@ impl<'a> TypeSpace<'a> {
             Shape::Union {
                 branches,
                 discriminator,
-            } => self.union_kind(&branches, discriminator.as_ref(), &name, pointer),
+            } => self.union_kind(branches, discriminator, &name, pointer),
         };
         self.defs[id].kind = kind;
     }
 
-    fn shape(&mut self, schema: &Schema, pointer: &str) -> Shape {
+    fn shape<'s>(&mut self, schema: &'s Schema, pointer: &str) -> Shape<'s> {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = dedup(s.enumeration.iter().flatten().cloned());
@@ -230,7 +254,7 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 {
-                    Shape::SinglePart(Box::new(all_of[0].clone()))
+                    Shape::SinglePart(&all_of[0])
                 } else if all_of.is_empty() {
                     Shape::Direct(TypeRef::Value)
                 } else {
@@ -254,7 +278,7 @@ impl<'a> TypeSpace<'a> {
                     return Shape::Object;
                 }
                 if any.all_of.len() == 1 {
-                    return Shape::SinglePart(Box::new(any.all_of[0].clone()));
+                    return Shape::SinglePart(&any.all_of[0]);
                 }
                 match any.typ.as_deref() {
                     Some("string") => {
@@ -290,7 +314,7 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn array_shape(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, pointer: &str) -> Shape {
+    fn array_shape(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, pointer: &str) -> Shape<'static> {
         let items = match items {
             Some(items) => {
                 let hint = format!("{}Item", self.hint_for(pointer));
@@ -301,7 +325,7 @@ impl<'a> TypeSpace<'a> {
         Shape::Direct(TypeRef::Vec(Box::new(items)))
     }
 
-    fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str) -> Shape {
+    fn map_shape(&mut self, additional: Option<&AdditionalProperties>, pointer: &str) -> Shape<'static> {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
                 let hint = format!("{}Value", self.hint_for(pointer));
@@ -321,8 +345,8 @@ impl<'a> TypeSpace<'a> {
         if let Some(TypeRef::Named(id)) = self.by_pointer.get(pointer) {
             return self.defs[*id].name.clone();
         }
-        if let Some(def) = self.defs.iter().rev().find(|d| d.origin == pointer) {
-            return def.name.clone();
+        if let Some(&id) = self.by_origin.get(pointer) {
+            return self.defs[id].name.clone();
         }
         pointer
             .rsplit('/')
@@ -343,10 +367,14 @@ impl<'a> TypeSpace<'a> {
         let mut field_names = NameSet::default();
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire, (property, property_pointer)) in &parts.properties {
-            let hint = format!("{name}{}", type_name(wire).to_pascal_case());
-            let mut ty = self.convert_owned(property, &hint, property_pointer);
+            let hint = Hint::Part {
+                owner: name,
+                part: wire,
+            };
+            let property = property.as_ref();
+            let mut ty = self.convert(property, hint, property_pointer);
             let (mut doc, deprecated, read_only, write_only, default) = match property {
-                ReferenceOr::Item(schema) => {
+                SchemaRef::Inline(schema) => {
                     let data = &schema.schema_data;
                     (
                         data.description.clone().or_else(|| data.title.clone()),
@@ -356,7 +384,7 @@ impl<'a> TypeSpace<'a> {
                         data.default.clone(),
                     )
                 }
-                ReferenceOr::Reference { .. } => (None, false, false, false, None),
+                SchemaRef::Ref(_) => (None, false, false, false, None),
             };
             let optional = !parts.required.contains(wire) || read_only || write_only;
             let mut field_default = None;
@@ -386,7 +414,7 @@ impl<'a> TypeSpace<'a> {
         let additional = match parts.additional {
             Some((schema, additional_pointer)) => {
                 let hint = format!("{name}Value");
-                Some(self.convert_owned(&schema, &hint, &additional_pointer))
+                Some(self.convert(schema.as_ref(), &hint, &additional_pointer))
             }
             None if parts.opaque_parts > 0 => Some(TypeRef::Value),
             None => None,
@@ -395,38 +423,41 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Gathers properties from an object schema and its `allOf` parts, following references.
-    fn collect_object(
+    fn collect_object<'s>(
         &mut self,
-        schema: SchemaRef<'_>,
+        schema: SchemaRef<'s>,
         pointer: &str,
-        parts: &mut ObjectParts,
+        parts: &mut ObjectParts<'s>,
         seen: &mut BTreeSet<String>,
         depth: usize,
-    ) {
+    ) where
+        'a: 's,
+    {
         if depth > MAX_DEPTH {
             return;
         }
-        let looked_up;
-        let (schema, pointer): (&Schema, String) = match schema {
+        let (schema, pointer): (&'s Schema, String) = match schema {
             SchemaRef::Ref(reference) => {
                 if !seen.insert(reference.to_owned()) {
                     return;
                 }
-                looked_up = match self.lookup_schema(reference) {
-                    Some(resolved) => resolved,
+                match self.lookup_schema(reference) {
+                    Some(std::borrow::Cow::Borrowed(ReferenceOr::Item(schema))) => (schema, reference.to_owned()),
+                    Some(std::borrow::Cow::Owned(ReferenceOr::Item(schema))) => {
+                        // Read from the raw document: its parts are owned here.
+                        self.collect_owned(schema, reference, parts, seen, depth);
+                        return;
+                    }
+                    Some(_) => return,
                     None => {
                         self.warn(pointer, format!("unresolved reference `{reference}` in allOf"));
                         return;
                     }
-                };
-                match looked_up.as_ref() {
-                    ReferenceOr::Item(schema) => (schema, reference.to_owned()),
-                    ReferenceOr::Reference { .. } => return,
                 }
             }
             SchemaRef::Inline(schema) => (schema, pointer.to_owned()),
         };
-        let no_names: Vec<String> = Vec::new();
+        let no_names: &[String] = &[];
         let (properties, required, additional, all_of, unions): ObjectView<'_> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (
                 Some(&o.properties),
@@ -435,7 +466,7 @@ impl<'a> TypeSpace<'a> {
                 None,
                 false,
             ),
-            SchemaKind::AllOf { all_of } => (None, &no_names, None, Some(all_of), false),
+            SchemaKind::AllOf { all_of } => (None, no_names, None, Some(all_of), false),
             SchemaKind::Any(any) => (
                 Some(&any.properties),
                 &any.required,
@@ -443,8 +474,8 @@ impl<'a> TypeSpace<'a> {
                 Some(&any.all_of),
                 !any.one_of.is_empty() || !any.any_of.is_empty(),
             ),
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, &no_names, None, None, true),
-            _ => (None, &no_names, None, None, false),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => (None, no_names, None, None, true),
+            _ => (None, no_names, None, None, false),
         };
         if unions {
             parts.opaque_parts += 1;
@@ -456,16 +487,54 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(properties) = properties {
+            let properties_pointer = format!("{pointer}/properties");
             for (wire, property) in properties {
-                let property_pointer = child(&format!("{pointer}/properties"), wire);
-                parts
-                    .properties
-                    .insert(wire.clone(), (unbox(property), property_pointer));
+                let property_pointer = child(&properties_pointer, wire);
+                parts.properties.insert(
+                    wire.clone(),
+                    (PartSchema::Borrowed(SchemaRef::from(property)), property_pointer),
+                );
             }
         }
         parts.required.extend(required.iter().cloned());
         if let Some(AdditionalProperties::Schema(value)) = additional {
-            parts.additional = Some(((**value).clone(), format!("{pointer}/additionalProperties")));
+            parts.additional = Some((
+                PartSchema::Borrowed(SchemaRef::from(&**value)),
+                format!("{pointer}/additionalProperties"),
+            ));
+        }
+    }
+
+    /// As [`Self::collect_object`] for a schema read from the raw document (a reference outside
+    /// `components/schemas`): what it contributes is copied out of it.
+    fn collect_owned<'s>(
+        &mut self,
+        schema: Schema,
+        reference: &str,
+        parts: &mut ObjectParts<'s>,
+        seen: &mut BTreeSet<String>,
+        depth: usize,
+    ) where
+        'a: 's,
+    {
+        let mut owned = ObjectParts::default();
+        self.collect_object(SchemaRef::Inline(&schema), reference, &mut owned, seen, depth);
+        parts.opaque_parts += owned.opaque_parts;
+        for (wire, (property, property_pointer)) in owned.properties {
+            parts.properties.insert(
+                wire,
+                (
+                    PartSchema::Owned(Box::new(to_owned(property.as_ref()))),
+                    property_pointer,
+                ),
+            );
+        }
+        parts.required.extend(owned.required);
+        if let Some((additional, additional_pointer)) = owned.additional {
+            parts.additional = Some((
+                PartSchema::Owned(Box::new(to_owned(additional.as_ref()))),
+                additional_pointer,
+            ));
         }
     }
 
@@ -577,14 +646,23 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-fn union_shape(branches: &[ReferenceOr<Schema>], schema: &Schema) -> Shape {
+fn union_shape<'s>(branches: &'s [ReferenceOr<Schema>], schema: &'s Schema) -> Shape<'s> {
     match branches.len() {
         0 => Shape::Direct(TypeRef::Value),
-        1 => Shape::SinglePart(Box::new(branches[0].clone())),
+        1 => Shape::SinglePart(&branches[0]),
         _ => Shape::Union {
-            branches: branches.to_vec(),
-            discriminator: schema.schema_data.discriminator.clone(),
+            branches,
+            discriminator: schema.schema_data.discriminator.as_ref(),
         },
+    }
+}
+
+fn to_owned(schema: SchemaRef<'_>) -> ReferenceOr<Schema> {
+    match schema {
+        SchemaRef::Ref(reference) => ReferenceOr::Reference {
+            reference: reference.to_owned(),
+        },
+        SchemaRef::Inline(schema) => ReferenceOr::Item(schema.clone()),
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod convert;
+mod hint;
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,8 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::diagnostics::Diagnostic;
 use crate::names::NameSet;
+
+pub(crate) use hint::Hint;
 
 /// Index of a [`TypeDef`] in [`TypeSpace::defs`].
 pub(crate) type TypeId = usize;
@@ -176,6 +179,8 @@ pub(crate) struct TypeSpace<'a> {
     nullable_components: std::collections::BTreeSet<TypeId>,
     /// Inline schemas already converted, by JSON pointer.
     by_pointer: BTreeMap<String, TypeRef>,
+    /// The latest type defined at each origin.
+    by_origin: std::collections::HashMap<String, TypeId>,
     pub(crate) warnings: Vec<Diagnostic>,
     depth: usize,
     /// Every `mark` call, replayed after merging identical types.
@@ -221,6 +226,7 @@ impl<'a> TypeSpace<'a> {
             components: BTreeMap::new(),
             nullable_components: Default::default(),
             by_pointer: BTreeMap::new(),
+            by_origin: Default::default(),
             warnings: Vec::new(),
             depth: 0,
             roots: Vec::new(),
@@ -261,7 +267,7 @@ impl<'a> TypeSpace<'a> {
             match schema {
                 ReferenceOr::Item(schema) => self.define(id, schema, &pointer),
                 ReferenceOr::Reference { reference } => {
-                    let target = self.resolve_ref(reference, &name.clone(), &pointer);
+                    let target = self.resolve_ref(reference, Hint::Name(name), &pointer);
                     self.defs[id].kind = TypeKind::Alias(target);
                 }
             }
@@ -270,6 +276,7 @@ impl<'a> TypeSpace<'a> {
 
     pub(crate) fn reserve(&mut self, wanted: String, origin: String) -> TypeId {
         let name = self.names.claim(wanted);
+        self.by_origin.insert(origin.clone(), self.defs.len());
         self.defs.push(TypeDef {
             name,
             doc: None,

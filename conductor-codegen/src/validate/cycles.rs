@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::refs::Site;
 use super::{child, Findings};
 
 /// Keys that may sit next to a single `allOf`/`anyOf`/`oneOf` part without defining anything.
@@ -27,11 +28,13 @@ enum State {
     Done,
 }
 
-pub(super) fn check(document: &Value, sites: &[String], findings: &mut Findings) {
+pub(super) fn check(document: &Value, sites: &[Site<'_>], findings: &mut Findings) {
     let mut states: BTreeMap<String, State> = BTreeMap::new();
-    for start in sites {
+    for site in sites {
         let mut chain: Vec<String> = Vec::new();
-        let mut current = start.clone();
+        let mut current = site.pointer.clone();
+        // A site forwards to its own `$ref`: no need to look it up in the document.
+        let mut first_hop = Some(local(site.reference));
         loop {
             match states.get(&current) {
                 Some(State::Done) => break,
@@ -43,7 +46,11 @@ pub(super) fn check(document: &Value, sites: &[String], findings: &mut Findings)
             }
             states.insert(current.clone(), State::OnChain(chain.len()));
             chain.push(current.clone());
-            match forward(document, &current) {
+            let next = match first_hop.take() {
+                Some(hop) => hop,
+                None => forward(document, &current),
+            };
+            match next {
                 Some(next) => current = next,
                 None => break,
             }
@@ -60,7 +67,7 @@ fn forward(document: &Value, pointer: &str) -> Option<String> {
     let value = conductor_spec::resolve_pointer(document, pointer.strip_prefix('#')?)?;
     let map = value.as_object()?;
     if let Some(reference) = map.get("$ref") {
-        return reference.as_str().filter(|r| r.starts_with('#')).map(str::to_owned);
+        return reference.as_str().and_then(local);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         if let Some(Value::Array(parts)) = map.get(key) {
@@ -74,6 +81,11 @@ fn forward(document: &Value, pointer: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A reference into this document, as the pointer (with `#`) it forwards to.
+fn local(reference: &str) -> Option<String> {
+    reference.starts_with('#').then(|| reference.to_owned())
 }
 
 fn report(cycle: &[String], document: &Value, findings: &mut Findings) {

@@ -47,7 +47,17 @@ pub(crate) fn validate(document: &Value) -> Findings {
 
 /// Appends one token to a pointer.
 fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", conductor_spec::escape_token(token))
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    conductor_spec::push_token(&mut out, token);
+    out
+}
+
+/// Appends `/` and an array index to a pointer.
+fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(pointer, "/{index}");
 }
 
 /// Follows a local `$ref` string (`#/...`).

@@ -10,7 +10,9 @@
 
 use serde_json::Value;
 
-use super::{child, Findings};
+use conductor_spec::push_token;
+
+use super::{child, push_index, Findings};
 
 /// Keys whose value is one subschema.
 const SUBSCHEMA_KEYS: &[&str] = &[
@@ -39,44 +41,67 @@ const FALSE_ALLOWED: &[&str] = &[
 
 const MAX_DEPTH: usize = 256;
 
-pub(super) fn check(document: &Value, findings: &mut Findings) {
-    find_schemas(document, "#", findings, 0);
+/// Whether `schema` looks at `key`: a construct it reports, or a key holding subschemas.
+fn is_notable(key: &str) -> bool {
+    matches!(
+        key,
+        "$dynamicRef" | "$recursiveRef" | "prefixItems" | "not" | "if" | "dependentSchemas" | "patternProperties"
+    ) || SUBSCHEMA_KEYS.contains(&key)
+        || SUBSCHEMA_LIST_KEYS.contains(&key)
+        || SUBSCHEMA_MAP_KEYS.contains(&key)
 }
 
-fn find_schemas(value: &Value, pointer: &str, findings: &mut Findings, depth: usize) {
+pub(super) fn check(document: &Value, findings: &mut Findings) {
+    let mut pointer = String::from("#");
+    find_schemas(document, &mut pointer, findings, 0);
+}
+
+/// `pointer` is where `value` sits; it is extended for children and restored on return.
+fn find_schemas(value: &Value, pointer: &mut String, findings: &mut Findings, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
             for (key, child_value) in map {
-                let at = child(pointer, key);
                 match key.as_str() {
-                    "schema" => schema(child_value, &at, None, findings, 0),
+                    "example" | "examples" | "default" => continue,
+                    key if key.starts_with("x-") => continue,
+                    _ => {}
+                }
+                push_token(pointer, key);
+                match key.as_str() {
+                    "schema" => schema(child_value, pointer, None, findings, 0),
                     "schemas" => {
                         if let Some(schemas) = child_value.as_object() {
+                            let schemas_len = pointer.len();
                             for (name, value) in schemas {
-                                schema(value, &child(&at, name), None, findings, 0);
+                                push_token(pointer, name);
+                                schema(value, pointer, None, findings, 0);
+                                pointer.truncate(schemas_len);
                             }
                         }
                     }
-                    "example" | "examples" | "default" => {}
-                    key if key.starts_with("x-") => {}
-                    _ => find_schemas(child_value, &at, findings, depth + 1),
+                    _ => find_schemas(child_value, pointer, findings, depth + 1),
                 }
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                find_schemas(item, &format!("{pointer}/{index}"), findings, depth + 1);
+                push_index(pointer, index);
+                find_schemas(item, pointer, findings, depth + 1);
+                pointer.truncate(len);
             }
         }
         _ => {}
     }
 }
 
-/// Checks the schema at `pointer`, reached through the keyword `via`.
-fn schema(value: &Value, pointer: &str, via: Option<&str>, findings: &mut Findings, depth: usize) {
+/// Checks the schema at `pointer`, reached through the keyword `via`; `pointer` is extended for
+/// subschemas and restored on return.
+fn schema(value: &Value, pointer: &mut String, via: Option<&str>, findings: &mut Findings, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -84,7 +109,7 @@ fn schema(value: &Value, pointer: &str, via: Option<&str>, findings: &mut Findin
         Value::Object(map) => map,
         Value::Bool(false) if !via.is_some_and(|k| FALSE_ALLOWED.contains(&k)) => {
             findings.error(
-                pointer.to_owned(),
+                pointer.clone(),
                 "the schema `false` (no value is valid) cannot be expressed as a Rust type; remove it or describe what is allowed"
                     .to_owned(),
             );
@@ -92,6 +117,10 @@ fn schema(value: &Value, pointer: &str, via: Option<&str>, findings: &mut Findin
         }
         _ => return,
     };
+    // Most schemas (a type and a description) have none of the keys looked at below.
+    if !map.keys().any(|key| is_notable(key)) {
+        return;
+    }
     for keyword in ["$dynamicRef", "$recursiveRef"] {
         if map.contains_key(keyword) {
             findings.error(
@@ -121,29 +150,36 @@ fn schema(value: &Value, pointer: &str, via: Option<&str>, findings: &mut Findin
             );
         }
     }
+    let len = pointer.len();
     for key in SUBSCHEMA_KEYS {
         if let Some(sub) = map.get(*key) {
-            schema(sub, &child(pointer, key), Some(key), findings, depth + 1);
+            push_token(pointer, key);
+            schema(sub, pointer, Some(key), findings, depth + 1);
+            pointer.truncate(len);
         }
     }
     for key in SUBSCHEMA_LIST_KEYS {
         if let Some(Value::Array(subs)) = map.get(*key) {
+            push_token(pointer, key);
+            let key_len = pointer.len();
             for (index, sub) in subs.iter().enumerate() {
-                schema(
-                    sub,
-                    &format!("{}/{index}", child(pointer, key)),
-                    Some(key),
-                    findings,
-                    depth + 1,
-                );
+                push_index(pointer, index);
+                schema(sub, pointer, Some(key), findings, depth + 1);
+                pointer.truncate(key_len);
             }
+            pointer.truncate(len);
         }
     }
     for key in SUBSCHEMA_MAP_KEYS {
         if let Some(Value::Object(subs)) = map.get(*key) {
+            push_token(pointer, key);
+            let key_len = pointer.len();
             for (name, sub) in subs {
-                schema(sub, &child(&child(pointer, key), name), Some(key), findings, depth + 1);
+                push_token(pointer, name);
+                schema(sub, pointer, Some(key), findings, depth + 1);
+                pointer.truncate(key_len);
             }
+            pointer.truncate(len);
         }
     }
 }

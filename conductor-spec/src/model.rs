@@ -1,0 +1,151 @@
+//! Reading the bundled JSON into the [`openapiv3`] model, part by part.
+//!
+//! `openapiv3` collects extensions with `#[serde(flatten)]`, which makes serde copy an object
+//! into an intermediate tree before reading any of its fields, at every level that has
+//! extensions. Here the document, `paths` and `components` are taken apart by hand (each path
+//! item and each `components` section read straight from the JSON, extensions copied), and only
+//! the small remainder is read as an `OpenAPI`; the result is the same model. `components`, the
+//! largest part, is read on a second thread while this one does the rest (and the caller's work).
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// The model of `raw` (`None` when some part does not fit it: the caller then locates the
+/// problem with a path-tracking reader), and what `meanwhile` returned, run on this thread
+/// while the model is read.
+pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Option<OpenAPI>, T) {
+    let Some(root) = raw.as_object() else {
+        return (None, meanwhile());
+    };
+    std::thread::scope(|scope| {
+        let components = scope.spawn(|| match root.get("components") {
+            Some(Value::Null) | None => Some(None),
+            Some(components) => read_components(components).map(Some),
+        });
+        let result = meanwhile();
+        let paths = root.get("paths").and_then(read_paths);
+        let rest = read_rest(root);
+        // A panic on the other thread (a bug in the model's deserializer) counts as a part
+        // that does not fit; the path-tracking reader then runs into it on this thread.
+        let components = components.join().ok().flatten();
+        let model = match (rest, paths, components) {
+            (Some(mut model), Some(paths), Some(components)) => {
+                model.paths = paths;
+                model.components = components;
+                Some(model)
+            }
+            _ => None,
+        };
+        (model, result)
+    })
+}
+
+/// As `Paths`' own reader: path items under keys starting with `/`, extensions under `x-`,
+/// anything else ignored.
+fn read_paths(paths: &Value) -> Option<Paths> {
+    let mut out = Paths::default();
+    for (key, value) in paths.as_object()? {
+        if key.starts_with('/') {
+            out.paths.insert(key.clone(), ReferenceOr::deserialize(value).ok()?);
+        } else if key.starts_with("x-") {
+            out.extensions.insert(key.clone(), value.clone());
+        }
+    }
+    Some(out)
+}
+
+/// As `Components`' own reader: each section (absent means empty), extensions under `x-`,
+/// anything else ignored.
+fn read_components(components: &Value) -> Option<Components> {
+    let object = components.as_object()?;
+    let mut out = Components {
+        schemas: section(object, "schemas")?,
+        responses: section(object, "responses")?,
+        parameters: section(object, "parameters")?,
+        examples: section(object, "examples")?,
+        request_bodies: section(object, "requestBodies")?,
+        headers: section(object, "headers")?,
+        security_schemes: section(object, "securitySchemes")?,
+        links: section(object, "links")?,
+        callbacks: section(object, "callbacks")?,
+        extensions: IndexMap::new(),
+    };
+    for (key, value) in object {
+        if key.starts_with("x-") {
+            out.extensions.insert(key.clone(), value.clone());
+        }
+    }
+    Some(out)
+}
+
+fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<IndexMap<String, ReferenceOr<T>>> {
+    match object.get(key) {
+        Some(value) => IndexMap::deserialize(value).ok(),
+        None => Some(IndexMap::new()),
+    }
+}
+
+/// Everything but `paths` and `components`.
+fn read_rest(root: &Map<String, Value>) -> Option<OpenAPI> {
+    let mut rest = Map::new();
+    for (key, value) in root {
+        if key != "paths" && key != "components" {
+            rest.insert(key.clone(), value.clone());
+        }
+    }
+    // `paths` is required; the real one is read on its own.
+    rest.insert("paths".to_owned(), Value::Object(Map::new()));
+    OpenAPI::deserialize(&Value::Object(rest)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_by_part_is_the_whole_model() {
+        let raw = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Pets", "version": "1"},
+            "servers": [{"url": "https://pets.example"}],
+            "security": [{"key": []}],
+            "tags": [{"name": "pets"}],
+            "x-logo": {"url": "logo.png"},
+            "paths": {
+                "/pets": {"get": {"responses": {"200": {"description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}},
+                "/pets/{id}": {"$ref": "#/components/pathItems/Pet"},
+                "ignored": {"not": "a path"},
+                "x-paths-note": true
+            },
+            "components": {
+                "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}},
+                "responses": {"NotFound": {"description": "missing"}},
+                "parameters": {"id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}},
+                "examples": {"pet": {"value": {"name": "Rex", "tags": [1, 2.5, null]}}},
+                "requestBodies": {"Pet": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}},
+                "headers": {"Rate": {"schema": {"type": "integer"}}},
+                "links": {"self": {"operationId": "getPet"}},
+                "unknown-section": {"ignored": true},
+                "x-components-note": 1
+            }
+        });
+        let whole = OpenAPI::deserialize(&raw).ok();
+        let (parts, meanwhile) = read_with(&raw, || 7);
+        assert_eq!(meanwhile, 7);
+        assert!(whole.is_some());
+        assert_eq!(parts, whole);
+        let without_components =
+            serde_json::json!({"openapi": "3.0.3", "info": {"title": "", "version": ""}, "paths": {}});
+        assert_eq!(
+            read_with(&without_components, || ()).0,
+            OpenAPI::deserialize(&without_components).ok()
+        );
+        let bad_paths = serde_json::json!({"openapi": "3.0.3", "info": {"title": "", "version": ""}, "paths": []});
+        assert_eq!(read_with(&bad_paths, || ()).0, None);
+    }
+}
