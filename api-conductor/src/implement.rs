@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use conductor_codegen::Settings;
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use conductor_codegen::{Generated, Settings};
 use serde_json::{json, Value};
 
 use crate::plan::Plan;
@@ -72,10 +71,10 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
             dir.join("src/lib.rs"),
             lib_rs(name, &plan.spec, raw, &selected, &workspace),
         ),
-        (dir.join("tests/mock.rs"), tests_rs(name, raw, &selected)),
+        (dir.join("tests/mock.rs"), tests_rs(name, raw, &selected, &generated)),
         (
             dir.join("README.md"),
-            readme(name, &plan.spec, raw, &selected, &generated.paginated),
+            readme(name, &plan.spec, raw, &selected, &generated),
         ),
         (
             dir.join(RECORD),
@@ -236,7 +235,7 @@ fn argument(raw: &Value, schema: &Value) -> Option<String> {
 }
 
 /// The positional arguments of the client method, or why they cannot be filled generically.
-fn arguments(raw: &Value, op: &OperationInfo) -> Result<Vec<String>, String> {
+fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<Vec<String>, String> {
     let mut required: Vec<&Value> = spec_info::parameters(raw, op)
         .into_iter()
         .filter(|p| {
@@ -274,10 +273,8 @@ fn arguments(raw: &Value, op: &OperationInfo) -> Result<Vec<String>, String> {
         .and_then(|c| c.get("schema"))
         .ok_or(why.clone())?;
     let reference = schema.get("$ref").and_then(Value::as_str).ok_or(why.clone())?;
-    let type_name = reference
-        .strip_prefix("#/components/schemas/")
-        .ok_or(why.clone())?
-        .to_upper_camel_case();
+    let schema_name = reference.strip_prefix("#/components/schemas/").ok_or(why.clone())?;
+    let type_name = lookup(&generated.component_types, schema_name).ok_or(why.clone())?;
     let target = spec_info::resolve(raw, schema);
     if target.get("type").and_then(Value::as_str) != Some("object") || target.get("allOf").is_some() {
         return Err(why);
@@ -299,6 +296,14 @@ fn arguments(raw: &Value, op: &OperationInfo) -> Result<Vec<String>, String> {
         _ => return Err(why),
     }
     Ok(out)
+}
+
+/// What the generator named `key` (an operation's method, a component schema's type).
+fn lookup<'g>(names: &'g [(String, String)], key: &str) -> Option<&'g str> {
+    names
+        .iter()
+        .find(|(wanted, _)| wanted == key)
+        .map(|(_, name)| name.as_str())
 }
 
 /// The first documented response whose status satisfies `wanted`, with its status and a body.
@@ -328,7 +333,7 @@ fn stub(code: u16, body: &Option<Value>) -> String {
     }
 }
 
-fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo]) -> String {
+fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo], generated: &Generated) -> String {
     let module = module(name);
     let krate = module.clone();
     let schemes = spec_info::auth_schemes(raw);
@@ -365,13 +370,13 @@ fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo]) -> String {
          }}\n"
     );
     for op in selected {
-        let method = op.id.to_snake_case();
+        let method = lookup(&generated.methods, &op.id).unwrap_or(&op.id);
         let _ = write!(out, "\n/// `{} {}`", op.method, op.path);
         if !op.summary.is_empty() {
             let _ = write!(out, ": {}", op.summary);
         }
         out.push('\n');
-        let args = match arguments(raw, op) {
+        let args = match arguments(raw, generated, op) {
             Ok(args) => args.join(", "),
             Err(why) => {
                 let _ = writeln!(out, "// Skipped `{}`: {why}; write its test by hand.", op.id);
@@ -426,7 +431,7 @@ fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo]) -> String {
     out
 }
 
-fn readme(name: &str, spec: &str, raw: &Value, selected: &[OperationInfo], paginated: &[(String, String)]) -> String {
+fn readme(name: &str, spec: &str, raw: &Value, selected: &[OperationInfo], generated: &Generated) -> String {
     let (title, version) = spec_info::title_and_version(raw);
     let module = module(name);
     let mut out = format!(
@@ -436,14 +441,11 @@ fn readme(name: &str, spec: &str, raw: &Value, selected: &[OperationInfo], pagin
         spec_info::base_url(raw).unwrap_or_else(|| "https://...".to_owned()),
     );
     for op in selected {
-        let pages = paginated
-            .iter()
-            .find(|(id, _)| *id == op.id)
-            .map_or("", |(_, how)| how.as_str());
+        let pages = lookup(&generated.paginated, &op.id).unwrap_or("");
         let _ = writeln!(
             out,
             "| `{}` | {} | `{}` | {} | {} |",
-            op.id.to_snake_case(),
+            lookup(&generated.methods, &op.id).unwrap_or(&op.id),
             op.method,
             op.path,
             pages,

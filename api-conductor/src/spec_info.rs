@@ -78,19 +78,8 @@ pub(crate) fn parameters<'a>(raw: &'a Value, info: &OperationInfo) -> Vec<&'a Va
     all
 }
 
-/// Follows a local `$ref` (a few levels deep).
-pub(crate) fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..8 {
-        let Some(target) = value.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match target.strip_prefix('#').and_then(|pointer| raw.pointer(pointer)) {
-            Some(next) => value = next,
-            None => break,
-        }
-    }
-    value
-}
+/// Follows local `$ref`s to what they point at.
+pub(crate) use conductor_spec::follow_refs as resolve;
 
 /// The security schemes: name → one line saying what it is.
 pub(crate) fn auth_schemes(raw: &Value) -> Vec<(String, String)> {

@@ -123,6 +123,11 @@ pub struct Generated {
     pub unreached_type_count: usize,
     /// `(operation id, how it paginates)` for every paginated operation.
     pub paginated: Vec<(String, String)>,
+    /// `(operation id, client method name)` for every generated operation.
+    pub methods: Vec<(String, String)>,
+    /// `(component schema name as in its pointer, type name)` for every schema of
+    /// `components/schemas` that became a type.
+    pub component_types: Vec<(String, String)>,
 }
 
 /// Loads the spec at `path`, checks it and generates the connector's items.
@@ -238,6 +243,18 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         .iter()
         .filter_map(|op| Some((op.id.clone(), op.pagination.as_ref()?.describe())))
         .collect();
+    let methods = operations
+        .iter()
+        .map(|op| (op.id.clone(), op.method_name.clone()))
+        .collect();
+    let component_types = space
+        .defs
+        .iter()
+        .filter_map(|def| {
+            let schema = def.origin.strip_prefix("#/components/schemas/")?;
+            (!schema.contains('/')).then(|| (schema.to_owned(), def.name.clone()))
+        })
+        .collect();
     let tokens = quote! {
         #api
         #client
@@ -254,6 +271,8 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         merged_type_count: space.merged,
         unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
         paginated,
+        methods,
+        component_types,
     }
 }
 

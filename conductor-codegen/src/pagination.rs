@@ -20,6 +20,7 @@
 //! field of the body (or, among several, `data`, `items`, `results`, `entries`, `values`,
 //! `records`, `value`).
 
+use conductor_spec::follow_refs as resolve;
 use serde_json::{Map, Value};
 
 /// How an operation's pages link; mirrors the runtime's `Pagination`.
@@ -166,23 +167,6 @@ fn success_body<'a>(inputs: &Inputs<'a>) -> SuccessBody<'a> {
         link_header,
         raw,
     }
-}
-
-/// Follows `$ref`s (local ones) to the value they point at.
-fn resolve<'a>(raw: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            return value;
-        };
-        match reference
-            .strip_prefix('#')
-            .and_then(|pointer| conductor_spec::resolve_pointer(raw, pointer))
-        {
-            Some(target) => value = target,
-            None => return value,
-        }
-    }
-    value
 }
 
 /// The properties of an object schema, `allOf` members included.

@@ -44,42 +44,8 @@ pub(crate) struct Route {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-/// Follows `$ref`s (local ones; the spec loader has bundled the rest) up to a small depth.
-pub(crate) fn deref<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        match value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => {
-                match plain_pointer(root, pointer).or_else(|| conductor_spec::resolve_pointer(root, pointer)) {
-                    Some(target) => value = target,
-                    None => return value,
-                }
-            }
-            None => return value,
-        }
-    }
-    value
-}
-
-/// Resolves a pointer without escapes (`/components/schemas/Pet`, the common case) without
-/// allocating; `None` leaves escaped or unusual pointers to the spec loader's resolver.
-fn plain_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.contains(['~', '%']) {
-        return None;
-    }
-    let mut current = root;
-    for token in pointer.strip_prefix('/')?.split('/') {
-        current = match current {
-            Value::Object(map) => map.get(token)?,
-            Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(current)
-}
+/// Follows local `$ref`s (the spec loader has bundled the rest).
+pub(crate) use conductor_spec::follow_refs as deref;
 
 fn parse_template(template: &str) -> Vec<Segment> {
     template

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 pub use error::SpecError;
 pub use openapiv3;
 pub use origins::Origins;
-pub use pointer::{escape_token, push_token, resolve_pointer};
+pub use pointer::{escape_token, follow_refs, push_token, resolve_pointer};
 
 /// The OpenAPI version a document declared before normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -88,6 +88,29 @@ pub fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> 
     Some(current)
 }
 
+/// How many `$ref`s in a row [`follow_refs`] follows before it stops (a cycle of references).
+const MAX_REF_HOPS: usize = 16;
+
+/// Follows local `$ref`s (`#/...`; the loader has bundled the rest into the document) from
+/// `value` to what they point at. A reference that does not resolve, or a chain longer than
+/// sixteen hops, stops at the last value reached.
+pub fn follow_refs<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
+    for _ in 0..MAX_REF_HOPS {
+        let Some(pointer) = value
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|reference| reference.strip_prefix('#'))
+        else {
+            return value;
+        };
+        match resolve_pointer(root, pointer) {
+            Some(target) => value = target,
+            None => return value,
+        }
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +129,21 @@ mod tests {
         );
         assert_eq!(resolve_pointer(&doc, "/a/7"), None);
         assert_eq!(resolve_pointer(&doc, "nope"), None);
+    }
+
+    #[test]
+    fn follows_chains_of_references_and_stops_at_a_cycle() {
+        let doc = serde_json::json!({
+            "a": {"$ref": "#/b"},
+            "b": {"$ref": "#/c~1d"},
+            "c/d": {"type": "string"},
+            "loop": {"$ref": "#/loop"},
+            "dangling": {"$ref": "#/nowhere"},
+        });
+        assert_eq!(follow_refs(&doc, &doc["a"]), &serde_json::json!({"type": "string"}));
+        assert_eq!(follow_refs(&doc, &doc["loop"]), &doc["loop"]);
+        assert_eq!(follow_refs(&doc, &doc["dangling"]), &doc["dangling"]);
+        assert_eq!(follow_refs(&doc, &doc["c/d"]), &doc["c/d"]);
     }
 
     #[test]
