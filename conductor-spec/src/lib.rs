@@ -14,6 +14,7 @@ mod origins;
 mod parse;
 mod pointer;
 pub mod positions;
+mod schema;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ pub use error::SpecError;
 pub use openapiv3;
 pub use origins::Origins;
 pub use pointer::{escape_token, follow_refs, push_token, resolve_pointer};
+pub use schema::schema_from_json;
 
 /// The OpenAPI version a document declared before normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

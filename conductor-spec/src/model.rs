@@ -16,21 +16,41 @@ use serde_json::{Map, Value};
 /// The model of `raw` (`None` when some part does not fit it: the caller then locates the
 /// problem with a path-tracking reader), and what `meanwhile` returned, run on this thread
 /// while the model is read.
+///
+/// The second thread reads `components` and then the second half of `paths`; this one runs
+/// `meanwhile`, then reads the first half of `paths` and the rest of the document.
 pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Option<OpenAPI>, T) {
     let Some(root) = raw.as_object() else {
         return (None, meanwhile());
     };
+    let paths = match root.get("paths") {
+        Some(Value::Object(paths)) => Some(paths),
+        _ => None,
+    };
+    let half = paths.map_or(0, |paths| paths.len() / 2);
     std::thread::scope(|scope| {
-        let components = scope.spawn(|| match root.get("components") {
-            Some(Value::Null) | None => Some(None),
-            Some(components) => read_components(components).map(Some),
+        let other = scope.spawn(move || {
+            let components = match root.get("components") {
+                Some(Value::Null) | None => Some(None),
+                Some(components) => read_components(components).map(Some),
+            };
+            let later_paths = paths.map(|paths| read_paths(paths.iter().skip(half)));
+            (components, later_paths)
         });
         let result = meanwhile();
-        let paths = root.get("paths").and_then(read_paths);
+        let first_paths = paths.map(|paths| read_paths(paths.iter().take(half)));
         let rest = read_rest(root);
         // A panic on the other thread (a bug in the model's deserializer) counts as a part
         // that does not fit; the path-tracking reader then runs into it on this thread.
-        let components = components.join().ok().flatten();
+        let (components, later_paths) = other.join().unwrap_or((None, Some(None)));
+        let paths = match (first_paths, later_paths) {
+            (Some(Some(mut first)), Some(Some(later))) => {
+                first.paths.extend(later.paths);
+                first.extensions.extend(later.extensions);
+                Some(first)
+            }
+            _ => None,
+        };
         let model = match (rest, paths, components) {
             (Some(mut model), Some(paths), Some(components)) => {
                 model.paths = paths;
@@ -43,11 +63,11 @@ pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Optio
     })
 }
 
-/// As `Paths`' own reader: path items under keys starting with `/`, extensions under `x-`,
-/// anything else ignored.
-fn read_paths(paths: &Value) -> Option<Paths> {
+/// As `Paths`' own reader, for some of its entries: path items under keys starting with `/`,
+/// extensions under `x-`, anything else ignored.
+fn read_paths<'a>(entries: impl Iterator<Item = (&'a String, &'a Value)>) -> Option<Paths> {
     let mut out = Paths::default();
-    for (key, value) in paths.as_object()? {
+    for (key, value) in entries {
         if key.starts_with('/') {
             out.paths.insert(key.clone(), ReferenceOr::deserialize(value).ok()?);
         } else if key.starts_with("x-") {
@@ -62,7 +82,7 @@ fn read_paths(paths: &Value) -> Option<Paths> {
 fn read_components(components: &Value) -> Option<Components> {
     let object = components.as_object()?;
     let mut out = Components {
-        schemas: section(object, "schemas")?,
+        schemas: schemas(object)?,
         responses: section(object, "responses")?,
         parameters: section(object, "parameters")?,
         examples: section(object, "examples")?,
@@ -81,6 +101,18 @@ fn read_components(components: &Value) -> Option<Components> {
     Some(out)
 }
 
+/// `components/schemas`, each read by [`crate::schema_from_json`].
+fn schemas(object: &Map<String, Value>) -> Option<IndexMap<String, ReferenceOr<openapiv3::Schema>>> {
+    match object.get("schemas") {
+        Some(Value::Object(schemas)) => schemas
+            .iter()
+            .map(|(name, schema)| Some((name.clone(), crate::schema_from_json(schema).ok()?)))
+            .collect(),
+        Some(other) => IndexMap::deserialize(other).ok(),
+        None => Some(IndexMap::new()),
+    }
+}
+
 fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<IndexMap<String, ReferenceOr<T>>> {
     match object.get(key) {
         Some(value) => IndexMap::deserialize(value).ok(),
@@ -88,11 +120,13 @@ fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Optio
     }
 }
 
-/// Everything but `paths` and `components`.
+/// Everything but `paths` and `components`: only the fields `OpenAPI` reads are copied
+/// (not, say, a large `webhooks` it would ignore).
 fn read_rest(root: &Map<String, Value>) -> Option<OpenAPI> {
+    const FIELDS: [&str; 6] = ["openapi", "info", "servers", "security", "tags", "externalDocs"];
     let mut rest = Map::new();
     for (key, value) in root {
-        if key != "paths" && key != "components" {
+        if FIELDS.contains(&key.as_str()) || key.starts_with("x-") {
             rest.insert(key.clone(), value.clone());
         }
     }

@@ -123,7 +123,7 @@ impl<'a> TypeSpace<'a> {
             );
             return TypeRef::Value;
         };
-        let Ok(schema) = <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw) else {
+        let Ok(schema) = conductor_spec::schema_from_json(raw) else {
             self.warn(
                 pointer,
                 format!("the reference `{reference}` does not point at a schema; using serde_json::Value"),
@@ -553,9 +553,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         let raw = conductor_spec::resolve_pointer(self.raw, reference.strip_prefix('#')?)?;
-        <ReferenceOr<Schema> as serde::Deserialize>::deserialize(raw)
-            .ok()
-            .map(std::borrow::Cow::Owned)
+        conductor_spec::schema_from_json(raw).ok().map(std::borrow::Cow::Owned)
     }
 
     fn union_kind(
