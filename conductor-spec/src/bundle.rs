@@ -30,6 +30,15 @@ pub(crate) struct Bundled {
 
 pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Bundled {
     let root_file = normalize_path(root_path);
+    if only_local_refs(&root) {
+        // Nothing to bring in: skip the rewriting walk (and its pointer bookkeeping).
+        return Bundled {
+            document: root,
+            files: vec![root_file],
+            origins: Origins::default(),
+            problems: Vec::new(),
+        };
+    }
     let mut bundler = Bundler {
         root_file: root_file.clone(),
         files: vec![root_file.clone()],
@@ -54,6 +63,22 @@ pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Bundled {
         files: bundler.files,
         origins: bundler.origins,
         problems: bundler.problems,
+    }
+}
+
+/// Whether every `$ref` (wherever the rewriting walk would look) is a string naming a place
+/// in this document, which the walk leaves as it is.
+fn only_local_refs(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let local = match map.get("$ref") {
+                Some(Value::String(reference)) => reference.starts_with('#'),
+                _ => true,
+            };
+            local && map.values().all(only_local_refs)
+        }
+        Value::Array(items) => items.iter().all(only_local_refs),
+        _ => true,
     }
 }
 
@@ -313,4 +338,31 @@ pub(crate) fn normalize_path(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_with_only_local_refs_is_left_as_it_is() {
+        let local = serde_json::json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Ok"}}}}},
+            "components": {"schemas": {"A": {"properties": {"$ref": {"type": "string"}}}}}
+        });
+        assert!(only_local_refs(&local));
+        let bundled = bundle(Path::new("api.json"), local.clone());
+        assert_eq!(bundled.document, local);
+        assert_eq!(bundled.files, [normalize_path(Path::new("api.json"))]);
+        assert!(bundled.problems.is_empty());
+
+        // A reference into another file anywhere (even inside an example, where the walk also
+        // looks) takes the full walk, which reports the missing file.
+        let external = serde_json::json!({"paths": {}, "x-example": [{"$ref": "missing.json#/A"}]});
+        assert!(!only_local_refs(&external));
+        assert_eq!(bundle(Path::new("api.json"), external).problems.len(), 1);
+        assert!(!only_local_refs(
+            &serde_json::json!({"$ref": "https://example.com/a.json"})
+        ));
+    }
 }

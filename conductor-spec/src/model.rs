@@ -120,19 +120,26 @@ fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Optio
     }
 }
 
-/// Everything but `paths` and `components`: only the fields `OpenAPI` reads are copied
-/// (not, say, a large `webhooks` it would ignore).
+/// Everything but `paths` and `components`: only the fields `OpenAPI` reads are copied (not,
+/// say, a large `webhooks` it would ignore), and extensions are cloned rather than read back
+/// through serde.
 fn read_rest(root: &Map<String, Value>) -> Option<OpenAPI> {
     const FIELDS: [&str; 6] = ["openapi", "info", "servers", "security", "tags", "externalDocs"];
     let mut rest = Map::new();
     for (key, value) in root {
-        if FIELDS.contains(&key.as_str()) || key.starts_with("x-") {
+        if FIELDS.contains(&key.as_str()) {
             rest.insert(key.clone(), value.clone());
         }
     }
     // `paths` is required; the real one is read on its own.
     rest.insert("paths".to_owned(), Value::Object(Map::new()));
-    OpenAPI::deserialize(&Value::Object(rest)).ok()
+    let mut model = OpenAPI::deserialize(&Value::Object(rest)).ok()?;
+    model.extensions = root
+        .iter()
+        .filter(|(key, _)| key.starts_with("x-"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Some(model)
 }
 
 #[cfg(test)]
