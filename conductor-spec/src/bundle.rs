@@ -70,13 +70,11 @@ pub(crate) fn bundle(root_path: &Path, mut root: Value) -> Bundled {
 /// in this document, which the walk leaves as it is.
 fn only_local_refs(value: &Value) -> bool {
     match value {
-        Value::Object(map) => {
-            let local = match map.get("$ref") {
-                Some(Value::String(reference)) => reference.starts_with('#'),
-                _ => true,
-            };
-            local && map.values().all(only_local_refs)
-        }
+        // Comparing each key is cheaper than hashing `$ref` for a lookup in every object.
+        Value::Object(map) => map.iter().all(|(key, value)| match value {
+            Value::String(reference) if key == "$ref" => reference.starts_with('#'),
+            value => only_local_refs(value),
+        }),
         Value::Array(items) => items.iter().all(only_local_refs),
         _ => true,
     }

@@ -1,117 +1,114 @@
 //! Parsing a large JSON document on two threads.
 //!
 //! A spec's text is one object whose few top-level values (`paths`, `components`, ...) hold
-//! almost everything. The object's entries, and the entries of any value holding more than a
-//! third of the text, are found by a scan that only follows strings and brackets; the entries
-//! are then parsed by `serde_json` in two runs of about equal size, one per thread, and put
-//! back together in their order. Anything unusual (not an object, a repeated key, deep
-//! nesting, an entry that does not parse) gives up, and the caller parses the whole text as
-//! before, which also reports any error where the text has it.
+//! almost everything. A scan that only follows strings and brackets finds the entries of the
+//! document, of its object values and of theirs; large entries are taken apart into their own
+//! entries, the pieces shared between two threads by size and parsed by `serde_json`, and the
+//! document put back together in its order. Anything unusual (not an object, a repeated key,
+//! deep nesting, a piece that does not parse) gives up, and the caller parses the whole text
+//! as before, which also reports any error where the text has it.
+
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 
 /// Texts smaller than this are parsed in one go.
 const MIN_SPLIT_LEN: usize = 1 << 20;
 
-/// Nesting deeper than this within an entry gives up (serde_json refuses nesting past 128,
-/// counted from the whole document; an entry parsed alone would start lower).
+/// Nesting deeper than this within a piece gives up (serde_json refuses nesting past 128,
+/// counted from the whole document; a piece parsed alone would start lower).
 const MAX_DEPTH: usize = 100;
+
+/// How many levels of object entries the scan records (the document's, and two below).
+const LEVELS: usize = 3;
 
 /// The document parsed on two threads, or `None` when the caller should parse it whole.
 pub(super) fn parse(text: &str) -> Option<Value> {
     if text.len() < MIN_SPLIT_LEN {
         return None;
     }
-    let top = entries(text, skip_ws(text.as_bytes(), 0))?;
-    if skip_ws(text.as_bytes(), top.end) != text.len() {
+    let bytes = text.as_bytes();
+    let document = object(bytes, skip_ws(bytes, 0), LEVELS)?;
+    if skip_ws(bytes, document.end) != text.len() {
         return None;
     }
-    // The pieces: whole top-level entries, or the entries of a large object value.
+    // An entry larger than this is taken apart, when the scan recorded its entries.
+    let piece_len = text.len() / 8;
     let mut pieces = Vec::new();
-    for (index, entry) in top.entries.iter().enumerate() {
-        let inner = (entry.value.len() * 3 > text.len())
-            .then(|| entries(text, entry.value.start))
-            .flatten();
-        match inner {
-            Some(inner) => pieces.extend(inner.entries.into_iter().map(|e| (index, Some(e)))),
-            None => pieces.push((index, None)),
+    let plan = Plan::Split(
+        document
+            .entries
+            .iter()
+            .map(|entry| (entry.key.clone(), plan(entry, piece_len, &mut pieces)))
+            .collect(),
+    );
+    // The largest pieces first, each to the thread with less so far.
+    let mut order: Vec<usize> = (0..pieces.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(pieces[i].len()));
+    let (mut mine, mut theirs) = (Vec::new(), Vec::new());
+    let (mut my_len, mut their_len) = (0, 0);
+    for i in order {
+        if my_len <= their_len {
+            my_len += pieces[i].len();
+            mine.push(i);
+        } else {
+            their_len += pieces[i].len();
+            theirs.push(i);
         }
     }
-    let size = |piece: &(usize, Option<Entry>)| match &piece.1 {
-        Some(entry) => entry.value.len(),
-        None => top.entries[piece.0].value.len(),
-    };
-    let total: usize = pieces.iter().map(size).sum();
-    let mut first_len = 0;
-    let mut sum = 0;
-    for piece in &pieces {
-        if sum * 2 >= total {
-            break;
-        }
-        sum += size(piece);
-        first_len += 1;
-    }
-    let (first, second) = pieces.split_at(first_len);
-    let parse_run = |run: &[(usize, Option<Entry>)]| -> Option<Vec<Value>> {
-        run.iter()
-            .map(|(index, inner)| {
-                let range = inner.as_ref().map_or(&top.entries[*index].value, |e| &e.value);
-                serde_json::from_str(&text[range.clone()]).ok()
-            })
+    let parse_all = |indices: &[usize]| -> Option<Vec<(usize, Value)>> {
+        indices
+            .iter()
+            .map(|&i| Some((i, serde_json::from_str(&text[pieces[i].clone()]).ok()?)))
             .collect()
     };
-    let (first, second) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| parse_run(second));
-        let earlier = parse_run(first);
-        (earlier, later.join().ok().flatten())
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let theirs = scope.spawn(|| parse_all(&theirs));
+        let mine = parse_all(&mine);
+        (mine, theirs.join().ok().flatten())
     });
-    let values = first?.into_iter().chain(second?);
-    // Put the pieces back: a split entry's pieces are consecutive.
-    let mut document = Map::new();
-    let mut open: Option<(usize, Map<String, Value>, usize)> = None;
-    for ((index, inner), value) in pieces.iter().zip(values) {
-        if let Some((open_index, map, count)) = open.take() {
-            if open_index == *index {
-                open = Some((open_index, map, count));
-            } else {
-                finish(&mut document, &top, open_index, map, count, text)?;
-            }
-        }
-        match inner {
-            Some(entry) => {
-                let (_, map, count) = open.get_or_insert_with(|| (*index, Map::new(), 0));
-                map.insert(key(text, entry)?, value);
-                *count += 1;
-            }
-            None => {
-                document.insert(key(text, &top.entries[*index])?, value);
-            }
-        }
+    let mut values: Vec<Option<Value>> = vec![None; pieces.len()];
+    for (i, value) in mine?.into_iter().chain(theirs?) {
+        values[i] = Some(value);
     }
-    if let Some((open_index, map, count)) = open {
-        finish(&mut document, &top, open_index, map, count, text)?;
-    }
-    (document.len() == top.entries.len()).then_some(Value::Object(document))
+    build(text, &plan, &mut values)
 }
 
-/// Adds a split entry's object to the document (`None` when one of its keys repeated).
-fn finish(
-    document: &mut Map<String, Value>,
-    top: &Object,
-    index: usize,
-    map: Map<String, Value>,
-    count: usize,
-    text: &str,
-) -> Option<()> {
-    if map.len() != count {
-        return None;
-    }
-    document.insert(key(text, &top.entries[index])?, Value::Object(map));
-    Some(())
+/// How a value is read: as one piece, or as an object whose entries are read each by its plan.
+enum Plan {
+    Piece(usize),
+    Split(Vec<(Range<usize>, Plan)>),
 }
 
-fn key(text: &str, entry: &Entry) -> Option<String> {
-    serde_json::from_str(&text[entry.key.clone()]).ok()
+fn plan(entry: &Entry, piece_len: usize, pieces: &mut Vec<Range<usize>>) -> Plan {
+    match &entry.inner {
+        Some(inner) if entry.value.len() > piece_len => Plan::Split(
+            inner
+                .entries
+                .iter()
+                .map(|entry| (entry.key.clone(), plan(entry, piece_len, pieces)))
+                .collect(),
+        ),
+        _ => {
+            pieces.push(entry.value.clone());
+            Plan::Piece(pieces.len() - 1)
+        }
+    }
+}
+
+/// The value `plan` describes, from the parsed pieces (`None` when an object repeats a key).
+fn build(text: &str, plan: &Plan, values: &mut [Option<Value>]) -> Option<Value> {
+    match plan {
+        Plan::Piece(i) => values.get_mut(*i)?.take(),
+        Plan::Split(entries) => {
+            let mut map = Map::new();
+            for (key, plan) in entries {
+                let key: String = serde_json::from_str(&text[key.clone()]).ok()?;
+                map.insert(key, build(text, plan, values)?);
+            }
+            (map.len() == entries.len()).then_some(Value::Object(map))
+        }
+    }
 }
 
 /// An object's entries as byte ranges, and where the object ends.
@@ -122,13 +119,14 @@ struct Object {
 
 struct Entry {
     /// The key with its quotes.
-    key: std::ops::Range<usize>,
-    value: std::ops::Range<usize>,
+    key: Range<usize>,
+    value: Range<usize>,
+    /// The value's own entries, when it is an object on a level the scan records.
+    inner: Option<Object>,
 }
 
-/// The entries of the object starting at `start`.
-fn entries(text: &str, start: usize) -> Option<Object> {
-    let bytes = text.as_bytes();
+/// The entries of the object starting at `start`, and of its object values `levels - 1` deep.
+fn object(bytes: &[u8], start: usize, levels: usize) -> Option<Object> {
     if bytes.get(start) != Some(&b'{') {
         return None;
     }
@@ -145,10 +143,16 @@ fn entries(text: &str, start: usize) -> Option<Object> {
             return None;
         }
         let value_start = skip_ws(bytes, at + 1);
-        let value_end = value_end(bytes, value_start)?;
+        let (value_end, inner) = if levels > 1 && bytes.get(value_start) == Some(&b'{') {
+            let inner = object(bytes, value_start, levels - 1)?;
+            (inner.end, Some(inner))
+        } else {
+            (value_end(bytes, value_start)?, None)
+        };
         entries.push(Entry {
             key,
             value: value_start..value_end,
+            inner,
         });
         at = skip_ws(bytes, value_end);
         match bytes.get(at) {
@@ -173,11 +177,11 @@ fn string_end(bytes: &[u8], at: usize) -> Option<usize> {
     }
     let mut i = at + 1;
     loop {
-        match bytes.get(i)? {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+        i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        if bytes.get(i) == Some(&b'"') {
+            return Some(i + 1);
         }
+        i += 2;
     }
 }
 
