@@ -2,7 +2,8 @@
 //! spec's encoding (Stripe, Twilio, Slack), multipart uploads with files from bytes, a path and
 //! a stream, raw uploads and downloads (also streamed), server-sent events, vendor JSON types,
 //! a choice of request content type, conditional requests, Slack's error envelope and
-//! operations on a server of their own (GitHub's uploads) — asserting the exact bytes received.
+//! operations on a server of their own (GitHub's uploads, Stripe's files) — asserting the exact
+//! bytes received.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -28,8 +29,12 @@ pub mod slack {}
 #[connector(spec = "../specs/real/twilio-excerpt.json", operations = ["CreateMessage"])]
 pub mod twilio {}
 
-/// Stripe's customer creation (deepObject form fields).
-#[connector(spec = "../specs/real/stripe-excerpt.json", operations = ["PostCustomers"])]
+/// Stripe's customer creation (deepObject form fields), a quote's PDF (a binary download) and
+/// file uploads (on `files.stripe.com`).
+#[connector(
+    spec = "../specs/real/stripe-excerpt.json",
+    operations = ["PostCustomers", "GetQuotesQuotePdf", "PostFiles"]
+)]
 pub mod stripe {}
 
 /// GitHub's release asset upload (on `uploads.github.com`) and raw markdown rendering.
@@ -400,6 +405,63 @@ async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() 
     assert_eq!(
         body_text(&server.received_by("markdown/render-raw")[0]),
         "Hello **world**"
+    );
+}
+
+#[tokio::test]
+async fn stripe_quote_pdfs_download_whole_and_streamed_and_files_go_to_the_files_server() {
+    let server = MockServer::from_spec(spec("real/stripe-excerpt.json")).await.unwrap();
+    let pdf: Vec<u8> = b"%PDF-1.7\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(200_000))
+        .collect();
+    server.stub_operation(
+        "GetQuotesQuotePdf",
+        StubResponse::status(200)
+            .header("content-type", "application/pdf")
+            .body(pdf.clone()),
+    );
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let whole = client.get_quotes_quote_pdf("qt_1").await.unwrap();
+    assert_eq!(&whole[..], &pdf[..]);
+    let response = client.get_quotes_quote_pdf("qt_2").stream().await.unwrap();
+    assert_eq!(response.header("content-type"), Some("application/pdf"));
+    let chunks: Vec<Bytes> = response.into_body().map(|chunk| chunk.unwrap()).collect().await;
+    assert_eq!(chunks.concat(), pdf);
+    let paths: Vec<String> = server
+        .received_by("GetQuotesQuotePdf")
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(paths, ["/v1/quotes/qt_1/pdf", "/v1/quotes/qt_2/pdf"]);
+
+    // `POST /v1/files` has its own server in the spec: with the base URL on a host that does
+    // not exist, only the mapping of `files.stripe.com` reaches the mock.
+    let files = stripe::Client::builder()
+        .base_url("https://unused.invalid")
+        .server_url("https://files.stripe.com/", &server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let body = stripe::types::PostFilesBody::new("receipt", stripe::types::PostFilesBodyPurpose::DisputeEvidence);
+    let file = files.post_files(body).await.unwrap();
+    assert!(!file.id.is_empty());
+    let received = server.received_by("PostFiles");
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("authorization"), Some("Bearer sk_test"));
+    let parts = multipart_parts(&received[0]);
+    let parts: Vec<(&str, &str)> = parts.iter().map(|(h, c)| (h.as_str(), c.as_str())).collect();
+    assert_eq!(
+        parts,
+        [
+            ("Content-Disposition: form-data; name=\"file\"", "receipt"),
+            ("Content-Disposition: form-data; name=\"purpose\"", "dispute_evidence"),
+        ]
     );
 }
 
