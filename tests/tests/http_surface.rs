@@ -480,12 +480,19 @@ async fn forms_follow_the_spec_encoding_of_stripe_and_twilio() {
             [("order".to_owned(), "6735".to_owned())].into(),
         )),
         preferred_locales: Some(vec!["en".to_owned(), "fr".to_owned()]),
+        tax_id_data: Some(vec![
+            stripe::types::TaxIdDataItem::new(stripe::types::TaxIdDataItemType::EuVat, "DE123456789"),
+            stripe::types::TaxIdDataItem::new(stripe::types::TaxIdDataItemType::GbVat, "GB123456789"),
+        ]),
         ..Default::default()
     };
     client.post_customers().body(body).await.unwrap();
+    // An array of objects is indexed, `items[0][price]=p` style.
     assert_eq!(
         body_text(&server.received_by("PostCustomers")[0]),
-        "email=jenny%40example.com&expand%5B%5D=default_source&expand%5B%5D=tax&metadata%5Border%5D=6735&preferred_locales%5B%5D=en&preferred_locales%5B%5D=fr"
+        "email=jenny%40example.com&expand%5B%5D=default_source&expand%5B%5D=tax&metadata%5Border%5D=6735&preferred_locales%5B%5D=en&preferred_locales%5B%5D=fr\
+         &tax_id_data%5B0%5D%5Btype%5D=eu_vat&tax_id_data%5B0%5D%5Bvalue%5D=DE123456789\
+         &tax_id_data%5B1%5D%5Btype%5D=gb_vat&tax_id_data%5B1%5D%5Bvalue%5D=GB123456789"
     );
 
     let server = MockServer::from_spec(spec("real/twilio-excerpt.json")).await.unwrap();
@@ -517,6 +524,32 @@ async fn forms_follow_the_spec_encoding_of_stripe_and_twilio() {
             "MediaUrl=https%3A%2F%2Fa.example%2F2.png",
             "To=%2B15558675310"
         ]
+    );
+}
+
+#[tokio::test]
+async fn form_fields_with_explode_false_are_joined_with_commas() {
+    let (server, client) = transfers_server().await;
+    server.stub_operation(
+        "searchNotes",
+        StubResponse::json(200, &json!([{"id": 1, "text": "hi"}])),
+    );
+    let body = transfers::types::SearchNotesBody {
+        labels: Some(vec!["a".to_owned(), "b c".to_owned()]),
+        near: Some(transfers::types::SearchNotesBodyNear {
+            lat: Some(1.5),
+            lon: Some(-0.25),
+        }),
+        tags: Some(vec!["x".to_owned(), "y".to_owned()]),
+    };
+    let found = client.search_notes(body).await.unwrap();
+    assert_eq!(found[0].text, "hi");
+    let sent = &server.received_by("searchNotes")[0];
+    assert_eq!(sent.header("content-type"), Some("application/x-www-form-urlencoded"));
+    // `labels` and `near` say `explode: false`; `tags` keeps the default and repeats.
+    assert_eq!(
+        body_text(sent),
+        "labels=a%2Cb+c&near=lat%2C1.5%2Clon%2C-0.25&tags=x&tags=y"
     );
 }
 
