@@ -376,13 +376,15 @@ async fn an_operation_server_goes_where_the_client_maps_it() {
 #[tokio::test]
 async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() {
     let server = MockServer::from_spec(spec("real/github-excerpt.json")).await.unwrap();
-    let client = github::Client::builder()
-        .base_url(server.base_url())
+    // The base URL is a host that does not exist: only the mapping of the operation's own
+    // server reaches the mock.
+    let uploads = github::Client::builder()
+        .base_url("https://unused.invalid")
         .server_url("https://uploads.github.com", &server.base_url())
         .bearer_token("t")
         .build()
         .unwrap();
-    let asset = client
+    let asset = uploads
         .repos_upload_release_asset("octo", "hello", 1, "notes.txt")
         .body(Bytes::from_static(b"release notes"))
         .await
@@ -394,6 +396,11 @@ async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() 
     assert_eq!(upload.header("authorization"), Some("Bearer t"));
     assert_eq!(&upload.body[..], b"release notes");
 
+    let client = github::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("t")
+        .build()
+        .unwrap();
     server.stub_operation(
         "markdown/render-raw",
         StubResponse::status(200)
