@@ -1,9 +1,10 @@
 //! Everything beyond JSON in, JSON out, end to end against the mock server: form bodies in the
 //! spec's encoding (Stripe, Twilio, Slack), multipart uploads with files from bytes, a path and
 //! a stream, raw uploads and downloads (also streamed), server-sent events, vendor JSON types,
-//! a choice of request content type, conditional requests, Slack's error envelope and
-//! operations on a server of their own (GitHub's uploads, Stripe's files) — asserting the exact
-//! bytes received.
+//! a choice of request content type, conditional requests, error envelopes (Slack's in the
+//! attribute, one in the document's `x-conductor-envelope`), status and headers alongside typed
+//! bodies, and operations on a server of their own (GitHub's uploads, Stripe's files) —
+//! asserting the exact bytes received.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -25,22 +26,27 @@ pub mod transfers {}
 )]
 pub mod slack {}
 
+/// Failures inside 200 responses, declared by the document's `x-conductor-envelope`.
+#[connector(spec = "../specs/envelope.yaml")]
+pub mod enveloped {}
+
 /// Twilio's message creation (a form body with a repeated array field).
 #[connector(spec = "../specs/real/twilio-excerpt.json", operations = ["CreateMessage"])]
 pub mod twilio {}
 
-/// Stripe's customer creation (deepObject form fields), a quote's PDF (a binary download) and
-/// file uploads (on `files.stripe.com`).
+/// Stripe's customer creation (deepObject form fields), a quote's PDF (a binary download), file
+/// uploads (on `files.stripe.com`) and the balance (with its response headers).
 #[connector(
     spec = "../specs/real/stripe-excerpt.json",
-    operations = ["PostCustomers", "GetQuotesQuotePdf", "PostFiles"]
+    operations = ["PostCustomers", "GetQuotesQuotePdf", "PostFiles", "GetBalance"]
 )]
 pub mod stripe {}
 
-/// GitHub's release asset upload (on `uploads.github.com`) and raw markdown rendering.
+/// GitHub's release asset upload (on `uploads.github.com`), raw markdown rendering and a
+/// repository (with its response headers).
 #[connector(
     spec = "../specs/real/github-excerpt.json",
-    operations = ["repos/upload-release-asset", "markdown/render-raw"]
+    operations = ["repos/upload-release-asset", "markdown/render-raw", "repos/get"]
 )]
 pub mod github {}
 
@@ -590,6 +596,103 @@ async fn slack_error_envelopes_become_typed_errors() {
     assert_eq!(body_text(sent), "channel=C1&text=hello");
 
     client.chat_post_message("xoxb").body(body).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_document_level_envelope_turns_a_failure_inside_a_200_into_a_typed_error() {
+    let server = MockServer::from_spec(spec("envelope.yaml")).await.unwrap();
+    let client = enveloped::Client::builder()
+        .base_url(server.base_url())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    server.stub_operation(
+        "sendMessage",
+        StubResponse::json(200, &json!({"result": {"success": false, "reason": "quota_exceeded"}})),
+    );
+    server.stub_operation(
+        "sendMessage",
+        StubResponse::json(200, &json!({"id": "m2", "result": {"success": true}})),
+    );
+    let message = enveloped::types::Message::new("hi");
+    let err = client.send_message(message.clone()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Envelope);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.to_string().contains("quota_exceeded"), "{err}");
+    let sent = client.send_message(message).await.unwrap();
+    assert_eq!(sent.id.as_deref(), Some("m2"));
+    assert_eq!(
+        server.received_by("sendMessage").len(),
+        2,
+        "an envelope error is not retried"
+    );
+}
+
+#[tokio::test]
+async fn status_and_headers_come_with_the_typed_body_of_github_and_stripe() {
+    let server = MockServer::from_spec(spec("real/github-excerpt.json")).await.unwrap();
+    let mut repo = generated_body(
+        "real/github-excerpt.json",
+        "/repos/octo/hello",
+        ("authorization", "Bearer t"),
+    )
+    .await;
+    repo["name"] = json!("hello");
+    server.stub_operation(
+        "repos/get",
+        StubResponse::json(200, &repo)
+            .header("x-github-request-id", "CAFE:1234:5678")
+            .header("etag", "W/\"abc\""),
+    );
+    let client = github::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let response = client.repos_get("octo", "hello").with_response().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.header("x-github-request-id"), Some("CAFE:1234:5678"));
+    assert_eq!(response.header("etag"), Some("W/\"abc\""));
+    assert_eq!(response.body().name, "hello");
+
+    let server = MockServer::from_spec(spec("real/stripe-excerpt.json")).await.unwrap();
+    let mut balance = generated_body(
+        "real/stripe-excerpt.json",
+        "/v1/balance",
+        ("authorization", "Bearer sk_test"),
+    )
+    .await;
+    balance["livemode"] = json!(true);
+    server.stub_operation(
+        "GetBalance",
+        StubResponse::json(200, &balance).header("request-id", "req_Q1w2E3r4"),
+    );
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let response = client.get_balance().with_response().await.unwrap();
+    assert_eq!(response.header("request-id"), Some("req_Q1w2E3r4"));
+    assert!(response.body().livemode);
+    assert!(response.into_body().livemode, "the body is typed, not raw JSON");
+}
+
+/// What the mock generates for `GET path` from the spec (on a server of its own): a valid
+/// body to copy and edit.
+async fn generated_body(spec_name: &str, path: &str, auth: (&str, &str)) -> serde_json::Value {
+    let fresh = MockServer::from_spec(spec(spec_name)).await.unwrap();
+    connector_runtime::install_crypto_provider();
+    let body = reqwest::Client::new()
+        .get(format!("{}{path}", fresh.base_url()))
+        .header(auth.0, auth.1)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&body).unwrap()
 }
 
 /// A success body for `chat.postMessage` as the mock generates it from the spec.
