@@ -231,6 +231,37 @@ async fn connecting_and_the_command_share_one_timeout() {
     assert!(backend.is_failing());
 }
 
+#[test]
+fn without_a_server_the_shared_tests_skip_unless_redis_is_required() {
+    let port = support::closed_port();
+    let lookup = |vars: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        }
+    };
+    let url = |vars: &'static [(&'static str, &'static str)]| {
+        let env = lookup(vars);
+        std::panic::catch_unwind(|| support::redis_url_from("a_test", &env, port))
+            .map_err(|panic| panic.downcast_ref::<String>().cloned().unwrap_or_default())
+    };
+    assert_eq!(url(&[]), Ok(None), "skipped");
+    assert_eq!(url(&[("CI", "false"), ("CONDUCTOR_REDIS_REQUIRED", "0")]), Ok(None));
+    let failure = url(&[("CONDUCTOR_REDIS_REQUIRED", "1")]).unwrap_err();
+    assert!(
+        failure.contains("no Redis server for a_test") && failure.ends_with("required: CONDUCTOR_REDIS_REQUIRED=1"),
+        "{failure}"
+    );
+    let failure = url(&[("CI", "true")]).unwrap_err();
+    assert!(failure.ends_with("required: CI is set"), "{failure}");
+    assert_eq!(
+        url(&[("CI", "true"), ("CONDUCTOR_REDIS_URL", "redis://127.0.0.1:1")]),
+        Ok(Some("redis://127.0.0.1:1".to_owned())),
+        "a server named is used, not looked for"
+    );
+}
+
 /// A `MakeWriter` collecting log output.
 #[derive(Clone, Default)]
 struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
