@@ -129,7 +129,19 @@ fn expand_prints_the_code_and_what_paginates() {
     let output = run(Path::new("."), &["expand", spec.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("pub struct Client"));
-    assert!(stderr(&output).contains("paginated: "), "{}", stderr(&output));
+    let report = stderr(&output);
+    let paginated: Vec<&str> = report.lines().filter(|line| line.starts_with("paginated: ")).collect();
+    assert_eq!(
+        paginated,
+        [
+            "paginated: listByOffset: pages follow `offset` advanced by the items received (page size `limit`); items in the body (detected)",
+            "paginated: listByPage: pages follow `page` counted from 1; items in `/results` (detected)",
+            "paginated: listByConductorExtension: pages follow the cursor at `/meta/next_token` sent as `token`; items in `/entries` (x-conductor-pagination)",
+            "paginated: listBySpeakeasy: pages follow `skip` advanced by the items received (page size `take`); items in `/items` (x-speakeasy-pagination)",
+            "paginated: listByFern: pages follow the cursor at `/next` sent as `from`; items in `/data` (x-fern-pagination)",
+        ],
+        "{report}"
+    );
     let output = run(Path::new("."), &["expand", "missing.yaml"]);
     assert!(!output.status.success());
 }

@@ -136,16 +136,24 @@ impl RedisBackend {
         for arg in args {
             invocation.arg(*arg);
         }
-        let mut connection = self.connection().await?;
-        let result = tokio::time::timeout(self.timeout, invocation.invoke_async(&mut connection)).await;
+        let deadline = self.deadline();
+        let mut connection = self.connection(deadline).await?;
+        let result = tokio::time::timeout_at(deadline, invocation.invoke_async(&mut connection)).await;
         self.settle(result)
     }
 
     /// Runs `command`.
     pub(crate) async fn query<T: FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, BackendError> {
-        let mut connection = self.connection().await?;
-        let result = tokio::time::timeout(self.timeout, command.query_async(&mut connection)).await;
+        let deadline = self.deadline();
+        let mut connection = self.connection(deadline).await?;
+        let result = tokio::time::timeout_at(deadline, command.query_async(&mut connection)).await;
         self.settle(result)
+    }
+
+    /// When a command started now must be done: one timeout for connecting and the command
+    /// together, so a slow connection leaves the command only what is left of it.
+    fn deadline(&self) -> tokio::time::Instant {
+        tokio::time::Instant::now() + self.timeout
     }
 
     fn settle<T>(&self, result: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>) -> Result<T, BackendError> {
@@ -160,13 +168,13 @@ impl RedisBackend {
         }
     }
 
-    async fn connection(&self) -> Result<MultiplexedConnection, BackendError> {
+    /// The shared connection, connecting first if there is none, by `deadline`.
+    async fn connection(&self, deadline: tokio::time::Instant) -> Result<MultiplexedConnection, BackendError> {
         if let Some(connection) = self.cached() {
             return Ok(connection);
         }
         self.check_down()?;
-        let started = Instant::now();
-        let Ok(_connecting) = tokio::time::timeout(self.timeout, self.connecting.lock()).await else {
+        let Ok(_connecting) = tokio::time::timeout_at(deadline, self.connecting.lock()).await else {
             return Err(BackendError::Timeout(self.timeout));
         };
         // Another request may have connected (or failed) while this one waited.
@@ -174,12 +182,12 @@ impl RedisBackend {
             return Ok(connection);
         }
         self.check_down()?;
-        let left = self.timeout.saturating_sub(started.elapsed());
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let config = AsyncConnectionConfig::new()
             .set_connection_timeout(Some(left))
             .set_response_timeout(Some(self.timeout));
         let attempt = self.client.get_multiplexed_async_connection_with_config(&config);
-        match tokio::time::timeout(left, attempt).await {
+        match tokio::time::timeout_at(deadline, attempt).await {
             Ok(Ok(connection)) => {
                 *lock(&self.connection) = Some(connection.clone());
                 Ok(connection)

@@ -145,10 +145,12 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Sends the operations the spec gives their own server `spec_url` (an operation- or
     /// path-level `servers` entry, like GitHub's `https://uploads.github.com`) to `url` instead.
+    /// A trailing `/` does not matter: Stripe's `https://files.stripe.com/` matches either way.
     pub fn server_url(mut self, spec_url: &str, url: &str) -> Self {
         match reqwest::Url::parse(url.trim_end_matches('/')) {
             Ok(parsed) if !parsed.cannot_be_a_base() => {
-                self.server_urls.push((spec_url.to_owned(), parsed));
+                self.server_urls
+                    .push((spec_url.trim_end_matches('/').to_owned(), parsed));
             }
             _ => self
                 .errors

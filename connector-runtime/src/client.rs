@@ -594,7 +594,11 @@ impl Client {
         if inner.servers_to_base_url {
             return Ok(inner.base.clone());
         }
-        if let Some((_, url)) = inner.server_urls.iter().find(|(spec_url, _)| spec_url == server) {
+        if let Some((_, url)) = inner
+            .server_urls
+            .iter()
+            .find(|(spec_url, _)| spec_url == server.trim_end_matches('/'))
+        {
             return Ok(url.clone());
         }
         reqwest::Url::parse(server.trim_end_matches('/'))

@@ -1,8 +1,10 @@
 //! Everything beyond JSON in, JSON out, end to end against the mock server: form bodies in the
 //! spec's encoding (Stripe, Twilio, Slack), multipart uploads with files from bytes, a path and
 //! a stream, raw uploads and downloads (also streamed), server-sent events, vendor JSON types,
-//! a choice of request content type, conditional requests, Slack's error envelope and
-//! operations on a server of their own (GitHub's uploads) — asserting the exact bytes received.
+//! a choice of request content type, conditional requests, error envelopes (Slack's in the
+//! attribute, one in the document's `x-conductor-envelope`), status and headers alongside typed
+//! bodies, and operations on a server of their own (GitHub's uploads, Stripe's files) —
+//! asserting the exact bytes received.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -24,18 +26,27 @@ pub mod transfers {}
 )]
 pub mod slack {}
 
+/// Failures inside 200 responses, declared by the document's `x-conductor-envelope`.
+#[connector(spec = "../specs/envelope.yaml")]
+pub mod enveloped {}
+
 /// Twilio's message creation (a form body with a repeated array field).
 #[connector(spec = "../specs/real/twilio-excerpt.json", operations = ["CreateMessage"])]
 pub mod twilio {}
 
-/// Stripe's customer creation (deepObject form fields).
-#[connector(spec = "../specs/real/stripe-excerpt.json", operations = ["PostCustomers"])]
+/// Stripe's customer creation (deepObject form fields), a quote's PDF (a binary download), file
+/// uploads (on `files.stripe.com`) and the balance (with its response headers).
+#[connector(
+    spec = "../specs/real/stripe-excerpt.json",
+    operations = ["PostCustomers", "GetQuotesQuotePdf", "PostFiles", "GetBalance"]
+)]
 pub mod stripe {}
 
-/// GitHub's release asset upload (on `uploads.github.com`) and raw markdown rendering.
+/// GitHub's release asset upload (on `uploads.github.com`), raw markdown rendering and a
+/// repository (with its response headers).
 #[connector(
     spec = "../specs/real/github-excerpt.json",
-    operations = ["repos/upload-release-asset", "markdown/render-raw"]
+    operations = ["repos/upload-release-asset", "markdown/render-raw", "repos/get"]
 )]
 pub mod github {}
 
@@ -371,13 +382,15 @@ async fn an_operation_server_goes_where_the_client_maps_it() {
 #[tokio::test]
 async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() {
     let server = MockServer::from_spec(spec("real/github-excerpt.json")).await.unwrap();
-    let client = github::Client::builder()
-        .base_url(server.base_url())
+    // The base URL is a host that does not exist: only the mapping of the operation's own
+    // server reaches the mock.
+    let uploads = github::Client::builder()
+        .base_url("https://unused.invalid")
         .server_url("https://uploads.github.com", &server.base_url())
         .bearer_token("t")
         .build()
         .unwrap();
-    let asset = client
+    let asset = uploads
         .repos_upload_release_asset("octo", "hello", 1, "notes.txt")
         .body(Bytes::from_static(b"release notes"))
         .await
@@ -389,6 +402,11 @@ async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() 
     assert_eq!(upload.header("authorization"), Some("Bearer t"));
     assert_eq!(&upload.body[..], b"release notes");
 
+    let client = github::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("t")
+        .build()
+        .unwrap();
     server.stub_operation(
         "markdown/render-raw",
         StubResponse::status(200)
@@ -400,6 +418,63 @@ async fn github_uploads_go_to_the_uploads_server_and_markdown_renders_as_text() 
     assert_eq!(
         body_text(&server.received_by("markdown/render-raw")[0]),
         "Hello **world**"
+    );
+}
+
+#[tokio::test]
+async fn stripe_quote_pdfs_download_whole_and_streamed_and_files_go_to_the_files_server() {
+    let server = MockServer::from_spec(spec("real/stripe-excerpt.json")).await.unwrap();
+    let pdf: Vec<u8> = b"%PDF-1.7\n"
+        .iter()
+        .copied()
+        .chain((0..=255u8).cycle().take(200_000))
+        .collect();
+    server.stub_operation(
+        "GetQuotesQuotePdf",
+        StubResponse::status(200)
+            .header("content-type", "application/pdf")
+            .body(pdf.clone()),
+    );
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let whole = client.get_quotes_quote_pdf("qt_1").await.unwrap();
+    assert_eq!(&whole[..], &pdf[..]);
+    let response = client.get_quotes_quote_pdf("qt_2").stream().await.unwrap();
+    assert_eq!(response.header("content-type"), Some("application/pdf"));
+    let chunks: Vec<Bytes> = response.into_body().map(|chunk| chunk.unwrap()).collect().await;
+    assert_eq!(chunks.concat(), pdf);
+    let paths: Vec<String> = server
+        .received_by("GetQuotesQuotePdf")
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(paths, ["/v1/quotes/qt_1/pdf", "/v1/quotes/qt_2/pdf"]);
+
+    // `POST /v1/files` has its own server in the spec: with the base URL on a host that does
+    // not exist, only the mapping of `files.stripe.com` reaches the mock.
+    let files = stripe::Client::builder()
+        .base_url("https://unused.invalid")
+        .server_url("https://files.stripe.com/", &server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let body = stripe::types::PostFilesBody::new("receipt", stripe::types::PostFilesBodyPurpose::DisputeEvidence);
+    let file = files.post_files(body).await.unwrap();
+    assert!(!file.id.is_empty());
+    let received = server.received_by("PostFiles");
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].header("authorization"), Some("Bearer sk_test"));
+    let parts = multipart_parts(&received[0]);
+    let parts: Vec<(&str, &str)> = parts.iter().map(|(h, c)| (h.as_str(), c.as_str())).collect();
+    assert_eq!(
+        parts,
+        [
+            ("Content-Disposition: form-data; name=\"file\"", "receipt"),
+            ("Content-Disposition: form-data; name=\"purpose\"", "dispute_evidence"),
+        ]
     );
 }
 
@@ -418,12 +493,19 @@ async fn forms_follow_the_spec_encoding_of_stripe_and_twilio() {
             [("order".to_owned(), "6735".to_owned())].into(),
         )),
         preferred_locales: Some(vec!["en".to_owned(), "fr".to_owned()]),
+        tax_id_data: Some(vec![
+            stripe::types::TaxIdDataItem::new(stripe::types::TaxIdDataItemType::EuVat, "DE123456789"),
+            stripe::types::TaxIdDataItem::new(stripe::types::TaxIdDataItemType::GbVat, "GB123456789"),
+        ]),
         ..Default::default()
     };
     client.post_customers().body(body).await.unwrap();
+    // An array of objects is indexed, `items[0][price]=p` style.
     assert_eq!(
         body_text(&server.received_by("PostCustomers")[0]),
-        "email=jenny%40example.com&expand%5B%5D=default_source&expand%5B%5D=tax&metadata%5Border%5D=6735&preferred_locales%5B%5D=en&preferred_locales%5B%5D=fr"
+        "email=jenny%40example.com&expand%5B%5D=default_source&expand%5B%5D=tax&metadata%5Border%5D=6735&preferred_locales%5B%5D=en&preferred_locales%5B%5D=fr\
+         &tax_id_data%5B0%5D%5Btype%5D=eu_vat&tax_id_data%5B0%5D%5Bvalue%5D=DE123456789\
+         &tax_id_data%5B1%5D%5Btype%5D=gb_vat&tax_id_data%5B1%5D%5Bvalue%5D=GB123456789"
     );
 
     let server = MockServer::from_spec(spec("real/twilio-excerpt.json")).await.unwrap();
@@ -459,6 +541,32 @@ async fn forms_follow_the_spec_encoding_of_stripe_and_twilio() {
 }
 
 #[tokio::test]
+async fn form_fields_with_explode_false_are_joined_with_commas() {
+    let (server, client) = transfers_server().await;
+    server.stub_operation(
+        "searchNotes",
+        StubResponse::json(200, &json!([{"id": 1, "text": "hi"}])),
+    );
+    let body = transfers::types::SearchNotesBody {
+        labels: Some(vec!["a".to_owned(), "b c".to_owned()]),
+        near: Some(transfers::types::SearchNotesBodyNear {
+            lat: Some(1.5),
+            lon: Some(-0.25),
+        }),
+        tags: Some(vec!["x".to_owned(), "y".to_owned()]),
+    };
+    let found = client.search_notes(body).await.unwrap();
+    assert_eq!(found[0].text, "hi");
+    let sent = &server.received_by("searchNotes")[0];
+    assert_eq!(sent.header("content-type"), Some("application/x-www-form-urlencoded"));
+    // `labels` and `near` say `explode: false`; `tags` keeps the default and repeats.
+    assert_eq!(
+        body_text(sent),
+        "labels=a%2Cb+c&near=lat%2C1.5%2Clon%2C-0.25&tags=x&tags=y"
+    );
+}
+
+#[tokio::test]
 async fn slack_error_envelopes_become_typed_errors() {
     let server = MockServer::from_spec(spec("real/slack-excerpt.json")).await.unwrap();
     let client = slack::Client::builder()
@@ -488,6 +596,103 @@ async fn slack_error_envelopes_become_typed_errors() {
     assert_eq!(body_text(sent), "channel=C1&text=hello");
 
     client.chat_post_message("xoxb").body(body).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_document_level_envelope_turns_a_failure_inside_a_200_into_a_typed_error() {
+    let server = MockServer::from_spec(spec("envelope.yaml")).await.unwrap();
+    let client = enveloped::Client::builder()
+        .base_url(server.base_url())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    server.stub_operation(
+        "sendMessage",
+        StubResponse::json(200, &json!({"result": {"success": false, "reason": "quota_exceeded"}})),
+    );
+    server.stub_operation(
+        "sendMessage",
+        StubResponse::json(200, &json!({"id": "m2", "result": {"success": true}})),
+    );
+    let message = enveloped::types::Message::new("hi");
+    let err = client.send_message(message.clone()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Envelope);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+    assert!(err.to_string().contains("quota_exceeded"), "{err}");
+    let sent = client.send_message(message).await.unwrap();
+    assert_eq!(sent.id.as_deref(), Some("m2"));
+    assert_eq!(
+        server.received_by("sendMessage").len(),
+        2,
+        "an envelope error is not retried"
+    );
+}
+
+#[tokio::test]
+async fn status_and_headers_come_with_the_typed_body_of_github_and_stripe() {
+    let server = MockServer::from_spec(spec("real/github-excerpt.json")).await.unwrap();
+    let mut repo = generated_body(
+        "real/github-excerpt.json",
+        "/repos/octo/hello",
+        ("authorization", "Bearer t"),
+    )
+    .await;
+    repo["name"] = json!("hello");
+    server.stub_operation(
+        "repos/get",
+        StubResponse::json(200, &repo)
+            .header("x-github-request-id", "CAFE:1234:5678")
+            .header("etag", "W/\"abc\""),
+    );
+    let client = github::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let response = client.repos_get("octo", "hello").with_response().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.header("x-github-request-id"), Some("CAFE:1234:5678"));
+    assert_eq!(response.header("etag"), Some("W/\"abc\""));
+    assert_eq!(response.body().name, "hello");
+
+    let server = MockServer::from_spec(spec("real/stripe-excerpt.json")).await.unwrap();
+    let mut balance = generated_body(
+        "real/stripe-excerpt.json",
+        "/v1/balance",
+        ("authorization", "Bearer sk_test"),
+    )
+    .await;
+    balance["livemode"] = json!(true);
+    server.stub_operation(
+        "GetBalance",
+        StubResponse::json(200, &balance).header("request-id", "req_Q1w2E3r4"),
+    );
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .build()
+        .unwrap();
+    let response = client.get_balance().with_response().await.unwrap();
+    assert_eq!(response.header("request-id"), Some("req_Q1w2E3r4"));
+    assert!(response.body().livemode);
+    assert!(response.into_body().livemode, "the body is typed, not raw JSON");
+}
+
+/// What the mock generates for `GET path` from the spec (on a server of its own): a valid
+/// body to copy and edit.
+async fn generated_body(spec_name: &str, path: &str, auth: (&str, &str)) -> serde_json::Value {
+    let fresh = MockServer::from_spec(spec(spec_name)).await.unwrap();
+    connector_runtime::install_crypto_provider();
+    let body = reqwest::Client::new()
+        .get(format!("{}{path}", fresh.base_url()))
+        .header(auth.0, auth.1)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&body).unwrap()
 }
 
 /// A success body for `chat.postMessage` as the mock generates it from the spec.

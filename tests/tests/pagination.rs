@@ -1,11 +1,15 @@
 //! Pagination end to end against the mock server: every strategy, on operations taken from the
 //! real GitHub, Stripe, Slack and Twilio specs (`specs/real/`) and on `specs/pagination.yaml`,
-//! asserting the exact sequence of page requests the server received.
+//! asserting the exact sequence of page requests the server received; and each page request
+//! going through the client's auth, retries and rate limiting.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
 use conductor_mock::{MockServer, StubResponse};
-use connector_runtime::{connector, ErrorKind, Paginated, Pagination, Paginator, RetryPolicy};
+use connector_runtime::{connector, ErrorKind, ManualClock, Paginated, Pagination, Paginator, Quota, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
@@ -213,8 +217,9 @@ async fn a_next_link_to_another_host_is_refused() {
     assert_eq!(server.received().len(), 1, "one page; nothing sent elsewhere");
 }
 
-#[tokio::test]
-async fn stripe_continues_after_the_last_item_while_has_more() {
+/// A mock of Stripe's customers with the first page (`cus_1`, `cus_2`, more to come) stubbed,
+/// and a maker of further pages.
+async fn stripe_customer_pages() -> (MockServer, impl Fn(&[&str], bool) -> StubResponse) {
     let server = MockServer::from_spec(spec("real/stripe-excerpt.json")).await.unwrap();
     let sample = generated(
         "real/stripe-excerpt.json",
@@ -223,13 +228,19 @@ async fn stripe_continues_after_the_last_item_while_has_more() {
     )
     .await;
     let customer = sample["data"][0].clone();
-    let page = |ids: &[&str], has_more: bool| {
+    let page = move |ids: &[&str], has_more: bool| {
         let mut body = sample.clone();
         body["data"] = json!(items(&customer, "id", ids));
         body["has_more"] = json!(has_more);
         StubResponse::json(200, &body)
     };
     server.stub_operation("GetCustomers", page(&["cus_1", "cus_2"], true));
+    (server, page)
+}
+
+#[tokio::test]
+async fn stripe_continues_after_the_last_item_while_has_more() {
+    let (server, page) = stripe_customer_pages().await;
     server.stub_operation(
         "GetCustomers",
         page(&["cus_3", "cus_4"], true).when_query("starting_after", "cus_2"),
@@ -254,6 +265,106 @@ async fn stripe_continues_after_the_last_item_while_has_more() {
             "limit=2&starting_after=cus_4"
         ]
     );
+}
+
+#[tokio::test]
+async fn a_page_request_is_retried_like_any_other_request() {
+    let (server, page) = stripe_customer_pages().await;
+    server.stub_operation(
+        "GetCustomers",
+        StubResponse::status(503).when_query("starting_after", "cus_2"),
+    );
+    server.stub_operation(
+        "GetCustomers",
+        page(&["cus_3", "cus_4"], false).when_query("starting_after", "cus_2"),
+    );
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .retry(RetryPolicy::new().backoff(Duration::ZERO, Duration::ZERO))
+        .build()
+        .unwrap();
+
+    let ids: Vec<String> = all_items(client.get_customers().limit(2).paginate(), |customer| customer.id).await;
+    assert_eq!(ids, ["cus_1", "cus_2", "cus_3", "cus_4"]);
+    assert_eq!(
+        queries(&server, "GetCustomers"),
+        [
+            "limit=2",
+            "limit=2&starting_after=cus_2",
+            "limit=2&starting_after=cus_2"
+        ],
+        "the 503 on page 2 is retried once, and nothing else is resent"
+    );
+    let auth: Vec<Option<String>> = server
+        .received_by("GetCustomers")
+        .iter()
+        .map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
+    assert_eq!(auth, vec![Some("Bearer sk_test".to_owned()); 3]);
+    let health = client.runtime().health();
+    let operation = health.operation("GetCustomers").unwrap();
+    assert_eq!((operation.calls, operation.attempts, operation.retries), (2, 3, 1));
+}
+
+fn manual_clock() -> ManualClock {
+    ManualClock::at(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000))
+}
+
+#[tokio::test]
+async fn page_requests_are_held_to_the_rate_limit() {
+    let (server, page) = stripe_customer_pages().await;
+    server.stub_operation(
+        "GetCustomers",
+        page(&["cus_3", "cus_4"], true).when_query("starting_after", "cus_2"),
+    );
+    server.stub_operation(
+        "GetCustomers",
+        page(&["cus_5"], false).when_query("starting_after", "cus_4"),
+    );
+    let clock = manual_clock();
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .clock(Arc::new(clock.clone()))
+        .rate_limit(Quota::per_second(1).burst(1))
+        .build()
+        .unwrap();
+
+    let ids: Vec<String> = all_items(client.get_customers().limit(2).paginate(), |customer| customer.id).await;
+    assert_eq!(ids, ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"]);
+    assert_eq!(server.received_by("GetCustomers").len(), 3);
+    // The first page goes at once; each later one waits for the next slot, 1 s apart.
+    assert_eq!(clock.wakeups(), [Duration::from_secs(1), Duration::from_secs(2)]);
+}
+
+#[tokio::test]
+async fn a_page_held_longer_than_allowed_ends_the_stream_unsent() {
+    let (server, page) = stripe_customer_pages().await;
+    server.stub_operation(
+        "GetCustomers",
+        page(&["cus_3", "cus_4"], false).when_query("starting_after", "cus_2"),
+    );
+    let clock = manual_clock();
+    let client = stripe::Client::builder()
+        .base_url(server.base_url())
+        .bearer_token("sk_test")
+        .clock(Arc::new(clock.clone()))
+        .rate_limit(Quota::per_minute(1).burst(1))
+        .max_rate_limit_wait(Duration::from_secs(10))
+        .build()
+        .unwrap();
+
+    let results: Vec<_> = client.get_customers().limit(2).paginate().items().collect().await;
+    assert_eq!(results.len(), 3);
+    let ids: Vec<&str> = results[..2].iter().map(|r| r.as_ref().unwrap().id.as_str()).collect();
+    assert_eq!(ids, ["cus_1", "cus_2"]);
+    let err = results[2].as_ref().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!(err.attempts(), 0);
+    assert_eq!(queries(&server, "GetCustomers"), ["limit=2"], "page 2 was never sent");
+    assert!(clock.sleeps().is_empty());
 }
 
 #[tokio::test]

@@ -9,24 +9,50 @@ use std::time::Duration;
 
 use connector_redis::RedisBackend;
 
-/// The port `.ci/run` starts `redis-server` on, tried when `CONDUCTOR_REDIS_URL` is not set.
+/// The port tried when `CONDUCTOR_REDIS_URL` is not set (`.ci/run` sets it).
 pub const DEFAULT_PORT: u16 = 6390;
 
 /// The URL of the test Redis server: `CONDUCTOR_REDIS_URL`, else `127.0.0.1:6390` if a server
-/// answers there. `None` (and a message saying the test was skipped) when there is none.
+/// answers there. Without one the test is skipped (`None`, with a message saying so) — unless
+/// Redis is required (`CONDUCTOR_REDIS_REQUIRED=1`, or `CI` set, as `.ci/run` does), when it
+/// fails instead.
 pub fn redis_url(test: &str) -> Option<String> {
-    if let Ok(url) = std::env::var("CONDUCTOR_REDIS_URL") {
+    redis_url_from(test, &|name| std::env::var(name).ok(), DEFAULT_PORT)
+}
+
+/// [`redis_url`] with the environment read through `env` and the fallback on `port`.
+///
+/// # Panics
+///
+/// When there is no server and Redis is required.
+pub fn redis_url_from(test: &str, env: &dyn Fn(&str) -> Option<String>, port: u16) -> Option<String> {
+    if let Some(url) = env("CONDUCTOR_REDIS_URL") {
         return Some(url);
     }
-    let address = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
     if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-        return Some(format!("redis://127.0.0.1:{DEFAULT_PORT}"));
+        return Some(format!("redis://127.0.0.1:{port}"));
     }
-    eprintln!(
-        "SKIPPED {test}: no Redis server (set CONDUCTOR_REDIS_URL, or start redis-server on \
-         127.0.0.1:{DEFAULT_PORT} as .ci/run does)"
+    let missing = format!(
+        "no Redis server for {test} (set CONDUCTOR_REDIS_URL, or start redis-server on \
+         127.0.0.1:{port} as .ci/run does)"
     );
+    if let Some(why) = required_because(env) {
+        panic!("{missing}, and Redis is required: {why}");
+    }
+    eprintln!("SKIPPED {test}: {missing}");
     None
+}
+
+/// Why a missing Redis fails the tests rather than skipping them, if it does.
+fn required_because(env: &dyn Fn(&str) -> Option<String>) -> Option<&'static str> {
+    if env("CONDUCTOR_REDIS_REQUIRED").as_deref() == Some("1") {
+        return Some("CONDUCTOR_REDIS_REQUIRED=1");
+    }
+    match env("CI").as_deref() {
+        None | Some("" | "0" | "false") => None,
+        Some(_) => Some("CI is set"),
+    }
 }
 
 /// A backend for `url` with a timeout generous enough for a loaded machine.
