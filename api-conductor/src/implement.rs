@@ -25,25 +25,24 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     progress.step(&format!("checking {}", plan.spec));
     let report = conductor_codegen::check_file(&spec, &Settings::default());
     if !report.is_ok() {
-        check::print_report(&report);
-        return Err(Failure::Reported(format!(
-            "{}: {} error(s); nothing was written",
-            plan.spec,
-            report.errors.len()
-        )));
+        return Err(check::refused(&plan.spec, &report));
     }
     let loaded = conductor_spec::load(&spec)
         .map_err(|err| Failure::new(format!("{}: {}", plan.spec, one_line(&err.to_string()))))?;
     let raw = &loaded.raw;
     let all = spec_info::operations(raw);
-    for id in &plan.included {
-        if !all.iter().any(|op| op.id == *id) {
-            eprintln!(
+    // Printed once the crate is written: a failure is one line.
+    let warnings: Vec<String> = plan
+        .included
+        .iter()
+        .filter(|id| !all.iter().any(|op| op.id == **id))
+        .map(|id| {
+            format!(
                 "{}: the plan names `{id}`, which the spec no longer has",
                 ui::yellow("warning")
-            );
-        }
-    }
+            )
+        })
+        .collect();
     let selected: Vec<OperationInfo> = all.into_iter().filter(|op| plan.included.contains(&op.id)).collect();
     if selected.is_empty() {
         return Err(Failure::new(format!(
@@ -103,7 +102,10 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
         std::fs::write(path, text).map_err(|err| Failure::new(format!("cannot write {}: {err}", path.display())))?;
     }
     progress.step("done");
-    drop(progress);
+    progress.finish();
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
     eprintln!(
         "wrote connectors/{name} ({} operation(s)); run `api-conductor test {name}` (or `cargo test -p {name}`)",
         selected.len()

@@ -36,12 +36,7 @@ fn from_file(workspace: &Workspace, name: &str, spec: &Path, force: bool) -> Res
     progress.step(&format!("checking {}", spec.display()));
     let report = conductor_codegen::check_file(spec, &Settings::default());
     if !report.is_ok() {
-        check::print_report(&report);
-        return Err(Failure::Reported(format!(
-            "{}: {} error(s); nothing was written",
-            spec.display(),
-            report.errors.len()
-        )));
+        return Err(check::refused(&spec.display().to_string(), &report));
     }
     let loaded = conductor_spec::load(spec)
         .map_err(|err| Failure::new(format!("{}: {}", spec.display(), one_line(&err.to_string()))))?;
@@ -106,7 +101,7 @@ fn from_file(workspace: &Workspace, name: &str, spec: &Path, force: bool) -> Res
     std::fs::create_dir_all(workspace.connector_dir(name))
         .map_err(|err| Failure::new(format!("cannot create connectors/{name}: {err}")))?;
     std::fs::write(&plan_path, text).map_err(|err| Failure::new(format!("cannot write the plan: {err}")))?;
-    drop(progress);
+    progress.finish();
     check::print_report(&report);
     eprintln!(
         "wrote {}: {} operation(s); set `include = false` on those to leave out, then `api-conductor implement {name}`",

@@ -124,6 +124,7 @@ fn list(value: &Value) -> String {
 }
 
 fn print_text(report: &Value) {
+    let paint = ui::Painter::new(ui::Stream::Stdout);
     let text = |key: &str| report.get(key).and_then(Value::as_str).unwrap_or("?");
     println!(
         "{}  ({} {}, {})",
@@ -133,7 +134,7 @@ fn print_text(report: &Value) {
         text("spec")
     );
     if let Some(error) = report.get("error").and_then(Value::as_str) {
-        println!("  {}: {error}", ui::red("error"));
+        println!("  {}: {error}", paint.red("error"));
         return;
     }
     let auth: Vec<String> = report["auth"]
@@ -175,7 +176,7 @@ fn print_text(report: &Value) {
     if drift["changed"] == json!(true) {
         println!(
             "  drift:      {} since implement (version {} → {}): {} incompatible of {} change(s)",
-            ui::yellow("spec changed"),
+            paint.yellow("spec changed"),
             drift["version"][0].as_str().unwrap_or("?"),
             drift["version"][1].as_str().unwrap_or("?"),
             drift["incompatible"],
@@ -184,9 +185,9 @@ fn print_text(report: &Value) {
         for change in drift["changes"].as_array().map_or(&[][..], Vec::as_slice) {
             let compatible = change["compatible"] == json!(true);
             let class = if compatible {
-                ui::green("compatible  ")
+                paint.green("compatible  ")
             } else {
-                ui::red("incompatible")
+                paint.red("incompatible")
             };
             println!(
                 "    {class}  {}: {}",
@@ -208,9 +209,9 @@ fn print_text(report: &Value) {
     println!(
         "  coverage:   {}",
         if meets {
-            ui::green(&summary)
+            paint.green(&summary)
         } else {
-            ui::yellow(&summary)
+            paint.yellow(&summary)
         }
     );
     let missed = list(&coverage["missed"]);
@@ -221,8 +222,8 @@ fn print_text(report: &Value) {
     if last.is_null() {
         println!("  last test:  not recorded (`api-conductor test {}`)", text("name"));
     } else if last["passed"] == json!(true) {
-        println!("  last test:  {}", ui::green(&testing::summary(last)));
+        println!("  last test:  {}", paint.green(&testing::summary(last)));
     } else {
-        println!("  last test:  {}", ui::red(&testing::summary(last)));
+        println!("  last test:  {}", paint.red(&testing::summary(last)));
     }
 }

@@ -134,35 +134,88 @@ fn expand_prints_the_code_and_what_paginates() {
     assert!(!output.status.success());
 }
 
+/// Every file and folder under `dir`, relative to it, sorted.
+fn listing(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            out.push(path.strip_prefix(root).unwrap().to_path_buf());
+            if path.is_dir() {
+                walk(root, &path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Runs a command that must fail with one line on stderr and change nothing under `dir`;
+/// returns the line.
+fn refused_untouched(dir: &Path, args: &[&str]) -> String {
+    let before = listing(dir);
+    let line = one_line_failure(&run(dir, args));
+    assert_eq!(listing(dir), before, "`{}` wrote something", args.join(" "));
+    line
+}
+
 #[test]
 fn workspace_commands_refuse_bad_input_and_write_nothing() {
     let outside = fresh("outside");
-    let line = one_line_failure(&run(&outside, &["status"]));
+    let line = refused_untouched(&outside, &["status"]);
     assert!(line.contains("not in a connector workspace"), "{line}");
-    let line = one_line_failure(&run(&outside, &["implement", "petstore"]));
+    let line = refused_untouched(&outside, &["implement", "petstore"]);
+    assert!(line.contains("not in a connector workspace"), "{line}");
+    std::fs::write(outside.join("petstore.yaml"), "openapi: 3.0.3\n").unwrap();
+    let line = refused_untouched(&outside, &["new-connector", "pets", "--spec", "petstore.yaml"]);
     assert!(line.contains("not in a connector workspace"), "{line}");
 
     let dir = fresh("bad-input");
     assert!(run(&dir, &["setup"]).status.success());
-    let line = one_line_failure(&run(&dir, &["new-connector", "pets", "--spec", "nowhere.yaml"]));
+    let line = refused_untouched(&dir, &["new-connector", "pets", "--spec", "nowhere.yaml"]);
     assert!(line.contains("nowhere.yaml: no such file"), "{line}");
-    let line = one_line_failure(&run(&dir, &["implement", "nobody"]));
+    let line = refused_untouched(&dir, &["implement", "nobody"]);
     assert!(line.contains("no connector `nobody`"), "{line}");
-    let line = one_line_failure(&run(&dir, &["test", "nobody"]));
+    let line = refused_untouched(&dir, &["test", "nobody"]);
     assert!(line.contains("no connector `nobody`"), "{line}");
-    let line = one_line_failure(&run(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]));
+    let line = refused_untouched(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]);
     assert!(line.contains("not a connector name"), "{line}");
 
     std::fs::write(dir.join("broken.yaml"), BROKEN).unwrap();
-    let output = run(&dir, &["new-connector", "broken", "--spec", "broken.yaml"]);
-    assert_eq!(output.status.code(), Some(1));
+    let line = refused_untouched(&dir, &["new-connector", "broken", "--spec", "broken.yaml"]);
+    assert!(line.contains("broken.yaml: 1 error(s), the first: "), "{line}");
+    assert!(line.contains("unresolved $ref"), "{line}");
     assert!(
-        stderr(&output).trim_end().ends_with("nothing was written"),
-        "{}",
-        stderr(&output)
+        line.contains("nothing was written (`api-conductor check broken.yaml` shows each with a frame)"),
+        "{line}"
     );
     assert!(!dir.join("specs/broken.yaml").exists());
     assert!(!dir.join("connectors/broken").exists());
+}
+
+#[test]
+fn commands_that_would_overwrite_refuse_in_one_line() {
+    let dir = fresh("overwrite");
+    assert!(run(&dir, &["setup"]).status.success());
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let petstore = petstore.to_str().unwrap();
+    let output = run(&dir, &["new-connector", "petstore", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("[4/4] writing the plan"),
+        "progress on success: {}",
+        stderr(&output)
+    );
+    let line = refused_untouched(&dir, &["new-connector", "petstore", "--spec", petstore]);
+    assert!(line.contains("plan.toml exists"), "{line}");
+    let output = run(&dir, &["implement", "petstore"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = refused_untouched(&dir, &["implement", "petstore"]);
+    assert!(
+        line.contains("exists; --force overwrites the generated files"),
+        "{line}"
+    );
 }
 
 #[test]
