@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::plan::Plan;
 use crate::spec_info::{self, OperationInfo};
-use crate::workspace::{check_name, one_line, quote, Workspace};
+use crate::workspace::{one_line, quote, Workspace};
 use crate::{check, ui, Failure};
 
 /// Where `implement` records the spec it implemented, for `status`'s drift report.
@@ -18,7 +18,8 @@ pub(crate) const RECORD: &str = ".conductor/implemented.json";
 /// `api-conductor implement NAME`.
 pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     let workspace = Workspace::find()?;
-    check_name(name)?;
+    workspace.check_name(name)?;
+    let krate = workspace.crate_name(name)?;
     let plan = Plan::read(&workspace, name)?;
     let spec = workspace.root.join(&plan.spec);
     let mut progress = ui::Progress::new(4);
@@ -64,21 +65,25 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     let files: Vec<(PathBuf, String)> = vec![
         (
             dir.join("Cargo.toml"),
-            cargo_toml(name, &workspace.runtime_dependency()?),
+            cargo_toml(&krate, &workspace.runtime_dependency()?),
         ),
         (
             dir.join("src/lib.rs"),
             lib_rs(name, &plan.spec, raw, &selected, &workspace),
         ),
-        (dir.join("tests/mock.rs"), tests_rs(name, raw, &selected, &generated)),
+        (
+            dir.join("tests/mock.rs"),
+            tests_rs(name, &krate, raw, &selected, &generated),
+        ),
         (
             dir.join("README.md"),
-            readme(name, &plan.spec, raw, &selected, &generated),
+            readme(&krate, &plan.spec, raw, &selected, &generated),
         ),
         (
             dir.join(RECORD),
             serde_json::to_string_pretty(&json!({
                 "spec": plan.spec,
+                "crate": krate,
                 "operations": settings.operations,
                 "document": raw,
             }))
@@ -107,12 +112,13 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
         eprintln!("{warning}");
     }
     eprintln!(
-        "wrote connectors/{name} ({} operation(s)); run `api-conductor test {name}` (or `cargo test -p {name}`)",
+        "wrote connectors/{name} ({} operation(s)); run `api-conductor test {name}` (or `cargo test -p {krate}`)",
         selected.len()
     );
     Ok(())
 }
 
+/// A connector or crate name as a Rust identifier: `-` as `_`.
 fn module(name: &str) -> String {
     name.replace('-', "_")
 }
@@ -335,9 +341,9 @@ fn stub(code: u16, body: &Option<Value>) -> String {
     }
 }
 
-fn tests_rs(name: &str, raw: &Value, selected: &[OperationInfo], generated: &Generated) -> String {
+fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], generated: &Generated) -> String {
+    let krate = module(krate);
     let module = module(name);
-    let krate = module.clone();
     let schemes = spec_info::auth_schemes(raw);
     let mut credentials = String::new();
     if schemes.iter().any(|(_, d)| d.starts_with("API key")) {

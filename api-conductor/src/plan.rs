@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use conductor_codegen::Settings;
 
 use crate::spec_info;
-use crate::workspace::{check_name, one_line, quote, Workspace};
+use crate::workspace::{one_line, quote, Workspace};
 use crate::{check, download, ui, Failure};
 
 /// A key as TOML spells it: bare when it can be.
@@ -20,7 +20,7 @@ pub(crate) fn key(text: &str) -> String {
 /// `api-conductor new-connector NAME --spec PATH|URL`.
 pub(crate) fn new_connector(name: &str, spec: &str, force: bool) -> Result<(), Failure> {
     let workspace = Workspace::find()?;
-    check_name(name)?;
+    workspace.check_name(name)?;
     if download::is_url(spec) {
         let downloaded = download::download(spec)?;
         return from_file(&workspace, name, &downloaded.path, force);

@@ -219,6 +219,50 @@ fn commands_that_would_overwrite_refuse_in_one_line() {
 }
 
 #[test]
+fn the_naming_standard_decides_names_and_crate_names() {
+    let dir = fresh("naming");
+    assert!(run(&dir, &["setup"]).status.success());
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    assert!(settings.contains("name_case = \"kebab-case\""), "{settings}");
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("crate_prefix = \"\"", "crate_prefix = \"acme-\""),
+    )
+    .unwrap();
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let petstore = petstore.to_str().unwrap();
+    let line = refused_untouched(&dir, &["new-connector", "pet_store", "--spec", petstore]);
+    assert!(line.contains("naming standard is kebab-case"), "{line}");
+    let output = run(&dir, &["new-connector", "pet-store", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(&dir, &["implement", "pet-store"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cargo test -p acme-pet-store"),
+        "{}",
+        stderr(&output)
+    );
+    let manifest = std::fs::read_to_string(dir.join("connectors/pet-store/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"acme-pet-store\""), "{manifest}");
+    let tests = std::fs::read_to_string(dir.join("connectors/pet-store/tests/mock.rs")).unwrap();
+    assert!(
+        tests.contains("use ::acme_pet_store::pet_store::{self, types, Client};"),
+        "{tests}"
+    );
+
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("name_case = \"kebab-case\"", "name_case = \"snake_case\""),
+    )
+    .unwrap();
+    let line = refused_untouched(&dir, &["implement", "pet-store"]);
+    assert!(line.contains("naming standard is snake_case"), "{line}");
+    let output = run(&dir, &["new-connector", "pet_store", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
 fn setup_is_idempotent_and_keeps_files() {
     let dir = fresh("setup");
     assert!(run(&dir, &["setup"]).status.success());
