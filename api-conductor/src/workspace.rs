@@ -177,6 +177,34 @@ impl Workspace {
     }
 }
 
+/// The limits a connector's `builder()` applies, from `[standards]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub(crate) retry_attempts: i64,
+    pub(crate) timeout_seconds: i64,
+    pub(crate) rate_limit_per_second: i64,
+}
+
+impl Limits {
+    /// The workspace's standards (3 attempts, 30 s, 10 per second when unset).
+    pub(crate) fn of(workspace: &Workspace) -> Self {
+        Self {
+            retry_attempts: workspace.standard("retry_attempts", 3),
+            timeout_seconds: workspace.standard("timeout_seconds", 30),
+            rate_limit_per_second: workspace.standard("rate_limit_per_second", 10),
+        }
+    }
+
+    /// `{"retry_attempts": 3, "timeout_seconds": 30, "rate_limit_per_second": 10}`.
+    pub(crate) fn to_json(self) -> serde_json::Value {
+        serde_json::json!({
+            "retry_attempts": self.retry_attempts,
+            "timeout_seconds": self.timeout_seconds,
+            "rate_limit_per_second": self.rate_limit_per_second,
+        })
+    }
+}
+
 /// The first line of a possibly multi-line message.
 pub(crate) fn one_line(message: &str) -> String {
     message

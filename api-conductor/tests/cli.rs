@@ -262,6 +262,138 @@ fn the_naming_standard_decides_names_and_crate_names() {
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
+/// The cells of `status`'s table: column header → cell, for the row of connector `name`.
+fn status_row(table: &str, name: &str) -> std::collections::BTreeMap<String, String> {
+    let header = table.lines().next().unwrap();
+    let columns = [
+        "CONNECTOR",
+        "SPEC",
+        "DRIFT",
+        "OPS",
+        "COVERED",
+        "AUTH",
+        "LIMITS",
+        "LAST TEST",
+    ];
+    let starts: Vec<usize> = columns
+        .iter()
+        .map(|c| header.find(c).unwrap_or_else(|| panic!("no column {c} in {header}")))
+        .collect();
+    let line = table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no row {name} in\n{table}"));
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let end = starts.get(i + 1).copied().unwrap_or(line.len()).min(line.len());
+            (column.to_string(), line[starts[i]..end].trim().to_owned())
+        })
+        .collect()
+}
+
+fn status_text(dir: &Path, colour: &[(&str, &str)]) -> String {
+    let mut command = Command::new(BIN);
+    command
+        .arg("status")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (key, value) in colour {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn status_is_one_table_coloured_only_when_asked() {
+    let dir = fresh("status-table");
+    assert!(run(&dir, &["setup"]).status.success());
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("rate_limit_per_second = 10", "rate_limit_per_second = 25"),
+    )
+    .unwrap();
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    for name in ["alpha", "beta"] {
+        let output = run(&dir, &["new-connector", name, "--spec", petstore.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert!(run(&dir, &["implement", "beta"]).status.success());
+
+    // stdout is a file here: no colour, whatever stderr is.
+    let table = status_text(&dir, &[]);
+    assert!(!table.contains('\x1b'), "{table:?}");
+    assert!(
+        table.starts_with("CONNECTOR  SPEC   DRIFT            OPS  COVERED             AUTH                    LIMITS"),
+        "{table}"
+    );
+    let alpha = status_row(&table, "alpha");
+    assert_eq!(alpha["DRIFT"], "not implemented", "{table}");
+    assert_eq!(alpha["LIMITS"], "25/s, 3 attempts, 30s timeout", "{table}");
+    let beta = status_row(&table, "beta");
+    assert_eq!(
+        [
+            &beta["SPEC"],
+            &beta["DRIFT"],
+            &beta["OPS"],
+            &beta["COVERED"],
+            &beta["AUTH"],
+            &beta["LAST TEST"]
+        ],
+        [
+            "1.0.0",
+            "none",
+            "5",
+            "0/5 0% (need 100%)",
+            "api_key, petstore_auth",
+            "not run"
+        ],
+        "{table}"
+    );
+    // The limits beta was implemented with, not today's standards.
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("rate_limit_per_second = 25", "rate_limit_per_second = 5"),
+    )
+    .unwrap();
+    let table = status_text(&dir, &[]);
+    assert_eq!(
+        status_row(&table, "beta")["LIMITS"],
+        "25/s, 3 attempts, 30s timeout",
+        "{table}"
+    );
+    assert_eq!(
+        status_row(&table, "alpha")["LIMITS"],
+        "5/s, 3 attempts, 30s timeout",
+        "{table}"
+    );
+    assert!(table.contains("beta: not covered by tests: "), "{table}");
+
+    let forced = status_text(&dir, &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b[1;33mnot implemented\x1b[0m"), "{forced:?}");
+    let refused = status_text(&dir, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!refused.contains('\x1b'), "{refused:?}");
+
+    // stderr on a terminal (util-linux `script` gives the command one), stdout to a file: the
+    // file stays plain.
+    let script = Command::new("script")
+        .args(["-qec", &format!("{BIN} status > status.txt"), "/dev/null"])
+        .current_dir(&dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("util-linux `script` runs");
+    assert!(script.status.success(), "{script:?}");
+    let file = std::fs::read_to_string(dir.join("status.txt")).unwrap();
+    assert!(file.contains("not implemented") && !file.contains('\x1b'), "{file:?}");
+}
+
 #[test]
 fn setup_is_idempotent_and_keeps_files() {
     let dir = fresh("setup");
@@ -388,16 +520,28 @@ fn journey_from_an_empty_folder_to_drift() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(
-        stdout(&text).contains("4 of 4 operations covered by tests"),
-        "{}",
-        stdout(&text)
+    let table = stdout(&text);
+    let row = status_row(&table, "petstore");
+    assert_eq!(
+        [
+            &row["SPEC"],
+            &row["DRIFT"],
+            &row["OPS"],
+            &row["COVERED"],
+            &row["AUTH"],
+            &row["LIMITS"]
+        ],
+        [
+            "1.0.0",
+            "none",
+            "4",
+            "4/4 100% (need 100%)",
+            "api_key, petstore_auth",
+            "10/s, 3 attempts, 30s timeout"
+        ],
+        "{table}"
     );
-    assert!(
-        stdout(&text).contains("last test:  passed, 8 test(s) passed in "),
-        "{}",
-        stdout(&text)
-    );
+    assert!(row["LAST TEST"].starts_with("passed 8 ("), "{table}");
 
     // The API moves on: a new operation and an optional field (compatible), an enum value
     // removed (incompatible), a new version.
@@ -428,6 +572,11 @@ fn journey_from_an_empty_folder_to_drift() {
         assert!(changes.contains(&expected), "{expected} in {drifted}");
     }
     let text = stdout(&run(&dir, &["status"]));
+    assert_eq!(
+        status_row(&text, "petstore")["DRIFT"],
+        "3 change(s), 1 incompatible",
+        "{text}"
+    );
     assert!(text.contains("1 incompatible of 3 change(s)"), "{text}");
     assert!(
         text.contains("incompatible  schema PetStatus: enum value `pending` removed"),
