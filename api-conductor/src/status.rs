@@ -95,10 +95,31 @@ fn connector(
     report["implemented_version"] = json!(spec_info::title_and_version(&implemented).1);
     report["drift"] = drift::drift(&implemented, &current);
     let (implemented_title, _) = spec_info::title_and_version(&implemented);
+    // The last `api-conductor test` run's reports, else whatever `cargo test` runs left in the
+    // target directory.
+    let own_dir = workspace.connector_dir(name).join(testing::COVERAGE);
+    let own = own_dir
+        .is_dir()
+        .then(|| Coverage::merge_dir(&own_dir).unwrap_or_default());
+    let (coverage, source) = match &own {
+        Some(own) => (own, format!("connectors/{name}/{}", testing::COVERAGE)),
+        None => (coverage, "the target directory's conductor-coverage".to_owned()),
+    };
     let runs = coverage.get(&title).or_else(|| coverage.get(&implemented_title));
+    // The mock knows an operation without an `operationId` by `METHOD /path`.
+    let known = spec_info::operations(&implemented);
+    let mock_id = |id: &String| {
+        known
+            .iter()
+            .find(|op| op.id == *id)
+            .map_or_else(|| id.clone(), spec_info::OperationInfo::mock_id)
+    };
     let covered: Vec<&String> = operations
         .iter()
-        .filter(|id| runs.and_then(|c| c.operations.get(*id)).is_some_and(|s| !s.is_empty()))
+        .filter(|id| {
+            runs.and_then(|c| c.operations.get(&mock_id(id)))
+                .is_some_and(|s| !s.is_empty())
+        })
         .collect();
     let percent = if operations.is_empty() {
         100
@@ -112,6 +133,7 @@ fn connector(
         "percent": percent,
         "required_percent": required,
         "meets_standard": i64::try_from(percent).unwrap_or(0) >= required,
+        "reports": source,
     });
     report["operations_generated"] = json!(operations.len());
     report["last_test_result"] = std::fs::read(workspace.connector_dir(name).join(testing::LAST_TEST))

@@ -585,6 +585,116 @@ fn journey_from_an_empty_folder_to_drift() {
     assert!(text.contains("compatible    operation listOrders: added"), "{text}");
 }
 
+/// `api-conductor test NAME -- --offline ARGS` in `dir`, sharing this workspace's target
+/// directory; returns its output.
+fn connector_test(dir: &Path, target: &Path, name: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["test", name, "--", "--offline", "--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("NO_COLOR", "1")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
+/// A real API's excerpt (GitHub: operations with a server of their own, a redirect,
+/// arguments the scaffold cannot fill): `implement` follows the plan's pagination and base URL
+/// choices, writes a routed-request test for what it cannot call, and `cargo test` of the new
+/// crate passes with every operation covered. A second, filtered run counts only itself.
+#[test]
+fn implement_a_real_excerpt_whose_tests_pass_and_cover_it() {
+    let root = workspace_root();
+    let dir = fresh("real-excerpt");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let spec = root.join("specs/real/github-excerpt.json");
+    let output = run(&dir, &["new-connector", "github", "--spec", spec.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // The developer's choices: search is not to paginate, issues paginate by a declared page
+    // number, and the client talks to GitHub Enterprise.
+    let plan_path = dir.join("connectors/github/plan.toml");
+    let plan = std::fs::read_to_string(&plan_path).unwrap();
+    let search = "path = \"/search/issues\"\nsummary = \"Search issues and pull requests\"\n# pages follow `page` counted from 1 (page size `per_page`); items in `/items` (detected)\npaginated = true";
+    let issues = "path = \"/repos/{owner}/{repo}/issues\"\nsummary = \"List repository issues\"\n# pages follow the `Link` header's `rel=\"next\"` URL; items in the body (detected)\npaginated = true";
+    assert!(plan.contains(search) && plan.contains(issues), "{plan}");
+    let plan = plan
+        .replace(search, &search.replace("paginated = true", "paginated = false"))
+        .replace(
+            issues,
+            &issues.replace(
+                "paginated = true",
+                "paginated = \"page page=page per_page=per_page first=1\"",
+            ),
+        )
+        .replace(
+            "base_url = \"https://api.github.com\"",
+            "base_url = \"https://github.example.com/api/v3\"",
+        );
+    std::fs::write(&plan_path, plan).unwrap();
+
+    let output = run(&dir, &["implement", "github"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lib = std::fs::read_to_string(dir.join("connectors/github/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("pagination = [(\"issues/list-for-repo\", \"page page=page per_page=per_page first=1\"), (\"search/issues-and-pull-requests\", \"none\")]"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains(".base_url(\"https://github.example.com/api/v3\")"),
+        "{lib}"
+    );
+    let readme = std::fs::read_to_string(dir.join("connectors/github/README.md")).unwrap();
+    assert!(readme.contains("`page` counted from 1"), "{readme}");
+    let tests = std::fs::read_to_string(dir.join("connectors/github/tests/mock.rs")).unwrap();
+    assert!(
+        tests.contains("async fn reactions_create_for_issue_is_routed()"),
+        "{tests}"
+    );
+
+    let output = connector_test(&dir, &target, "github", &[]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    let coverage = &status["connectors"][0]["coverage"];
+    assert_eq!(coverage["percent"], 100, "{status}");
+    assert_eq!(coverage["reports"], "connectors/github/.conductor/coverage", "{status}");
+
+    // Only this run counts: the operations the filtered run did not exercise are missed again.
+    let output = connector_test(&dir, &target, "github", &["repos_get_"]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    let coverage = &status["connectors"][0]["coverage"];
+    assert_eq!(coverage["covered"], serde_json::json!(["repos/get"]), "{status}");
+}
+
+#[test]
+fn an_operation_without_an_id_gets_the_generator_s() {
+    let dir = fresh("no-operation-id");
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::write(
+        dir.join("things.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Things, version: '1'}\nservers: [{url: 'https://things.example.com'}]\npaths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n",
+    )
+    .unwrap();
+    let output = run(&dir, &["new-connector", "things", "--spec", "things.yaml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan = std::fs::read_to_string(dir.join("connectors/things/plan.toml")).unwrap();
+    assert!(
+        plan.contains("[operations.untagged.get_things_id]\nmethod = \"GET\"\npath = \"/things/{id}\""),
+        "{plan}"
+    );
+    assert!(plan.contains("# The spec gives no operationId"), "{plan}");
+    let output = run(&dir, &["implement", "things"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lib = std::fs::read_to_string(dir.join("connectors/things/src/lib.rs")).unwrap();
+    assert!(lib.contains("operations = [\"get_things_id\"]"), "{lib}");
+    let tests = std::fs::read_to_string(dir.join("connectors/things/tests/mock.rs")).unwrap();
+    assert!(tests.contains("server.received_by(\"GET /things/{id}\")"), "{tests}");
+}
+
 /// Serves `body` at `/specs/petstore.yaml` and 404 elsewhere on 127.0.0.1, for `requests`
 /// requests; returns the base URL.
 fn serve_spec(body: String, requests: usize) -> (String, std::thread::JoinHandle<()>) {

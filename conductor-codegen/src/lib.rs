@@ -32,6 +32,7 @@ use quote::quote;
 
 pub use conductor_spec;
 pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
+pub use operations::derived_id;
 pub use pretty::render;
 pub use report::Report;
 
