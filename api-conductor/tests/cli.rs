@@ -649,6 +649,17 @@ fn implement_a_real_excerpt_whose_tests_pass_and_cover_it() {
     );
     let readme = std::fs::read_to_string(dir.join("connectors/github/README.md")).unwrap();
     assert!(readme.contains("`page` counted from 1"), "{readme}");
+    for expected in [
+        "Base URL: `https://github.example.com/api/v3`.",
+        "| attempts per call (retries on 429, 5xx and connection errors, with backoff) | 3 |",
+        "| timeout per attempt | 30 s |",
+        "| requests per second (client-side quota) | 10 |",
+        "// GET /repos/{owner}/{repo}: Get a repository\nlet repos_get = client.repos_get(owner, repo).await?;",
+        "let all = client.issues_list_for_repo(owner, repo).paginate().collect_items().await?;",
+        "let reactions_create_for_issue = client.reactions_create_for_issue(owner, repo, issue_number, body).await?;",
+    ] {
+        assert!(readme.contains(expected), "{expected} in {readme}");
+    }
     let tests = std::fs::read_to_string(dir.join("connectors/github/tests/mock.rs")).unwrap();
     assert!(
         tests.contains("async fn reactions_create_for_issue_is_routed()"),
