@@ -733,7 +733,7 @@ fn readme(
         out,
         "\n## Limits\n\n`builder()` applies the workspace standards from `conductor.toml`:\n\n\
          | limit | value |\n|---|---|\n\
-         | attempts per call (retries on 429, 5xx and connection errors, with backoff) | {retry_attempts} |\n\
+         | attempts per call (`RetryPolicy`: 408, 425, 429, 500, 502-504 and connection errors; `POST`/`PATCH` only on 429 or with an idempotency key) | {retry_attempts} |\n\
          | timeout per attempt | {timeout_seconds} s |\n\
          | requests per second (client-side quota) | {rate_limit_per_second} |\n\n\
          Override any of them on the builder: `.retry(RetryPolicy::new().max_attempts(5))`, \

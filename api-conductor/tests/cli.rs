@@ -651,7 +651,7 @@ fn implement_a_real_excerpt_whose_tests_pass_and_cover_it() {
     assert!(readme.contains("`page` counted from 1"), "{readme}");
     for expected in [
         "Base URL: `https://github.example.com/api/v3`.",
-        "| attempts per call (retries on 429, 5xx and connection errors, with backoff) | 3 |",
+        "| attempts per call (`RetryPolicy`: 408, 425, 429, 500, 502-504 and connection errors; `POST`/`PATCH` only on 429 or with an idempotency key) | 3 |",
         "| timeout per attempt | 30 s |",
         "| requests per second (client-side quota) | 10 |",
         "// GET /repos/{owner}/{repo}: Get a repository\nlet repos_get = client.repos_get(owner, repo).await?;",
