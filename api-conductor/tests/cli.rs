@@ -706,6 +706,109 @@ fn an_operation_without_an_id_gets_the_generator_s() {
     assert!(tests.contains("server.received_by(\"GET /things/{id}\")"), "{tests}");
 }
 
+/// A running `api-conductor mock`: its base URL, read from the line it prints when ready.
+struct Mock {
+    child: std::process::Child,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    url: String,
+}
+
+impl Mock {
+    fn start(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(BIN)
+            .arg("mock")
+            .args(args)
+            .args(["--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let url = line
+            .trim_end()
+            .rsplit_once(" on ")
+            .unwrap_or_else(|| panic!("no `serving ... on URL` line: {line:?}"))
+            .1
+            .to_owned();
+        Self { child, stdout, url }
+    }
+
+    /// `GET path` with an API key; the status line and the body.
+    fn get(&self, path: &str) -> (String, String) {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nhost: {address}\r\nx-api-key: test-key\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        (head.lines().next().unwrap().to_owned(), body.to_owned())
+    }
+
+    /// Stops it with SIGTERM, as a script would; returns the rest of stdout and the exit.
+    fn stop(mut self) -> (String, std::process::ExitStatus) {
+        use std::io::Read;
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).unwrap();
+        (rest, self.child.wait().unwrap())
+    }
+}
+
+#[test]
+fn mock_serves_the_spec_and_prints_coverage_records_and_replays() {
+    let spec = workspace_root().join("specs/petstore.yaml");
+    let spec = spec.to_str().unwrap();
+    let served = Mock::start(&[spec]);
+    let (status, body) = served.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{body}");
+    let pet: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(pet["id"].is_i64() && pet["name"].is_string(), "{pet}");
+
+    // A recording proxy in front of it, then a replay of what it wrote.
+    let dir = fresh("mock-record");
+    let fixtures = dir.join("fixtures");
+    let recording = Mock::start(&[spec, "--record", &served.url, "--fixtures", fixtures.to_str().unwrap()]);
+    let (status, recorded) = recording.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{recorded}");
+    assert_eq!(recorded, body, "the proxy passes the upstream's answer on");
+    let (_, exit) = recording.stop();
+    assert!(exit.success());
+    assert_eq!(std::fs::read_dir(&fixtures).unwrap().count(), 1, "one fixture");
+
+    let (table, exit) = served.stop();
+    assert!(exit.success(), "{exit:?}");
+    assert!(table.contains("getPetById    200×2"), "{table}");
+    assert!(table.contains("listPets      -"), "{table}");
+    assert!(table.trim_end().ends_with("1 of 5 operations exercised"), "{table}");
+
+    let replaying = Mock::start(&[spec, "--replay", fixtures.to_str().unwrap()]);
+    let (status, replayed) = replaying.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{replayed}");
+    assert_eq!(replayed, body, "the recorded answer, with the upstream gone");
+    let (table, _) = replaying.stop();
+    assert!(table.contains("getPetById    200×1"), "{table}");
+
+    let line = one_line_failure(&run(&dir, &["mock", spec, "--record", "http://127.0.0.1:9"]));
+    assert!(line.contains("--record needs --fixtures DIR"), "{line}");
+    let line = one_line_failure(&run(&dir, &["mock", spec, "--fixtures", "f"]));
+    assert!(line.contains("--fixtures goes with --record URL"), "{line}");
+    let line = one_line_failure(&run(&dir, &["mock", "missing.yaml"]));
+    assert!(line.contains("missing.yaml: no such file"), "{line}");
+}
+
 /// Serves `body` at `/specs/petstore.yaml` and 404 elsewhere on 127.0.0.1, for `requests`
 /// requests; returns the base URL.
 fn serve_spec(body: String, requests: usize) -> (String, std::thread::JoinHandle<()>) {
