@@ -246,6 +246,8 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
         _ => {}
     }
     let id = &op.mock_id();
+    // The id inside a format string (`GET /things/{id}` for an operation without an id).
+    let shown = id.replace('{', "{{").replace('}', "}}");
     format!(
         "// The scaffold cannot call `{method}` for you: {why}.\n\
          // This test sends the request by hand and checks that it reaches `{id}` on the mock;\n\
@@ -255,7 +257,7 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
          connector_runtime::install_crypto_provider();\n    \
          let response = {request}\n        .send()\n        .await\n        .expect(\"the mock answers\");\n    \
          assert_eq!(\n        server.received_by({id:?}).len(),\n        1,\n        \
-         \"{id} was routed (the mock answered {{}})\",\n        response.status()\n    );\n\
+         \"{shown} was routed (the mock answered {{}})\",\n        response.status()\n    );\n\
          }}\n"
     )
 }
@@ -557,6 +559,8 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
             }
         };
         let id = &op.mock_id();
+        // The id inside a format string (`GET /things/{id}` for an operation without an id).
+        let shown = id.replace('{', "{{").replace('}', "}}");
         let call = format!("client.{method}({args})");
         match response(raw, op, |s| s.starts_with('2')) {
             Some((code, body)) => {
@@ -567,7 +571,7 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                      let client = client(&server);\n    \
                      server.stub_operation({id:?}, {});\n    \
                      let result = {call}.await;\n    \
-                     assert!(result.is_ok(), \"{id}: {{:?}}\", result.err());\n    \
+                     assert!(result.is_ok(), \"{shown}: {{:?}}\", result.err());\n    \
                      assert_eq!(server.received_by({id:?}).len(), 1);\n\
                      }}\n",
                     stub(code, &body)
@@ -581,7 +585,7 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                      let server = server().await;\n    \
                      let client = client(&server);\n    \
                      let _ = {call}.await;\n    \
-                     assert!(!server.received_by({id:?}).is_empty(), \"{id} was routed\");\n\
+                     assert!(!server.received_by({id:?}).is_empty(), \"{shown} was routed\");\n\
                      }}\n"
                 );
             }

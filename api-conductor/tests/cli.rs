@@ -681,10 +681,15 @@ fn implement_a_real_excerpt_whose_tests_pass_and_cover_it() {
     assert_eq!(coverage["covered"], serde_json::json!(["repos/get"]), "{status}");
 }
 
+/// The plan, the attribute and the generated tests use the generator's derived id; the mock
+/// knows the operation by `METHOD /path`, and `status` counts it as covered.
 #[test]
 fn an_operation_without_an_id_gets_the_generator_s() {
+    let root = workspace_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let dir = fresh("no-operation-id");
     assert!(run(&dir, &["setup"]).status.success());
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     std::fs::write(
         dir.join("things.yaml"),
         "openapi: 3.0.3\ninfo: {title: Things, version: '1'}\nservers: [{url: 'https://things.example.com'}]\npaths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n",
@@ -704,6 +709,10 @@ fn an_operation_without_an_id_gets_the_generator_s() {
     assert!(lib.contains("operations = [\"get_things_id\"]"), "{lib}");
     let tests = std::fs::read_to_string(dir.join("connectors/things/tests/mock.rs")).unwrap();
     assert!(tests.contains("server.received_by(\"GET /things/{id}\")"), "{tests}");
+    let output = connector_test(&dir, &target, "things", &[]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    assert_eq!(status["connectors"][0]["coverage"]["percent"], 100, "{status}");
 }
 
 /// A running `api-conductor mock`: its base URL, read from the line it prints when ready.
