@@ -35,6 +35,20 @@ fn render(diagnostic: &Diagnostic) -> String {
     }
 }
 
+/// The one-line failure of a command that refuses a spec with errors: the count, the first
+/// error, and where to see them all with their frames.
+pub(crate) fn refused(spec: &str, report: &Report) -> Failure {
+    let first = report
+        .errors
+        .first()
+        .map(|d| crate::workspace::one_line(&d.to_string()))
+        .unwrap_or_default();
+    Failure::new(format!(
+        "{spec}: {} error(s), the first: {first}; nothing was written (`api-conductor check {spec}` shows each with a frame)",
+        report.errors.len()
+    ))
+}
+
 /// `api-conductor check SPEC`.
 pub(crate) fn check(spec: &Path) -> Result<(), Failure> {
     let report = conductor_codegen::check_file(spec, &Settings::default());

@@ -69,10 +69,10 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Forward every request to this base URL and record the exchanges (needs --fixtures).
-        #[arg(long, value_name = "URL", requires = "fixtures", conflicts_with = "replay")]
+        #[arg(long, value_name = "URL", conflicts_with = "replay")]
         record: Option<String>,
         /// Where --record writes its fixtures (credentials redacted).
-        #[arg(long, value_name = "DIR", requires = "record")]
+        #[arg(long, value_name = "DIR")]
         fixtures: Option<PathBuf>,
         /// Answer from the fixtures in this folder.
         #[arg(long, value_name = "DIR")]
@@ -204,7 +204,7 @@ fn main() -> ExitCode {
             record,
             fixtures,
             replay,
-        } => mock::run(spec, port, seed, record.zip(fixtures), replay),
+        } => mock::run(spec, port, seed, record, fixtures, replay),
         Command::Setup {
             runtime_path,
             runtime_git,

@@ -11,9 +11,17 @@ pub(crate) fn run(
     spec: PathBuf,
     port: u16,
     seed: u64,
-    record: Option<(String, PathBuf)>,
+    record: Option<String>,
+    fixtures: Option<PathBuf>,
     replay: Option<PathBuf>,
 ) -> Result<(), Failure> {
+    // Checked here rather than by clap, whose error for a missing argument spans several lines.
+    let record = match (record, fixtures) {
+        (Some(upstream), Some(fixtures)) => Some((upstream, fixtures)),
+        (Some(_), None) => return Err(Failure::new("--record needs --fixtures DIR, where the exchanges go")),
+        (None, Some(_)) => return Err(Failure::new("--fixtures goes with --record URL")),
+        (None, None) => None,
+    };
     if !spec.is_file() {
         return Err(Failure::new(format!("{}: no such file", spec.display())));
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use conductor_codegen::Settings;
 
 use crate::spec_info;
-use crate::workspace::{check_name, one_line, quote, Workspace};
+use crate::workspace::{one_line, quote, Workspace};
 use crate::{check, download, ui, Failure};
 
 /// A key as TOML spells it: bare when it can be.
@@ -20,7 +20,7 @@ pub(crate) fn key(text: &str) -> String {
 /// `api-conductor new-connector NAME --spec PATH|URL`.
 pub(crate) fn new_connector(name: &str, spec: &str, force: bool) -> Result<(), Failure> {
     let workspace = Workspace::find()?;
-    check_name(name)?;
+    workspace.check_name(name)?;
     if download::is_url(spec) {
         let downloaded = download::download(spec)?;
         return from_file(&workspace, name, &downloaded.path, force);
@@ -36,12 +36,7 @@ fn from_file(workspace: &Workspace, name: &str, spec: &Path, force: bool) -> Res
     progress.step(&format!("checking {}", spec.display()));
     let report = conductor_codegen::check_file(spec, &Settings::default());
     if !report.is_ok() {
-        check::print_report(&report);
-        return Err(Failure::Reported(format!(
-            "{}: {} error(s); nothing was written",
-            spec.display(),
-            report.errors.len()
-        )));
+        return Err(check::refused(&spec.display().to_string(), &report));
     }
     let loaded = conductor_spec::load(spec)
         .map_err(|err| Failure::new(format!("{}: {}", spec.display(), one_line(&err.to_string()))))?;
@@ -106,7 +101,7 @@ fn from_file(workspace: &Workspace, name: &str, spec: &Path, force: bool) -> Res
     std::fs::create_dir_all(workspace.connector_dir(name))
         .map_err(|err| Failure::new(format!("cannot create connectors/{name}: {err}")))?;
     std::fs::write(&plan_path, text).map_err(|err| Failure::new(format!("cannot write the plan: {err}")))?;
-    drop(progress);
+    progress.finish();
     check::print_report(&report);
     eprintln!(
         "wrote {}: {} operation(s); set `include = false` on those to leave out, then `api-conductor implement {name}`",
@@ -152,30 +147,53 @@ fn plan_text(name: &str, spec: &str, raw: &serde_json::Value, paginated: &[(Stri
         "headers = [{}]\n",
         headers.iter().map(|h| quote(h)).collect::<Vec<_>>().join(", ")
     ));
-    out.push_str("\n# The operations, by tag.\n");
+    out.push_str(
+        "\n# The operations, by tag. `paginated`: true keeps what detection (or the spec's extension)\n\
+         # found, false turns it off, or a declaration such as \"cursor param=cursor next=/next items=/data\"\n\
+         # (the grammar of the `pagination` option of `#[connector]`) replaces it.\n",
+    );
     for info in spec_info::operations(raw) {
-        let pagination = paginated
-            .iter()
-            .find(|(id, _)| *id == info.id)
-            .map_or_else(|| "false".to_owned(), |(_, how)| quote(how));
+        let detected = paginated.iter().find(|(id, _)| *id == info.id).map(|(_, how)| how);
         out.push_str(&format!(
-            "\n[operations.{}.{}]\nmethod = {}\npath = {}\nsummary = {}\npaginated = {pagination}\ninclude = true\n",
+            "\n[operations.{}.{}]\nmethod = {}\npath = {}\nsummary = {}\n",
             key(&info.tag),
             key(&info.id),
             quote(&info.method),
             quote(&info.path),
             quote(&info.summary),
         ));
+        if info.derived {
+            out.push_str("# The spec gives no operationId: this id is derived from the method and path.\n");
+        }
+        if let Some(how) = detected {
+            out.push_str(&format!("# {how}\n"));
+        }
+        out.push_str(&format!("paginated = {}\ninclude = true\n", detected.is_some()));
     }
     out
+}
+
+/// What the plan says of an operation's pagination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Paging {
+    /// `paginated = true`: what the generator finds (extension or detection).
+    Found,
+    /// `paginated = false`: not paginated, even if the generator would detect it.
+    Off,
+    /// `paginated = "DECL"`: this declaration.
+    Declared(String),
 }
 
 /// A connector's reviewed plan.
 pub(crate) struct Plan {
     /// The spec, relative to the workspace root.
     pub(crate) spec: String,
+    /// `[connector] base_url`, when the plan has one.
+    pub(crate) base_url: Option<String>,
     /// The ids of the operations marked `include = true`.
     pub(crate) included: Vec<String>,
+    /// The included operations' `paginated`.
+    pub(crate) paging: Vec<(String, Paging)>,
 }
 
 impl Plan {
@@ -198,16 +216,37 @@ impl Plan {
             .and_then(toml::Value::as_str)
             .ok_or_else(|| Failure::new(format!("connectors/{name}/plan.toml: no `spec` in [connector]")))?
             .to_owned();
+        let base_url = table
+            .get("connector")
+            .and_then(|c| c.get("base_url"))
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned);
         let mut included = Vec::new();
+        let mut paging = Vec::new();
         if let Some(tags) = table.get("operations").and_then(toml::Value::as_table) {
             for operations in tags.values().filter_map(toml::Value::as_table) {
                 for (id, entry) in operations {
-                    if entry.get("include").and_then(toml::Value::as_bool).unwrap_or(true) {
-                        included.push(id.clone());
+                    if !entry.get("include").and_then(toml::Value::as_bool).unwrap_or(true) {
+                        continue;
                     }
+                    included.push(id.clone());
+                    let how = match entry.get("paginated") {
+                        Some(toml::Value::Boolean(false)) => Paging::Off,
+                        // Older plans held the generator's description ("pages follow ...").
+                        Some(toml::Value::String(text)) if !text.starts_with("pages follow") => {
+                            Paging::Declared(text.clone())
+                        }
+                        _ => Paging::Found,
+                    };
+                    paging.push((id.clone(), how));
                 }
             }
         }
-        Ok(Self { spec, included })
+        Ok(Self {
+            spec,
+            base_url,
+            included,
+            paging,
+        })
     }
 }

@@ -14,9 +14,23 @@ pub(crate) struct OperationInfo {
     pub(crate) path: String,
     pub(crate) tag: String,
     pub(crate) summary: String,
+    /// The spec gives no `operationId`: `id` is the generator's, from the method and path.
+    pub(crate) derived: bool,
 }
 
-/// Every operation with an `operationId`, in document order.
+impl OperationInfo {
+    /// The id the mock server knows the operation by (`METHOD /path` when the spec has none).
+    pub(crate) fn mock_id(&self) -> String {
+        if self.derived {
+            format!("{} {}", self.method, self.path)
+        } else {
+            self.id.clone()
+        }
+    }
+}
+
+/// Every operation, in document order; one without an `operationId` gets the id the generator
+/// derives from its method and path.
 pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
     let mut out = Vec::new();
     let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
@@ -25,9 +39,8 @@ pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
     for (path, item) in paths {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
+            let given = op.get("operationId").and_then(Value::as_str);
+            let id = given.map_or_else(|| conductor_codegen::derived_id(method, path), str::to_owned);
             let tag = op
                 .get("tags")
                 .and_then(|t| t.get(0))
@@ -41,7 +54,8 @@ pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
                 .next()
                 .unwrap_or_default();
             out.push(OperationInfo {
-                id: id.to_owned(),
+                id,
+                derived: given.is_none(),
                 method: method.to_ascii_uppercase(),
                 path: path.clone(),
                 tag: tag.to_owned(),

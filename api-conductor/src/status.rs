@@ -1,5 +1,6 @@
-//! `status`: one line per connector — spec version and drift since `implement`, operations
-//! generated and covered by tests, auth schemes, the last recorded test result.
+//! `status`: one table, a row per connector — spec version, drift since `implement`,
+//! operations generated and covered by tests, auth schemes, the limits its client applies,
+//! the last recorded test result — then the details of drift and coverage gaps.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use serde_json::{json, Value};
 use crate::drift;
 use crate::implement::RECORD;
 use crate::plan::Plan;
-use crate::workspace::{one_line, Workspace};
+use crate::workspace::{one_line, Limits, Workspace, SETTINGS};
 use crate::{spec_info, testing};
 use crate::{ui, Failure};
 
@@ -42,9 +43,8 @@ pub(crate) fn status(as_json: bool) -> Result<(), Failure> {
     }
     if reports.is_empty() {
         println!("no connectors yet: `api-conductor new-connector NAME --spec PATH`");
-    }
-    for report in &reports {
-        print_text(report);
+    } else {
+        print_text(&reports);
     }
     Ok(())
 }
@@ -76,6 +76,11 @@ fn connector(
         .map(|(scheme, detail)| json!({"scheme": scheme, "detail": detail}))
         .collect::<Vec<_>>());
     report["rate_limit_headers"] = json!(spec_info::rate_limit_headers(&current));
+    let recorded = record.as_ref().and_then(|r| r.get("limits")).filter(|l| l.is_object());
+    report["limits"] = match recorded {
+        Some(limits) => json!({ "applied": limits, "source": "implement" }),
+        None => json!({ "applied": Limits::of(workspace).to_json(), "source": SETTINGS }),
+    };
     let Some(record) = record else {
         report["implemented"] = json!(false);
         return Ok(report);
@@ -90,10 +95,31 @@ fn connector(
     report["implemented_version"] = json!(spec_info::title_and_version(&implemented).1);
     report["drift"] = drift::drift(&implemented, &current);
     let (implemented_title, _) = spec_info::title_and_version(&implemented);
+    // The last `api-conductor test` run's reports, else whatever `cargo test` runs left in the
+    // target directory.
+    let own_dir = workspace.connector_dir(name).join(testing::COVERAGE);
+    let own = own_dir
+        .is_dir()
+        .then(|| Coverage::merge_dir(&own_dir).unwrap_or_default());
+    let (coverage, source) = match &own {
+        Some(own) => (own, format!("connectors/{name}/{}", testing::COVERAGE)),
+        None => (coverage, "the target directory's conductor-coverage".to_owned()),
+    };
     let runs = coverage.get(&title).or_else(|| coverage.get(&implemented_title));
+    // The mock knows an operation without an `operationId` by `METHOD /path`.
+    let known = spec_info::operations(&implemented);
+    let mock_id = |id: &String| {
+        known
+            .iter()
+            .find(|op| op.id == *id)
+            .map_or_else(|| id.clone(), spec_info::OperationInfo::mock_id)
+    };
     let covered: Vec<&String> = operations
         .iter()
-        .filter(|id| runs.and_then(|c| c.operations.get(*id)).is_some_and(|s| !s.is_empty()))
+        .filter(|id| {
+            runs.and_then(|c| c.operations.get(&mock_id(id)))
+                .is_some_and(|s| !s.is_empty())
+        })
         .collect();
     let percent = if operations.is_empty() {
         100
@@ -107,6 +133,7 @@ fn connector(
         "percent": percent,
         "required_percent": required,
         "meets_standard": i64::try_from(percent).unwrap_or(0) >= required,
+        "reports": source,
     });
     report["operations_generated"] = json!(operations.len());
     report["last_test_result"] = std::fs::read(workspace.connector_dir(name).join(testing::LAST_TEST))
@@ -123,70 +150,183 @@ fn list(value: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn print_text(report: &Value) {
-    let text = |key: &str| report.get(key).and_then(Value::as_str).unwrap_or("?");
-    println!(
-        "{}  ({} {}, {})",
-        text("name"),
-        text("title"),
-        text("version"),
-        text("spec")
-    );
+/// How a table cell is coloured.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    Plain,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// The table's columns.
+const COLUMNS: [&str; 8] = [
+    "CONNECTOR",
+    "SPEC",
+    "DRIFT",
+    "OPS",
+    "COVERED",
+    "AUTH",
+    "LIMITS",
+    "LAST TEST",
+];
+
+/// One connector's row: a cell per column.
+fn row(report: &Value) -> Vec<(String, Tone)> {
+    let text = |key: &str| report.get(key).and_then(Value::as_str).unwrap_or("?").to_owned();
+    let plain = |cell: String| (cell, Tone::Plain);
+    let mut cells = vec![plain(text("name")), plain(text("version"))];
+    if report.get("error").is_some() {
+        cells.push(("spec does not load".to_owned(), Tone::Bad));
+        cells.extend(std::iter::repeat_n(plain("-".to_owned()), COLUMNS.len() - cells.len()));
+        return cells;
+    }
+    let implemented = report["implemented"] == json!(true);
+    let drift = &report["drift"];
+    cells.push(if !implemented {
+        ("not implemented".to_owned(), Tone::Warn)
+    } else if drift["changed"] == json!(true) {
+        let incompatible = drift["incompatible"].as_u64().unwrap_or(0);
+        let changes = drift["changes"].as_array().map_or(0, Vec::len);
+        let tone = if incompatible > 0 { Tone::Bad } else { Tone::Warn };
+        (format!("{changes} change(s), {incompatible} incompatible"), tone)
+    } else {
+        ("none".to_owned(), Tone::Good)
+    });
+    let coverage = &report["coverage"];
+    if implemented {
+        cells.push(plain(report["operations_generated"].to_string()));
+        let covered = coverage["covered"].as_array().map_or(0, Vec::len);
+        let tone = if coverage["meets_standard"] == json!(true) {
+            Tone::Good
+        } else {
+            Tone::Warn
+        };
+        cells.push((
+            format!(
+                "{covered}/{} {}% (need {}%)",
+                coverage["operations"], coverage["percent"], coverage["required_percent"]
+            ),
+            tone,
+        ));
+    } else {
+        cells.push(plain("-".to_owned()));
+        cells.push(plain("-".to_owned()));
+    }
+    let schemes: Vec<&str> = report["auth"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["scheme"].as_str()).collect())
+        .unwrap_or_default();
+    cells.push(plain(if schemes.is_empty() {
+        "none".to_owned()
+    } else {
+        schemes.join(", ")
+    }));
+    cells.push(plain(limits_cell(&report["limits"])));
+    let last = &report["last_test_result"];
+    cells.push(if !implemented || last.is_null() {
+        plain("not run".to_owned())
+    } else {
+        let passed = last["passed"] == json!(true);
+        let count = |key: &str| last[key].as_u64().unwrap_or(0);
+        let verdict = if passed {
+            format!("passed {}", count("tests_passed"))
+        } else {
+            format!(
+                "failed {} of {}",
+                count("tests_failed"),
+                count("tests_passed") + count("tests_failed")
+            )
+        };
+        let when = last["finished_at"].as_str().unwrap_or("?");
+        let tone = if passed { Tone::Good } else { Tone::Bad };
+        (format!("{verdict} ({}s, {when})", last["seconds"]), tone)
+    });
+    cells
+}
+
+/// The applied limits: `10/s, 3 attempts, 30s timeout`.
+fn limits_cell(limits: &Value) -> String {
+    let applied = &limits["applied"];
+    let number = |key: &str| applied[key].as_i64().map_or_else(|| "?".to_owned(), |n| n.to_string());
+    format!(
+        "{}/s, {} attempts, {}s timeout",
+        number("rate_limit_per_second"),
+        number("retry_attempts"),
+        number("timeout_seconds")
+    )
+}
+
+/// The table, then what it summarises: each drifting connector's changes, operations not
+/// covered, specs that do not load.
+fn print_text(reports: &[Value]) {
+    let paint = ui::Painter::new(ui::Stream::Stdout);
+    let rows: Vec<Vec<(String, Tone)>> = reports.iter().map(row).collect();
+    let widths: Vec<usize> = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, header)| {
+            rows.iter()
+                .map(|r| r[i].0.chars().count())
+                .chain([header.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<(String, Tone)>| {
+        let last = cells.len() - 1;
+        let mut out = String::new();
+        for (i, (text, tone)) in cells.into_iter().enumerate() {
+            let pad = if i == last {
+                String::new()
+            } else {
+                " ".repeat(widths[i] - text.chars().count() + 2)
+            };
+            let painted = match tone {
+                Tone::Plain => text,
+                Tone::Good => paint.green(&text),
+                Tone::Warn => paint.yellow(&text),
+                Tone::Bad => paint.red(&text),
+            };
+            out.push_str(&painted);
+            out.push_str(&pad);
+        }
+        println!("{out}");
+    };
+    line(COLUMNS.iter().map(|h| ((*h).to_owned(), Tone::Plain)).collect());
+    for cells in rows {
+        line(cells);
+    }
+    for report in reports {
+        details(report, paint);
+    }
+}
+
+fn details(report: &Value, paint: ui::Painter) {
+    let name = report["name"].as_str().unwrap_or("?");
     if let Some(error) = report.get("error").and_then(Value::as_str) {
-        println!("  {}: {error}", ui::red("error"));
+        println!("\n{name}: {}: {error}", paint.red("error"));
         return;
     }
-    let auth: Vec<String> = report["auth"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| {
-                    format!(
-                        "{} ({})",
-                        s["scheme"].as_str().unwrap_or("?"),
-                        s["detail"].as_str().unwrap_or("?")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    println!(
-        "  auth:       {}",
-        if auth.is_empty() {
-            "none declared".to_owned()
-        } else {
-            auth.join("; ")
-        }
-    );
-    let headers = list(&report["rate_limit_headers"]);
-    println!(
-        "  limits:     {}",
-        if headers.is_empty() {
-            "no rate-limit headers documented".to_owned()
-        } else {
-            headers
-        }
-    );
     if report["implemented"] != json!(true) {
-        println!("  not implemented yet: `api-conductor implement {}`", text("name"));
+        println!("\n{name}: not implemented yet: `api-conductor implement {name}`");
         return;
     }
     let drift = &report["drift"];
     if drift["changed"] == json!(true) {
         println!(
-            "  drift:      {} since implement (version {} → {}): {} incompatible of {} change(s)",
-            ui::yellow("spec changed"),
+            "\n{name}: {} since implement (version {} → {}): {} incompatible of {} change(s)",
+            paint.yellow("spec changed"),
             drift["version"][0].as_str().unwrap_or("?"),
             drift["version"][1].as_str().unwrap_or("?"),
             drift["incompatible"],
             drift["changes"].as_array().map_or(0, Vec::len)
         );
         for change in drift["changes"].as_array().map_or(&[][..], Vec::as_slice) {
-            let compatible = change["compatible"] == json!(true);
-            let class = if compatible {
-                ui::green("compatible  ")
+            let class = if change["compatible"] == json!(true) {
+                paint.green("compatible  ")
             } else {
-                ui::red("incompatible")
+                paint.red("incompatible")
             };
             println!(
                 "    {class}  {}: {}",
@@ -194,35 +334,9 @@ fn print_text(report: &Value) {
                 change["what"].as_str().unwrap_or("?")
             );
         }
-    } else {
-        println!("  drift:      none");
     }
-    let coverage = &report["coverage"];
-    let covered = coverage["covered"].as_array().map_or(0, Vec::len);
-    let meets = coverage["meets_standard"] == json!(true);
-    let summary = format!(
-        "{covered} of {} operations covered by tests ({}%, required {}%)",
-        coverage["operations"], coverage["percent"], coverage["required_percent"]
-    );
-    println!("  operations: {} generated", report["operations_generated"]);
-    println!(
-        "  coverage:   {}",
-        if meets {
-            ui::green(&summary)
-        } else {
-            ui::yellow(&summary)
-        }
-    );
-    let missed = list(&coverage["missed"]);
+    let missed = list(&report["coverage"]["missed"]);
     if !missed.is_empty() {
-        println!("    not covered: {missed}");
-    }
-    let last = &report["last_test_result"];
-    if last.is_null() {
-        println!("  last test:  not recorded (`api-conductor test {}`)", text("name"));
-    } else if last["passed"] == json!(true) {
-        println!("  last test:  {}", ui::green(&testing::summary(last)));
-    } else {
-        println!("  last test:  {}", ui::red(&testing::summary(last)));
+        println!("\n{name}: not covered by tests: {missed}");
     }
 }

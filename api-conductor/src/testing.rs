@@ -13,6 +13,10 @@ use crate::Failure;
 /// Where `test` records the last result, in the connector's folder.
 pub(crate) const LAST_TEST: &str = ".conductor/last-test.json";
 
+/// Where the mock servers of the last `test` run write their coverage reports, in the
+/// connector's folder.
+pub(crate) const COVERAGE: &str = ".conductor/coverage";
+
 /// The counts of libtest's `test result:` lines, summed over the test binaries.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
@@ -57,12 +61,19 @@ pub(crate) fn test(name: &str, cargo_args: &[String]) -> Result<(), Failure> {
             "connector `{name}` has no crate yet; run `api-conductor implement {name}`"
         )));
     }
+    // This run's coverage reports only: a fresh folder of the connector's own.
+    let coverage = dir.join(COVERAGE);
+    if coverage.exists() {
+        std::fs::remove_dir_all(&coverage)
+            .map_err(|err| Failure::new(format!("cannot empty {}: {err}", coverage.display())))?;
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let mut child = Command::new(&cargo)
         .arg("test")
         .args(cargo_args)
         .current_dir(&dir)
+        .env(conductor_mock::coverage::DIR_VARIABLE, &coverage)
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|err| Failure::new(format!("cannot run `cargo test`: {err}")))?;

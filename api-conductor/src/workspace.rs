@@ -57,6 +57,11 @@ pub(crate) fn setup(
          rate_limit_per_second = 10\n\
          # Percent of a connector's operations its tests must exercise (`status` checks it).\n\
          required_coverage = 100\n\
+         # Connector names: \"kebab-case\" (lowercase words of letters and digits joined by `-`) or\n\
+         # \"snake_case\" (joined by `_`); `new-connector` and `implement` refuse any other name.\n\
+         name_case = \"kebab-case\"\n\
+         # Each connector's crate is named this prefix + its name (\"acme-\" gives `acme-github`).\n\
+         crate_prefix = \"\"\n\
          \n\
          [auth]\n\
          # Where `api-conductor auth login NAME` saves a connector's OAuth tokens (0600; `{{name}}`\n\
@@ -172,6 +177,34 @@ impl Workspace {
     }
 }
 
+/// The limits a connector's `builder()` applies, from `[standards]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub(crate) retry_attempts: i64,
+    pub(crate) timeout_seconds: i64,
+    pub(crate) rate_limit_per_second: i64,
+}
+
+impl Limits {
+    /// The workspace's standards (3 attempts, 30 s, 10 per second when unset).
+    pub(crate) fn of(workspace: &Workspace) -> Self {
+        Self {
+            retry_attempts: workspace.standard("retry_attempts", 3),
+            timeout_seconds: workspace.standard("timeout_seconds", 30),
+            rate_limit_per_second: workspace.standard("rate_limit_per_second", 10),
+        }
+    }
+
+    /// `{"retry_attempts": 3, "timeout_seconds": 30, "rate_limit_per_second": 10}`.
+    pub(crate) fn to_json(self) -> serde_json::Value {
+        serde_json::json!({
+            "retry_attempts": self.retry_attempts,
+            "timeout_seconds": self.timeout_seconds,
+            "rate_limit_per_second": self.rate_limit_per_second,
+        })
+    }
+}
+
 /// The first line of a possibly multi-line message.
 pub(crate) fn one_line(message: &str) -> String {
     message
@@ -182,17 +215,112 @@ pub(crate) fn one_line(message: &str) -> String {
         .join(" ")
 }
 
-/// Checks a connector name: lowercase ASCII letters, digits, `-` and `_`, starting with a letter.
+/// How connector names are spelt (`[standards] name_case`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameCase {
+    /// Lowercase words of letters and digits joined by `-`.
+    Kebab,
+    /// Lowercase words of letters and digits joined by `_`.
+    Snake,
+    /// Either separator (a `conductor.toml` without `name_case`).
+    Any,
+}
+
+impl NameCase {
+    /// Whether `name` is spelt this way: starts with a lowercase letter, words of lowercase
+    /// letters and digits, no empty word.
+    pub(crate) fn allows(self, name: &str) -> bool {
+        let separators: &[char] = match self {
+            Self::Kebab => &['-'],
+            Self::Snake => &['_'],
+            Self::Any => &['-', '_'],
+        };
+        name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name
+                .split(separators)
+                .all(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Kebab => "kebab-case (lowercase letters and digits, words joined by `-`)",
+            Self::Snake => "snake_case (lowercase letters and digits, words joined by `_`)",
+            Self::Any => "lowercase letters and digits, words joined by `-` or `_`",
+        }
+    }
+}
+
+/// Checks a connector name against the default rule (either separator), for commands run
+/// before the workspace is known.
 pub(crate) fn check_name(name: &str) -> Result<(), Failure> {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
+    check_name_case(name, NameCase::Any)
+}
+
+fn check_name_case(name: &str, case: NameCase) -> Result<(), Failure> {
+    if case.allows(name) {
         Ok(())
     } else {
         Err(Failure::new(format!(
-            "`{name}` is not a connector name: use lowercase letters, digits, `-` and `_`, starting with a letter"
+            "`{name}` is not a connector name: the workspace's naming standard is {}, starting with a letter",
+            case.describe()
         )))
+    }
+}
+
+impl Workspace {
+    /// `[standards] name_case`.
+    pub(crate) fn name_case(&self) -> Result<NameCase, Failure> {
+        match self.settings.get("standards").and_then(|s| s.get("name_case")) {
+            None => Ok(NameCase::Any),
+            Some(value) => match value.as_str() {
+                Some("kebab-case") => Ok(NameCase::Kebab),
+                Some("snake_case") => Ok(NameCase::Snake),
+                _ => Err(Failure::new(format!(
+                    "{SETTINGS}: [standards] name_case must be \"kebab-case\" or \"snake_case\", not {value}"
+                ))),
+            },
+        }
+    }
+
+    /// Checks a connector name against the workspace's naming standard.
+    pub(crate) fn check_name(&self, name: &str) -> Result<(), Failure> {
+        check_name_case(name, self.name_case()?)
+    }
+
+    /// The crate of connector `name`: `[standards] crate_prefix` + `name`.
+    pub(crate) fn crate_name(&self, name: &str) -> Result<String, Failure> {
+        let prefix = self
+            .settings
+            .get("standards")
+            .and_then(|s| s.get("crate_prefix"))
+            .map_or(Some(""), toml::Value::as_str)
+            .ok_or_else(|| Failure::new(format!("{SETTINGS}: [standards] crate_prefix must be a string")))?;
+        let ok = prefix
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok || prefix.starts_with(|c: char| !c.is_ascii_lowercase()) {
+            return Err(Failure::new(format!(
+                "{SETTINGS}: [standards] crate_prefix `{prefix}` must start with a lowercase letter and hold only lowercase letters, digits, `-` and `_`"
+            )));
+        }
+        Ok(format!("{prefix}{name}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NameCase;
+
+    #[test]
+    fn names_follow_the_case() {
+        assert!(NameCase::Kebab.allows("stripe-payments2"));
+        assert!(!NameCase::Kebab.allows("stripe_payments"));
+        assert!(!NameCase::Kebab.allows("stripe--payments"));
+        assert!(!NameCase::Kebab.allows("stripe-"));
+        assert!(NameCase::Snake.allows("stripe_payments"));
+        assert!(!NameCase::Snake.allows("stripe-payments"));
+        assert!(NameCase::Any.allows("a-b_c"));
+        assert!(!NameCase::Any.allows("2fa"));
+        assert!(!NameCase::Any.allows("Bad Name"));
     }
 }

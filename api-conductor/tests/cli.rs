@@ -146,35 +146,264 @@ fn expand_prints_the_code_and_what_paginates() {
     assert!(!output.status.success());
 }
 
+/// Every file and folder under `dir`, relative to it, sorted.
+fn listing(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            out.push(path.strip_prefix(root).unwrap().to_path_buf());
+            if path.is_dir() {
+                walk(root, &path, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Runs a command that must fail with one line on stderr and change nothing under `dir`;
+/// returns the line.
+fn refused_untouched(dir: &Path, args: &[&str]) -> String {
+    let before = listing(dir);
+    let line = one_line_failure(&run(dir, args));
+    assert_eq!(listing(dir), before, "`{}` wrote something", args.join(" "));
+    line
+}
+
 #[test]
 fn workspace_commands_refuse_bad_input_and_write_nothing() {
     let outside = fresh("outside");
-    let line = one_line_failure(&run(&outside, &["status"]));
+    let line = refused_untouched(&outside, &["status"]);
     assert!(line.contains("not in a connector workspace"), "{line}");
-    let line = one_line_failure(&run(&outside, &["implement", "petstore"]));
+    let line = refused_untouched(&outside, &["implement", "petstore"]);
+    assert!(line.contains("not in a connector workspace"), "{line}");
+    std::fs::write(outside.join("petstore.yaml"), "openapi: 3.0.3\n").unwrap();
+    let line = refused_untouched(&outside, &["new-connector", "pets", "--spec", "petstore.yaml"]);
     assert!(line.contains("not in a connector workspace"), "{line}");
 
     let dir = fresh("bad-input");
     assert!(run(&dir, &["setup"]).status.success());
-    let line = one_line_failure(&run(&dir, &["new-connector", "pets", "--spec", "nowhere.yaml"]));
+    let line = refused_untouched(&dir, &["new-connector", "pets", "--spec", "nowhere.yaml"]);
     assert!(line.contains("nowhere.yaml: no such file"), "{line}");
-    let line = one_line_failure(&run(&dir, &["implement", "nobody"]));
+    let line = refused_untouched(&dir, &["implement", "nobody"]);
     assert!(line.contains("no connector `nobody`"), "{line}");
-    let line = one_line_failure(&run(&dir, &["test", "nobody"]));
+    let line = refused_untouched(&dir, &["test", "nobody"]);
     assert!(line.contains("no connector `nobody`"), "{line}");
-    let line = one_line_failure(&run(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]));
+    let line = refused_untouched(&dir, &["new-connector", "Bad Name", "--spec", "x.yaml"]);
     assert!(line.contains("not a connector name"), "{line}");
 
     std::fs::write(dir.join("broken.yaml"), BROKEN).unwrap();
-    let output = run(&dir, &["new-connector", "broken", "--spec", "broken.yaml"]);
-    assert_eq!(output.status.code(), Some(1));
+    let line = refused_untouched(&dir, &["new-connector", "broken", "--spec", "broken.yaml"]);
+    assert!(line.contains("broken.yaml: 1 error(s), the first: "), "{line}");
+    assert!(line.contains("unresolved $ref"), "{line}");
     assert!(
-        stderr(&output).trim_end().ends_with("nothing was written"),
-        "{}",
-        stderr(&output)
+        line.contains("nothing was written (`api-conductor check broken.yaml` shows each with a frame)"),
+        "{line}"
     );
     assert!(!dir.join("specs/broken.yaml").exists());
     assert!(!dir.join("connectors/broken").exists());
+}
+
+#[test]
+fn commands_that_would_overwrite_refuse_in_one_line() {
+    let dir = fresh("overwrite");
+    assert!(run(&dir, &["setup"]).status.success());
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let petstore = petstore.to_str().unwrap();
+    let output = run(&dir, &["new-connector", "petstore", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("[4/4] writing the plan"),
+        "progress on success: {}",
+        stderr(&output)
+    );
+    let line = refused_untouched(&dir, &["new-connector", "petstore", "--spec", petstore]);
+    assert!(line.contains("plan.toml exists"), "{line}");
+    let output = run(&dir, &["implement", "petstore"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = refused_untouched(&dir, &["implement", "petstore"]);
+    assert!(
+        line.contains("exists; --force overwrites the generated files"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_naming_standard_decides_names_and_crate_names() {
+    let dir = fresh("naming");
+    assert!(run(&dir, &["setup"]).status.success());
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    assert!(settings.contains("name_case = \"kebab-case\""), "{settings}");
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("crate_prefix = \"\"", "crate_prefix = \"acme-\""),
+    )
+    .unwrap();
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let petstore = petstore.to_str().unwrap();
+    let line = refused_untouched(&dir, &["new-connector", "pet_store", "--spec", petstore]);
+    assert!(line.contains("naming standard is kebab-case"), "{line}");
+    let output = run(&dir, &["new-connector", "pet-store", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(&dir, &["implement", "pet-store"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cargo test -p acme-pet-store"),
+        "{}",
+        stderr(&output)
+    );
+    let manifest = std::fs::read_to_string(dir.join("connectors/pet-store/Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"acme-pet-store\""), "{manifest}");
+    let tests = std::fs::read_to_string(dir.join("connectors/pet-store/tests/mock.rs")).unwrap();
+    assert!(
+        tests.contains("use ::acme_pet_store::pet_store::{self, types, Client};"),
+        "{tests}"
+    );
+
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("name_case = \"kebab-case\"", "name_case = \"snake_case\""),
+    )
+    .unwrap();
+    let line = refused_untouched(&dir, &["implement", "pet-store"]);
+    assert!(line.contains("naming standard is snake_case"), "{line}");
+    let output = run(&dir, &["new-connector", "pet_store", "--spec", petstore]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+/// The cells of `status`'s table: column header → cell, for the row of connector `name`.
+fn status_row(table: &str, name: &str) -> std::collections::BTreeMap<String, String> {
+    let header = table.lines().next().unwrap();
+    let columns = [
+        "CONNECTOR",
+        "SPEC",
+        "DRIFT",
+        "OPS",
+        "COVERED",
+        "AUTH",
+        "LIMITS",
+        "LAST TEST",
+    ];
+    let starts: Vec<usize> = columns
+        .iter()
+        .map(|c| header.find(c).unwrap_or_else(|| panic!("no column {c} in {header}")))
+        .collect();
+    let line = table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no row {name} in\n{table}"));
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let end = starts.get(i + 1).copied().unwrap_or(line.len()).min(line.len());
+            (column.to_string(), line[starts[i]..end].trim().to_owned())
+        })
+        .collect()
+}
+
+fn status_text(dir: &Path, colour: &[(&str, &str)]) -> String {
+    let mut command = Command::new(BIN);
+    command
+        .arg("status")
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (key, value) in colour {
+        command.env(key, value);
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn status_is_one_table_coloured_only_when_asked() {
+    let dir = fresh("status-table");
+    assert!(run(&dir, &["setup"]).status.success());
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("rate_limit_per_second = 10", "rate_limit_per_second = 25"),
+    )
+    .unwrap();
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    for name in ["alpha", "beta"] {
+        let output = run(&dir, &["new-connector", name, "--spec", petstore.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert!(run(&dir, &["implement", "beta"]).status.success());
+
+    // stdout is a file here: no colour, whatever stderr is.
+    let table = status_text(&dir, &[]);
+    assert!(!table.contains('\x1b'), "{table:?}");
+    assert!(
+        table.starts_with("CONNECTOR  SPEC   DRIFT            OPS  COVERED             AUTH                    LIMITS"),
+        "{table}"
+    );
+    let alpha = status_row(&table, "alpha");
+    assert_eq!(alpha["DRIFT"], "not implemented", "{table}");
+    assert_eq!(alpha["LIMITS"], "25/s, 3 attempts, 30s timeout", "{table}");
+    let beta = status_row(&table, "beta");
+    assert_eq!(
+        [
+            &beta["SPEC"],
+            &beta["DRIFT"],
+            &beta["OPS"],
+            &beta["COVERED"],
+            &beta["AUTH"],
+            &beta["LAST TEST"]
+        ],
+        [
+            "1.0.0",
+            "none",
+            "5",
+            "0/5 0% (need 100%)",
+            "api_key, petstore_auth",
+            "not run"
+        ],
+        "{table}"
+    );
+    // The limits beta was implemented with, not today's standards.
+    let settings = std::fs::read_to_string(dir.join("conductor.toml")).unwrap();
+    std::fs::write(
+        dir.join("conductor.toml"),
+        settings.replace("rate_limit_per_second = 25", "rate_limit_per_second = 5"),
+    )
+    .unwrap();
+    let table = status_text(&dir, &[]);
+    assert_eq!(
+        status_row(&table, "beta")["LIMITS"],
+        "25/s, 3 attempts, 30s timeout",
+        "{table}"
+    );
+    assert_eq!(
+        status_row(&table, "alpha")["LIMITS"],
+        "5/s, 3 attempts, 30s timeout",
+        "{table}"
+    );
+    assert!(table.contains("beta: not covered by tests: "), "{table}");
+
+    let forced = status_text(&dir, &[("CLICOLOR_FORCE", "1")]);
+    assert!(forced.contains("\x1b[1;33mnot implemented\x1b[0m"), "{forced:?}");
+    let refused = status_text(&dir, &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!refused.contains('\x1b'), "{refused:?}");
+
+    // stderr on a terminal (util-linux `script` gives the command one), stdout to a file: the
+    // file stays plain.
+    let script = Command::new("script")
+        .args(["-qec", &format!("{BIN} status > status.txt"), "/dev/null"])
+        .current_dir(&dir)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("util-linux `script` runs");
+    assert!(script.status.success(), "{script:?}");
+    let file = std::fs::read_to_string(dir.join("status.txt")).unwrap();
+    assert!(file.contains("not implemented") && !file.contains('\x1b'), "{file:?}");
 }
 
 #[test]
@@ -303,16 +532,28 @@ fn journey_from_an_empty_folder_to_drift() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(
-        stdout(&text).contains("4 of 4 operations covered by tests"),
-        "{}",
-        stdout(&text)
+    let table = stdout(&text);
+    let row = status_row(&table, "petstore");
+    assert_eq!(
+        [
+            &row["SPEC"],
+            &row["DRIFT"],
+            &row["OPS"],
+            &row["COVERED"],
+            &row["AUTH"],
+            &row["LIMITS"]
+        ],
+        [
+            "1.0.0",
+            "none",
+            "4",
+            "4/4 100% (need 100%)",
+            "api_key, petstore_auth",
+            "10/s, 3 attempts, 30s timeout"
+        ],
+        "{table}"
     );
-    assert!(
-        stdout(&text).contains("last test:  passed, 8 test(s) passed in "),
-        "{}",
-        stdout(&text)
-    );
+    assert!(row["LAST TEST"].starts_with("passed 8 ("), "{table}");
 
     // The API moves on: a new operation and an optional field (compatible), an enum value
     // removed (incompatible), a new version.
@@ -343,12 +584,250 @@ fn journey_from_an_empty_folder_to_drift() {
         assert!(changes.contains(&expected), "{expected} in {drifted}");
     }
     let text = stdout(&run(&dir, &["status"]));
+    assert_eq!(
+        status_row(&text, "petstore")["DRIFT"],
+        "3 change(s), 1 incompatible",
+        "{text}"
+    );
     assert!(text.contains("1 incompatible of 3 change(s)"), "{text}");
     assert!(
         text.contains("incompatible  schema PetStatus: enum value `pending` removed"),
         "{text}"
     );
     assert!(text.contains("compatible    operation listOrders: added"), "{text}");
+}
+
+/// `api-conductor test NAME -- --offline ARGS` in `dir`, sharing this workspace's target
+/// directory; returns its output.
+fn connector_test(dir: &Path, target: &Path, name: &str, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["test", name, "--", "--offline", "--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("NO_COLOR", "1")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap()
+}
+
+/// A real API's excerpt (GitHub: operations with a server of their own, a redirect,
+/// arguments the scaffold cannot fill): `implement` follows the plan's pagination and base URL
+/// choices, writes a routed-request test for what it cannot call, and `cargo test` of the new
+/// crate passes with every operation covered. A second, filtered run counts only itself.
+#[test]
+fn implement_a_real_excerpt_whose_tests_pass_and_cover_it() {
+    let root = workspace_root();
+    let dir = fresh("real-excerpt");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let spec = root.join("specs/real/github-excerpt.json");
+    let output = run(&dir, &["new-connector", "github", "--spec", spec.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // The developer's choices: search is not to paginate, issues paginate by a declared page
+    // number, and the client talks to GitHub Enterprise.
+    let plan_path = dir.join("connectors/github/plan.toml");
+    let plan = std::fs::read_to_string(&plan_path).unwrap();
+    let search = "path = \"/search/issues\"\nsummary = \"Search issues and pull requests\"\n# pages follow `page` counted from 1 (page size `per_page`); items in `/items` (detected)\npaginated = true";
+    let issues = "path = \"/repos/{owner}/{repo}/issues\"\nsummary = \"List repository issues\"\n# pages follow the `Link` header's `rel=\"next\"` URL; items in the body (detected)\npaginated = true";
+    assert!(plan.contains(search) && plan.contains(issues), "{plan}");
+    let plan = plan
+        .replace(search, &search.replace("paginated = true", "paginated = false"))
+        .replace(
+            issues,
+            &issues.replace(
+                "paginated = true",
+                "paginated = \"page page=page per_page=per_page first=1\"",
+            ),
+        )
+        .replace(
+            "base_url = \"https://api.github.com\"",
+            "base_url = \"https://github.example.com/api/v3\"",
+        );
+    std::fs::write(&plan_path, plan).unwrap();
+
+    let output = run(&dir, &["implement", "github"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lib = std::fs::read_to_string(dir.join("connectors/github/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("pagination = [(\"issues/list-for-repo\", \"page page=page per_page=per_page first=1\"), (\"search/issues-and-pull-requests\", \"none\")]"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains(".base_url(\"https://github.example.com/api/v3\")"),
+        "{lib}"
+    );
+    let readme = std::fs::read_to_string(dir.join("connectors/github/README.md")).unwrap();
+    assert!(readme.contains("`page` counted from 1"), "{readme}");
+    for expected in [
+        "Base URL: `https://github.example.com/api/v3`.",
+        "| attempts per call (`RetryPolicy`: 408, 425, 429, 500, 502-504 and connection errors; `POST`/`PATCH` only on 429 or with an idempotency key) | 3 |",
+        "| timeout per attempt | 30 s |",
+        "| requests per second (client-side quota) | 10 |",
+        "// GET /repos/{owner}/{repo}: Get a repository\nlet repos_get = client.repos_get(owner, repo).await?;",
+        "let all = client.issues_list_for_repo(owner, repo).paginate().collect_items().await?;",
+        "let reactions_create_for_issue = client.reactions_create_for_issue(owner, repo, issue_number, body).await?;",
+    ] {
+        assert!(readme.contains(expected), "{expected} in {readme}");
+    }
+    let tests = std::fs::read_to_string(dir.join("connectors/github/tests/mock.rs")).unwrap();
+    assert!(
+        tests.contains("async fn reactions_create_for_issue_is_routed()"),
+        "{tests}"
+    );
+
+    let output = connector_test(&dir, &target, "github", &[]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    let coverage = &status["connectors"][0]["coverage"];
+    assert_eq!(coverage["percent"], 100, "{status}");
+    assert_eq!(coverage["reports"], "connectors/github/.conductor/coverage", "{status}");
+
+    // Only this run counts: the operations the filtered run did not exercise are missed again.
+    let output = connector_test(&dir, &target, "github", &["repos_get_"]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    let coverage = &status["connectors"][0]["coverage"];
+    assert_eq!(coverage["covered"], serde_json::json!(["repos/get"]), "{status}");
+}
+
+/// The plan, the attribute and the generated tests use the generator's derived id; the mock
+/// knows the operation by `METHOD /path`, and `status` counts it as covered.
+#[test]
+fn an_operation_without_an_id_gets_the_generator_s() {
+    let root = workspace_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let dir = fresh("no-operation-id");
+    assert!(run(&dir, &["setup"]).status.success());
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        dir.join("things.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Things, version: '1'}\nservers: [{url: 'https://things.example.com'}]\npaths:\n  /things/{id}:\n    get:\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object}}}}\n",
+    )
+    .unwrap();
+    let output = run(&dir, &["new-connector", "things", "--spec", "things.yaml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan = std::fs::read_to_string(dir.join("connectors/things/plan.toml")).unwrap();
+    assert!(
+        plan.contains("[operations.untagged.get_things_id]\nmethod = \"GET\"\npath = \"/things/{id}\""),
+        "{plan}"
+    );
+    assert!(plan.contains("# The spec gives no operationId"), "{plan}");
+    let output = run(&dir, &["implement", "things"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lib = std::fs::read_to_string(dir.join("connectors/things/src/lib.rs")).unwrap();
+    assert!(lib.contains("operations = [\"get_things_id\"]"), "{lib}");
+    let tests = std::fs::read_to_string(dir.join("connectors/things/tests/mock.rs")).unwrap();
+    assert!(tests.contains("server.received_by(\"GET /things/{id}\")"), "{tests}");
+    let output = connector_test(&dir, &target, "things", &[]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let status = status_json(&dir, &target);
+    assert_eq!(status["connectors"][0]["coverage"]["percent"], 100, "{status}");
+}
+
+/// A running `api-conductor mock`: its base URL, read from the line it prints when ready.
+struct Mock {
+    child: std::process::Child,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    url: String,
+}
+
+impl Mock {
+    fn start(args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(BIN)
+            .arg("mock")
+            .args(args)
+            .args(["--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let url = line
+            .trim_end()
+            .rsplit_once(" on ")
+            .unwrap_or_else(|| panic!("no `serving ... on URL` line: {line:?}"))
+            .1
+            .to_owned();
+        Self { child, stdout, url }
+    }
+
+    /// `GET path` with an API key; the status line and the body.
+    fn get(&self, path: &str) -> (String, String) {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nhost: {address}\r\nx-api-key: test-key\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        (head.lines().next().unwrap().to_owned(), body.to_owned())
+    }
+
+    /// Stops it with SIGTERM, as a script would; returns the rest of stdout and the exit.
+    fn stop(mut self) -> (String, std::process::ExitStatus) {
+        use std::io::Read;
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let mut rest = String::new();
+        self.stdout.read_to_string(&mut rest).unwrap();
+        (rest, self.child.wait().unwrap())
+    }
+}
+
+#[test]
+fn mock_serves_the_spec_and_prints_coverage_records_and_replays() {
+    let spec = workspace_root().join("specs/petstore.yaml");
+    let spec = spec.to_str().unwrap();
+    let served = Mock::start(&[spec]);
+    let (status, body) = served.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{body}");
+    let pet: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(pet["id"].is_i64() && pet["name"].is_string(), "{pet}");
+
+    // A recording proxy in front of it, then a replay of what it wrote.
+    let dir = fresh("mock-record");
+    let fixtures = dir.join("fixtures");
+    let recording = Mock::start(&[spec, "--record", &served.url, "--fixtures", fixtures.to_str().unwrap()]);
+    let (status, recorded) = recording.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{recorded}");
+    assert_eq!(recorded, body, "the proxy passes the upstream's answer on");
+    let (_, exit) = recording.stop();
+    assert!(exit.success());
+    assert_eq!(std::fs::read_dir(&fixtures).unwrap().count(), 1, "one fixture");
+
+    let (table, exit) = served.stop();
+    assert!(exit.success(), "{exit:?}");
+    assert!(table.contains("getPetById    200×2"), "{table}");
+    assert!(table.contains("listPets      -"), "{table}");
+    assert!(table.trim_end().ends_with("1 of 5 operations exercised"), "{table}");
+
+    let replaying = Mock::start(&[spec, "--replay", fixtures.to_str().unwrap()]);
+    let (status, replayed) = replaying.get("/pets/7");
+    assert_eq!(status, "HTTP/1.1 200 OK", "{replayed}");
+    assert_eq!(replayed, body, "the recorded answer, with the upstream gone");
+    let (table, _) = replaying.stop();
+    assert!(table.contains("getPetById    200×1"), "{table}");
+
+    let line = one_line_failure(&run(&dir, &["mock", spec, "--record", "http://127.0.0.1:9"]));
+    assert!(line.contains("--record needs --fixtures DIR"), "{line}");
+    let line = one_line_failure(&run(&dir, &["mock", spec, "--fixtures", "f"]));
+    assert!(line.contains("--fixtures goes with --record URL"), "{line}");
+    let line = one_line_failure(&run(&dir, &["mock", "missing.yaml"]));
+    assert!(line.contains("missing.yaml: no such file"), "{line}");
 }
 
 /// Serves `body` at `/specs/petstore.yaml` and 404 elsewhere on 127.0.0.1, for `requests`

@@ -32,6 +32,7 @@ use quote::quote;
 
 pub use conductor_spec;
 pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
+pub use operations::derived_id;
 pub use pretty::render;
 pub use report::Report;
 
@@ -132,6 +133,21 @@ pub struct Generated {
 
 /// Loads the spec at `path`, checks it and generates the connector's items.
 ///
+/// ```
+/// use std::path::Path;
+/// use conductor_codegen::{generate_from_file, render, Settings};
+///
+/// let spec = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/petstore.yaml"));
+/// let mut settings = Settings::default();
+/// settings.operations = vec!["getPetById".to_owned()];
+/// let generated = generate_from_file(spec, &settings).expect("the petstore generates");
+/// assert_eq!(generated.operation_count, 1);
+/// assert_eq!(generated.methods, [("getPetById".to_owned(), "get_pet_by_id".to_owned())]);
+/// let code = render(&generated.tokens).expect("the tokens parse");
+/// assert!(code.contains("pub struct Client"));
+/// assert!(code.contains("pub fn get_pet_by_id("));
+/// ```
+///
 /// # Errors
 ///
 /// Every problem that prevents expansion (all of them, not only the first), located by file,
@@ -178,6 +194,27 @@ pub fn generate_from_value(
 /// Checks the spec at `path` as [`generate_from_file`] would expand it, and returns every
 /// error and every warning (fallbacks to `serde_json::Value`, ignored constructs, skipped
 /// parts), each located by file, JSON pointer and `line:column`.
+///
+/// ```
+/// use conductor_codegen::{check_file, Settings};
+///
+/// let dir = std::env::temp_dir().join(format!("conductor-check-file-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let spec = dir.join("broken.yaml");
+/// std::fs::write(
+///     &spec,
+///     "openapi: 3.0.3\ninfo: {title: Broken, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        \
+///      '200':\n          description: ok\n          content:\n            application/json:\n              \
+///      schema: {$ref: '#/components/schemas/Pet'}\n",
+/// )?;
+/// let report = check_file(&spec, &Settings::default());
+/// assert!(!report.is_ok());
+/// let error = &report.errors[0];
+/// assert_eq!(error.position, Some((11, 24))); // line:column of the `$ref`
+/// assert!(error.to_string().contains("unresolved $ref"), "{error}");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn check_file(path: &Path, settings: &Settings) -> Report {
     report::run(path, report::Source::File, settings, report::Locate::Always).1
 }

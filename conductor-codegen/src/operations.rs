@@ -328,8 +328,13 @@ fn path_pointer(path: &str) -> String {
     format!("#/paths/{}", conductor_spec::escape_token(path))
 }
 
-/// `GET /pets/{petId}/toys` → `get_pets_pet_id_toys`.
-pub(crate) fn derived_id(method: &str, path: &str) -> String {
+/// The id the generator gives an operation without an `operationId`: `GET /pets/{petId}/toys`
+/// → `get_pets_petId_toys`.
+///
+/// ```
+/// assert_eq!(conductor_codegen::derived_id("GET", "/pets/{petId}/toys"), "get_pets_petId_toys");
+/// ```
+pub fn derived_id(method: &str, path: &str) -> String {
     let mut id = method.to_ascii_lowercase();
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         id.push('_');

@@ -2,8 +2,8 @@
 //!
 //! Each spec-backed [`crate::MockServer`] writes its report when dropped, as
 //! `<target>/conductor-coverage/<spec>-<process id>-<n>.json`, where `<target>` is
-//! `$CARGO_TARGET_DIR` or the `target` folder beside the nearest `Cargo.lock` above the current
-//! directory. [`Coverage::merge_dir`] merges every report in that folder, across test
+//! `$CARGO_TARGET_DIR` or the `target` folder beside the outermost `Cargo.lock` above the current
+//! directory, or in `$CONDUCTOR_COVERAGE_DIR` when that is set. [`Coverage::merge_dir`] merges every report in that folder, across test
 //! binaries, for the CLI's `status`.
 
 use std::collections::BTreeMap;
@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{json, Value};
+
+/// The environment variable naming the folder reports go to, instead of
+/// `<target>/conductor-coverage`.
+pub const DIR_VARIABLE: &str = "CONDUCTOR_COVERAGE_DIR";
 
 /// Operations exercised and the statuses they answered with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -157,8 +161,12 @@ impl Coverage {
     }
 }
 
-/// `<target>/conductor-coverage`.
+/// Where reports go: `$CONDUCTOR_COVERAGE_DIR` when set (`api-conductor test` points it at a
+/// folder of the connector's own, emptied before each run), else `<target>/conductor-coverage`.
 pub fn default_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(DIR_VARIABLE).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
     if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
         return PathBuf::from(target).join("conductor-coverage");
     }

@@ -183,6 +183,37 @@ impl std::error::Error for MockError {}
 
 /// A running mock server; it stops when dropped.
 ///
+/// # Example
+///
+/// A scripted answer for one operation, a request from any HTTP client (here, plain HTTP/1.1
+/// over a socket), then what the server received and the coverage:
+///
+/// ```
+/// use conductor_mock::{MockServer, StubResponse};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = MockServer::from_spec(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/petstore.yaml")).await?;
+/// server.stub_operation("getPetById", StubResponse::json(200, &serde_json::json!({"id": 7, "name": "Rex"})));
+///
+/// let address = server.base_url().trim_start_matches("http://").to_owned();
+/// let mut stream = tokio::net::TcpStream::connect(&address).await?;
+/// stream
+///     .write_all(b"GET /pets/7 HTTP/1.1\r\nhost: pets\r\nx-api-key: secret\r\nconnection: close\r\n\r\n")
+///     .await?;
+/// let mut response = String::new();
+/// stream.read_to_string(&mut response).await?;
+/// assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+/// assert!(response.ends_with(r#"{"id":7,"name":"Rex"}"#), "{response}");
+///
+/// let received = server.received_by("getPetById");
+/// assert_eq!(received[0].header("x-api-key"), Some("secret"));
+/// assert_eq!(server.coverage().missed(), ["createPet", "deletePet", "getInventory", "listPets"]);
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Panics
 ///
 /// Dropping the server panics (unless the thread is already panicking) when a handler

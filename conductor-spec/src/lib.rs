@@ -109,6 +109,18 @@ impl RawSpec {
 
 /// Reads, bundles and normalises the OpenAPI document at `path`.
 ///
+/// ```
+/// use std::path::Path;
+///
+/// let spec = conductor_spec::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/petstore.yaml")))?;
+/// assert_eq!(spec.document.info.title, "Petstore");
+/// assert!(spec.document.paths.paths.contains_key("/pets/{petId}"));
+/// // The bundled JSON: every `$ref` local, ready for a validator.
+/// assert_eq!(spec.raw["paths"]["/pets"]["get"]["operationId"], "listPets");
+/// assert_eq!(spec.files.len(), 1);
+/// # Ok::<(), conductor_spec::SpecError>(())
+/// ```
+///
 /// # Errors
 ///
 /// Returns a [`SpecError`] when a file cannot be read or parsed, when the document is not

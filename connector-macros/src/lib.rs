@@ -42,7 +42,6 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// | `operations` | list of strings | generate the operations with these `operationId`s (with `tags`: either list selects) |
 /// | `exclude_operations` | list of strings | never generate these operations |
 /// | `schemas` | `"reachable"` (default) or `"all"` | which schemas become types: those the generated operations send or receive, or every component schema (unreached ones implement `Deserialize` only) |
-///
 /// | `rename` | list of `("spec name", "RustName")` pairs | a component schema gets this type name, an operation (by `operationId`) this method name |
 /// | `envelope` | string | an error envelope inside success responses (Slack's `{"ok": false, "error": "..."}`): a 2xx whose body has `false` at the `ok` pointer fails with [`ErrorKind::Envelope`](../connector_runtime/enum.ErrorKind.html) carrying the text at `error`; overrides the document's `x-conductor-envelope` |
 /// | `pagination` | list of `("operationId", "declaration")` pairs | how the operation paginates, overriding the spec's extensions and detection: `"link"`, `"cursor param=P next=/ptr"`, `"last_item param=P field=id has_more=/ptr"`, `"next_url url=/ptr"`, `"offset offset=P limit=P"`, `"page page=P per_page=P first=1"`, each with an optional `items=/ptr`; or `"none"` |
