@@ -80,15 +80,16 @@ impl RawSpec {
         self.into_model_with(|_| ()).0
     }
 
-    /// As [`RawSpec::into_model`], running `meanwhile` on the raw document on this thread while
-    /// another reads the largest part of the model; returns both results.
+    /// As [`RawSpec::into_model`], running `meanwhile` on the raw document on a second thread
+    /// while this one reads the model; returns both results (a panic in `meanwhile` is this
+    /// call's).
     ///
     /// # Errors
     ///
     /// As [`RawSpec::into_model`].
-    pub fn into_model_with<T>(
+    pub fn into_model_with<T: Send>(
         self,
-        meanwhile: impl FnOnce(&serde_json::Value) -> T,
+        meanwhile: impl FnOnce(&serde_json::Value) -> T + Send,
     ) -> (Result<LoadedSpec, SpecError>, T) {
         let (document, result) = model::read_with(&self.raw, || meanwhile(&self.raw));
         let document = match document {

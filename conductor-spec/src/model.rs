@@ -14,50 +14,39 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// The model of `raw` (`None` when some part does not fit it: the caller then locates the
-/// problem with a path-tracking reader), and what `meanwhile` returned, run on this thread
-/// while the model is read.
+/// problem with a path-tracking reader), and what `meanwhile` returned, run on a second thread
+/// while this one reads the model.
 ///
-/// The second thread reads `components` and then the second half of `paths`; this one runs
-/// `meanwhile`, then reads the first half of `paths` and the rest of the document.
-pub(crate) fn read_with<T>(raw: &Value, meanwhile: impl FnOnce() -> T) -> (Option<OpenAPI>, T) {
+/// The model is read here and `meanwhile` (a validation: it reads and allocates little) runs
+/// beside it, not the other way round: glibc grows a second thread's heap a page at a time,
+/// one `mprotect` each, so a second thread that allocates the model spends more time in the
+/// kernel (and holds up this thread's page faults) than it saves.
+pub(crate) fn read_with<T: Send>(raw: &Value, meanwhile: impl FnOnce() -> T + Send) -> (Option<OpenAPI>, T) {
     let Some(root) = raw.as_object() else {
         return (None, meanwhile());
     };
-    let paths = match root.get("paths") {
-        Some(Value::Object(paths)) => Some(paths),
-        _ => None,
-    };
-    let half = paths.map_or(0, |paths| paths.len() / 2);
     std::thread::scope(|scope| {
-        let other = scope.spawn(move || {
-            let components = match root.get("components") {
-                Some(Value::Null) | None => Some(None),
-                Some(components) => read_components(components).map(Some),
-            };
-            let later_paths = paths.map(|paths| read_paths(paths.iter().skip(half)));
-            (components, later_paths)
-        });
-        let result = meanwhile();
-        let first_paths = paths.map(|paths| read_paths(paths.iter().take(half)));
-        let rest = read_rest(root);
-        // A panic on the other thread (a bug in the model's deserializer) counts as a part
-        // that does not fit; the path-tracking reader then runs into it on this thread.
-        let (components, later_paths) = other.join().unwrap_or((None, Some(None)));
-        let paths = match (first_paths, later_paths) {
-            (Some(Some(mut first)), Some(Some(later))) => {
-                first.paths.extend(later.paths);
-                first.extensions.extend(later.extensions);
-                Some(first)
-            }
+        let other = scope.spawn(meanwhile);
+        let components = match root.get("components") {
+            Some(Value::Null) | None => Some(None),
+            Some(components) => read_components(components).map(Some),
+        };
+        let paths = match root.get("paths") {
+            Some(Value::Object(paths)) => read_paths(paths.iter()),
             _ => None,
         };
-        let model = match (rest, paths, components) {
+        let model = match (read_rest(root), paths, components) {
             (Some(mut model), Some(paths), Some(components)) => {
                 model.paths = paths;
                 model.components = components;
                 Some(model)
             }
             _ => None,
+        };
+        let result = match other.join() {
+            Ok(result) => result,
+            // The other thread's panic is this call's.
+            Err(panic) => std::panic::resume_unwind(panic),
         };
         (model, result)
     })

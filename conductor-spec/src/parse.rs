@@ -6,8 +6,6 @@ use serde_json::{Map, Number, Value};
 
 use crate::SpecError;
 
-mod split;
-
 /// The syntax a file is parsed with, chosen by extension (`.yaml`/`.yml` → YAML, else JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -27,16 +25,13 @@ impl Format {
 /// Parses `text` (read from `path`) into a JSON value.
 pub(crate) fn parse_document(path: &Path, text: &str) -> Result<Value, SpecError> {
     match Format::of(path) {
-        Format::Json => match split::parse(text) {
-            Some(value) => Ok(value),
-            None => serde_json::from_str(text).map_err(|err| SpecError::Syntax {
-                path: path.to_path_buf(),
-                format: "JSON",
-                line: err.line(),
-                column: err.column(),
-                message: strip_position(&err.to_string()),
-            }),
-        },
+        Format::Json => serde_json::from_str(text).map_err(|err| SpecError::Syntax {
+            path: path.to_path_buf(),
+            format: "JSON",
+            line: err.line(),
+            column: err.column(),
+            message: strip_position(&err.to_string()),
+        }),
         Format::Yaml => {
             let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
                 let (line, column) = err.location().map_or((0, 0), |loc| (loc.line(), loc.column()));
