@@ -399,8 +399,9 @@ fn argument(raw: &Value, schema: &Value) -> Option<String> {
     }
 }
 
-/// The positional arguments of the client method, or why they cannot be filled generically.
-fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<Vec<String>, String> {
+/// The operation's required parameters in the order the client method takes them: path
+/// parameters as the path names them, then the others.
+fn required_parameters<'a>(raw: &'a Value, op: &OperationInfo) -> Vec<&'a Value> {
     let mut required: Vec<&Value> = spec_info::parameters(raw, op)
         .into_iter()
         .filter(|p| {
@@ -415,6 +416,12 @@ fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<V
             _ => usize::MAX,
         }
     });
+    required
+}
+
+/// The positional arguments of the client method, or why they cannot be filled generically.
+fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<Vec<String>, String> {
+    let required = required_parameters(raw, op);
     let mut out = Vec::new();
     for param in required {
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
@@ -635,20 +642,7 @@ fn variable(name: &str) -> String {
 /// The README's call of an operation: its required parameters (path ones in path order, as
 /// the client method takes them) and `body` when it needs one.
 fn example_call(raw: &Value, op: &OperationInfo, method: &str) -> String {
-    let mut required: Vec<&Value> = spec_info::parameters(raw, op)
-        .into_iter()
-        .filter(|p| {
-            p.get("required").and_then(Value::as_bool) == Some(true)
-                || p.get("in").and_then(Value::as_str) == Some("path")
-        })
-        .collect();
-    required.sort_by_key(|p| {
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
-        match p.get("in").and_then(Value::as_str) {
-            Some("path") => op.path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX),
-            _ => usize::MAX,
-        }
-    });
+    let required = required_parameters(raw, op);
     let mut args: Vec<String> = required
         .iter()
         .map(|p| variable(p.get("name").and_then(Value::as_str).unwrap_or("value")))
