@@ -12,6 +12,7 @@ mod model;
 mod normalize;
 mod origins;
 mod parse;
+mod path_item;
 mod pointer;
 pub mod positions;
 mod schema;

@@ -58,7 +58,11 @@ fn read_paths<'a>(entries: impl Iterator<Item = (&'a String, &'a Value)>) -> Opt
     let mut out = Paths::default();
     for (key, value) in entries {
         if key.starts_with('/') {
-            out.paths.insert(key.clone(), ReferenceOr::deserialize(value).ok()?);
+            let item = match crate::path_item::path_item(value) {
+                Some(item) => item,
+                None => ReferenceOr::deserialize(value).ok()?,
+            };
+            out.paths.insert(key.clone(), item);
         } else if key.starts_with("x-") {
             out.extensions.insert(key.clone(), value.clone());
         }
@@ -74,7 +78,10 @@ fn read_components(components: &Value) -> Option<Components> {
         schemas: schemas(object)?,
         responses: section(object, "responses")?,
         parameters: section(object, "parameters")?,
-        examples: section(object, "examples")?,
+        examples: match object.get("examples") {
+            Some(examples) => crate::path_item::examples(examples).or_else(|| IndexMap::deserialize(examples).ok())?,
+            None => IndexMap::new(),
+        },
         request_bodies: section(object, "requestBodies")?,
         headers: section(object, "headers")?,
         security_schemes: section(object, "securitySchemes")?,

@@ -364,7 +364,10 @@ fn any(schema: AnySchema) -> SchemaKind {
 
 /// `Some(None)` when absent, `Some(Some(read))` when `read` accepts the value, `None` (give
 /// up) when it does not.
-fn optional<'a, T>(value: Option<&'a Value>, read: impl FnOnce(&'a Value) -> Option<T>) -> Option<Option<T>> {
+pub(crate) fn optional<'a, T>(
+    value: Option<&'a Value>,
+    read: impl FnOnce(&'a Value) -> Option<T>,
+) -> Option<Option<T>> {
     match value {
         None => Some(None),
         Some(value) => read(value).map(Some),
@@ -379,7 +382,7 @@ fn flag(value: Option<&Value>) -> Option<bool> {
     }
 }
 
-fn text(value: &Value) -> Option<String> {
+pub(crate) fn text(value: &Value) -> Option<String> {
     value.as_str().map(str::to_owned)
 }
 
@@ -439,7 +442,7 @@ fn enumerated<T>(values: Option<&Vec<Value>>, read: impl Fn(&Value) -> Option<T>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -565,7 +568,8 @@ mod tests {
         );
     }
 
-    fn collect_json(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+    /// Every `.json` file under `dir`.
+    pub(crate) fn collect_json(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let path = entry.path();
