@@ -14,6 +14,7 @@ mod diagnostics;
 mod docs;
 mod emit;
 mod envelope;
+mod fast_hash;
 mod frame;
 mod locate;
 mod names;

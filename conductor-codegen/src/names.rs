@@ -62,7 +62,7 @@ thread_local! {
 /// Converted names by spec name; forgets everything when it grows past a bound, so a
 /// long-lived compiler process does not keep every name of every expansion.
 #[derive(Default)]
-struct Memo(std::cell::RefCell<std::collections::HashMap<String, String>>);
+struct Memo(std::cell::RefCell<crate::fast_hash::FastMap<String, String>>);
 
 impl Memo {
     const MAX_ENTRIES: usize = 1 << 17;

@@ -332,7 +332,7 @@ pub(super) fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
     let n = space.defs.len();
     let mut canonical: Vec<TypeId> = (0..n).collect();
     loop {
-        let mut seen: std::collections::HashMap<Vec<u8>, TypeId> = std::collections::HashMap::new();
+        let mut seen: crate::fast_hash::FastMap<Vec<u8>, TypeId> = crate::fast_hash::FastMap::default();
         let mut changed = false;
         for id in 0..n {
             if canonical[id] != id {

@@ -180,7 +180,7 @@ pub(crate) struct TypeSpace<'a> {
     /// Inline schemas already converted, by JSON pointer.
     by_pointer: BTreeMap<String, TypeRef>,
     /// The latest type defined at each origin.
-    by_origin: std::collections::HashMap<String, TypeId>,
+    by_origin: crate::fast_hash::FastMap<String, TypeId>,
     pub(crate) warnings: Vec<Diagnostic>,
     depth: usize,
     /// Every `mark` call, replayed after merging identical types.
