@@ -10,6 +10,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A `HashMap` keyed with [`FastHasher`].
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
+/// A `HashSet` keyed with [`FastHasher`].
+pub(crate) type FastSet<T> = std::collections::HashSet<T, BuildHasherDefault<FastHasher>>;
+
 /// Multiply-rotate over eight bytes at a time.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct FastHasher(u64);

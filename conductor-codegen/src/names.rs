@@ -1,7 +1,5 @@
 //! Turning spec names into valid, readable, unique Rust identifiers.
 
-use std::collections::BTreeSet;
-
 use crate::case;
 use proc_macro2::{Ident, Span};
 
@@ -125,7 +123,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// same names.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NameSet {
-    taken: BTreeSet<String>,
+    taken: crate::fast_hash::FastSet<String>,
 }
 
 impl NameSet {

@@ -178,7 +178,7 @@ pub(crate) struct TypeSpace<'a> {
     /// Component schemas that are nullable at the top level: references to them are `Option`.
     nullable_components: std::collections::BTreeSet<TypeId>,
     /// Inline schemas already converted, by JSON pointer.
-    by_pointer: BTreeMap<String, TypeRef>,
+    by_pointer: crate::fast_hash::FastMap<String, TypeRef>,
     /// The latest type defined at each origin.
     by_origin: crate::fast_hash::FastMap<String, TypeId>,
     pub(crate) warnings: Vec<Diagnostic>,
@@ -225,7 +225,7 @@ impl<'a> TypeSpace<'a> {
             names: NameSet::default(),
             components: BTreeMap::new(),
             nullable_components: Default::default(),
-            by_pointer: BTreeMap::new(),
+            by_pointer: Default::default(),
             by_origin: Default::default(),
             warnings: Vec::new(),
             depth: 0,
