@@ -76,6 +76,15 @@ fn transform(text: &str, out: &mut String, with_word: fn(&str, &mut String), sep
 }
 
 fn lowercase(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        // Most spec names: a byte-wise copy, lowercased in place.
+        let start = out.len();
+        out.push_str(word);
+        if let Some(pushed) = out.get_mut(start..) {
+            pushed.make_ascii_lowercase();
+        }
+        return;
+    }
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
         if c == 'Σ' && chars.peek().is_none() {
@@ -87,6 +96,11 @@ fn lowercase(word: &str, out: &mut String) {
 }
 
 fn capitalize(word: &str, out: &mut String) {
+    if let Some(first) = word.chars().next().filter(char::is_ascii) {
+        out.push(first.to_ascii_uppercase());
+        lowercase(&word[1..], out);
+        return;
+    }
     let mut char_indices = word.char_indices();
     if let Some((_, c)) = char_indices.next() {
         out.extend(c.to_uppercase());
