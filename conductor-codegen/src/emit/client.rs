@@ -307,17 +307,17 @@ fn sorted(entries: &[(Status, Payload)]) -> Vec<&(Status, Payload)> {
 fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &ResponseTypes) -> TokenStream {
     let prefix = quote! { types:: };
     let name = ident(&op.builder_name);
-    let doc = format!(
+    let doc = super::string_literal(&format!(
         " The request for [`Client::{}`](super::Client::{}): `{} {}`.",
         op.method_name, op.method_name, op.http_method, op.path
-    );
+    ));
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     let mut encode = Vec::new();
     for param in &op.params {
         let field = ident(&param.name);
         let ty = type_tokens(space, rt, &prefix, &param.ty);
-        let wire = &param.wire;
+        let wire = super::string_literal(&param.wire);
         if param.required {
             fields.push(quote! { #field: #ty });
         } else {
@@ -325,7 +325,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             let text = param
                 .doc
                 .clone()
-                .unwrap_or_else(|| format!("Sets the `{wire}` parameter."));
+                .unwrap_or_else(|| format!("Sets the `{}` parameter.", param.wire));
             setters.push(setter(&field, &ty, &text));
         }
         let style = style_tokens(param.style);
@@ -398,9 +398,9 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     let error = type_tokens(space, rt, &prefix, &types.error);
     let decode_success = success_decoder(rt, op, &types.output, &prefix, space);
     let decode_error = error_decoder(rt, op, &types.error, &prefix, space);
-    let id = &op.id;
+    let id = super::string_literal(&op.id);
     let method = format_ident!("{}", http_method_variant(op.http_method));
-    let path = &op.path;
+    let path = super::string_literal(&op.path);
     let security = match &op.security {
         Some(requirements) => {
             let tokens = requirements_tokens(requirements);
@@ -661,7 +661,7 @@ pub(crate) fn mock_module(rt: &syn::Path, spec_path: &str, operations: &[Operati
                 _ => None,
             })
             .unwrap_or(200);
-        let doc = format!(" Scripts `{}` (`{} {}`).", op.id, op.http_method, op.path);
+        let doc = super::string_literal(&format!(" Scripts `{}` (`{} {}`).", op.id, op.http_method, op.path));
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #rt::mock::OperationStub<'a, super::builders::#builder> {

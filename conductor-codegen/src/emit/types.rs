@@ -116,7 +116,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                     _ => format!("`{}`", field.wire),
                 };
                 let doc = doc_attrs(&text);
-                let wire = &field.wire;
+                let wire = super::string_literal(&field.wire);
                 let absent = absent_value(rt, field);
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
                 quote! { #doc #deprecated pub #field_name: #ty = #wire #absent, }
@@ -150,7 +150,8 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
             let other = ident(other);
             let variants = variants.iter().map(|(variant, wire)| {
                 let variant = ident(variant);
-                let doc = format!(" `{wire}`");
+                let doc = super::string_literal(&format!(" `{wire}`"));
+                let wire = super::string_literal(wire);
                 quote! { #[doc = #doc] #variant = #wire, }
             });
             quote! {
