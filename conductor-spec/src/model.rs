@@ -2,10 +2,11 @@
 //!
 //! `openapiv3` collects extensions with `#[serde(flatten)]`, which makes serde copy an object
 //! into an intermediate tree before reading any of its fields, at every level that has
-//! extensions. Here the document, `paths` and `components` are taken apart by hand (each path
-//! item and each `components` section read straight from the JSON, extensions copied), and only
-//! the small remainder is read as an `OpenAPI`; the result is the same model. `components`, the
-//! largest part, is read on a second thread while this one does the rest (and the caller's work).
+//! extensions. Here the document, `paths` and `components` are taken apart by hand: schemas,
+//! path items and examples are read straight from the JSON ([`crate::schema_from_json`],
+//! [`crate::path_item`]), the other `components` sections by serde one by one, and only the
+//! small remainder is read as an `OpenAPI`; the result is the same model. The caller's
+//! validation runs on a second thread meanwhile.
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Paths, ReferenceOr};
@@ -32,7 +33,7 @@ pub(crate) fn read_with<T: Send>(raw: &Value, meanwhile: impl FnOnce() -> T + Se
             Some(components) => read_components(components).map(Some),
         };
         let paths = match root.get("paths") {
-            Some(Value::Object(paths)) => read_paths(paths.iter()),
+            Some(Value::Object(paths)) => read_paths(paths),
             _ => None,
         };
         let model = match (read_rest(root), paths, components) {
@@ -52,11 +53,11 @@ pub(crate) fn read_with<T: Send>(raw: &Value, meanwhile: impl FnOnce() -> T + Se
     })
 }
 
-/// As `Paths`' own reader, for some of its entries: path items under keys starting with `/`,
-/// extensions under `x-`, anything else ignored.
-fn read_paths<'a>(entries: impl Iterator<Item = (&'a String, &'a Value)>) -> Option<Paths> {
+/// As `Paths`' own reader: path items under keys starting with `/`, extensions under `x-`,
+/// anything else ignored.
+fn read_paths(paths: &Map<String, Value>) -> Option<Paths> {
     let mut out = Paths::default();
-    for (key, value) in entries {
+    for (key, value) in paths {
         if key.starts_with('/') {
             let item = match crate::path_item::path_item(value) {
                 Some(item) => item,
