@@ -8,6 +8,7 @@
 
 mod bundle;
 mod error;
+mod json;
 mod model;
 mod normalize;
 mod origins;
@@ -78,7 +79,8 @@ impl RawSpec {
     ///
     /// [`SpecError::Model`] with the JSON pointer of the first value that does not fit.
     pub fn into_model(self) -> Result<LoadedSpec, SpecError> {
-        self.into_model_with(|_| ()).0
+        let document = model::read(&self.raw);
+        self.with_model(document)
     }
 
     /// As [`RawSpec::into_model`], running `meanwhile` on the raw document on a second thread
@@ -93,19 +95,24 @@ impl RawSpec {
         meanwhile: impl FnOnce(&serde_json::Value) -> T + Send,
     ) -> (Result<LoadedSpec, SpecError>, T) {
         let (document, result) = model::read_with(&self.raw, || meanwhile(&self.raw));
+        (self.with_model(document), result)
+    }
+
+    /// The loaded spec with `document`, the model read part by part; when that failed, the
+    /// path-tracking reader says where the document does not fit.
+    fn with_model(self, document: Option<openapiv3::OpenAPI>) -> Result<LoadedSpec, SpecError> {
         let document = match document {
-            Some(document) => Ok(document),
-            None => read_model_tracked(&self.root, &self.raw),
+            Some(document) => document,
+            None => read_model_tracked(&self.root, &self.raw)?,
         };
-        let spec = document.map(|document| LoadedSpec {
+        Ok(LoadedSpec {
             document,
             raw: self.raw,
             version: self.version,
             root: self.root,
             files: self.files,
             origins: self.origins,
-        });
-        (spec, result)
+        })
     }
 }
 

@@ -14,36 +14,35 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// The model of `raw` (`None` when some part does not fit it: the caller then locates the
-/// problem with a path-tracking reader), and what `meanwhile` returned, run on a second thread
-/// while this one reads the model.
+/// The model of `raw`, or `None` when some part does not fit it (the caller then locates the
+/// problem with a path-tracking reader).
+pub(crate) fn read(raw: &Value) -> Option<OpenAPI> {
+    let root = raw.as_object()?;
+    let components = match root.get("components") {
+        Some(Value::Null) | None => None,
+        Some(components) => Some(read_components(components)?),
+    };
+    let paths = match root.get("paths") {
+        Some(Value::Object(paths)) => read_paths(paths)?,
+        _ => return None,
+    };
+    let mut model = read_rest(root)?;
+    model.paths = paths;
+    model.components = components;
+    Some(model)
+}
+
+/// As [`read`], and what `meanwhile` returned, run on a second thread while this one reads
+/// the model.
 ///
 /// The model is read here and `meanwhile` (a validation: it reads and allocates little) runs
 /// beside it, not the other way round: glibc grows a second thread's heap a page at a time,
 /// one `mprotect` each, so a second thread that allocates the model spends more time in the
 /// kernel (and holds up this thread's page faults) than it saves.
 pub(crate) fn read_with<T: Send>(raw: &Value, meanwhile: impl FnOnce() -> T + Send) -> (Option<OpenAPI>, T) {
-    let Some(root) = raw.as_object() else {
-        return (None, meanwhile());
-    };
     std::thread::scope(|scope| {
         let other = scope.spawn(meanwhile);
-        let components = match root.get("components") {
-            Some(Value::Null) | None => Some(None),
-            Some(components) => read_components(components).map(Some),
-        };
-        let paths = match root.get("paths") {
-            Some(Value::Object(paths)) => read_paths(paths),
-            _ => None,
-        };
-        let model = match (read_rest(root), paths, components) {
-            (Some(mut model), Some(paths), Some(components)) => {
-                model.paths = paths;
-                model.components = components;
-                Some(model)
-            }
-            _ => None,
-        };
+        let model = read(raw);
         let result = match other.join() {
             Ok(result) => result,
             // The other thread's panic is this call's.
@@ -59,11 +58,8 @@ fn read_paths(paths: &Map<String, Value>) -> Option<Paths> {
     let mut out = Paths::default();
     for (key, value) in paths {
         if key.starts_with('/') {
-            let item = match crate::path_item::path_item(value) {
-                Some(item) => item,
-                None => ReferenceOr::deserialize(value).ok()?,
-            };
-            out.paths.insert(key.clone(), item);
+            out.paths
+                .insert(key.clone(), crate::path_item::path_item_from_json(value)?);
         } else if key.starts_with("x-") {
             out.extensions.insert(key.clone(), value.clone());
         }
@@ -75,44 +71,33 @@ fn read_paths(paths: &Map<String, Value>) -> Option<Paths> {
 /// anything else ignored.
 fn read_components(components: &Value) -> Option<Components> {
     let object = components.as_object()?;
-    let mut out = Components {
-        schemas: schemas(object)?,
+    Some(Components {
+        schemas: section_by(object, "schemas", |schema| crate::schema_from_json(schema).ok())?,
         responses: section(object, "responses")?,
         parameters: section(object, "parameters")?,
-        examples: match object.get("examples") {
-            Some(examples) => crate::path_item::examples(examples).or_else(|| IndexMap::deserialize(examples).ok())?,
-            None => IndexMap::new(),
-        },
+        examples: section_by(object, "examples", crate::path_item::example_from_json)?,
         request_bodies: section(object, "requestBodies")?,
         headers: section(object, "headers")?,
         security_schemes: section(object, "securitySchemes")?,
         links: section(object, "links")?,
         callbacks: section(object, "callbacks")?,
-        extensions: IndexMap::new(),
-    };
-    for (key, value) in object {
-        if key.starts_with("x-") {
-            out.extensions.insert(key.clone(), value.clone());
-        }
-    }
-    Some(out)
+        extensions: crate::json::extensions(object),
+    })
 }
 
-/// `components/schemas`, each read by [`crate::schema_from_json`].
-fn schemas(object: &Map<String, Value>) -> Option<IndexMap<String, ReferenceOr<openapiv3::Schema>>> {
-    match object.get("schemas") {
-        Some(Value::Object(schemas)) => schemas
-            .iter()
-            .map(|(name, schema)| Some((name.clone(), crate::schema_from_json(schema).ok()?)))
-            .collect(),
-        Some(other) => IndexMap::deserialize(other).ok(),
-        None => Some(IndexMap::new()),
-    }
-}
-
+/// A section read by serde.
 fn section<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<IndexMap<String, ReferenceOr<T>>> {
+    section_by(object, key, |value| ReferenceOr::deserialize(value).ok())
+}
+
+/// A section read entry by entry with `read`.
+fn section_by<T>(
+    object: &Map<String, Value>,
+    key: &str,
+    read: impl Fn(&Value) -> Option<ReferenceOr<T>>,
+) -> Option<IndexMap<String, ReferenceOr<T>>> {
     match object.get(key) {
-        Some(value) => IndexMap::deserialize(value).ok(),
+        Some(value) => crate::json::entries(value, read),
         None => Some(IndexMap::new()),
     }
 }
@@ -131,11 +116,7 @@ fn read_rest(root: &Map<String, Value>) -> Option<OpenAPI> {
     // `paths` is required; the real one is read on its own.
     rest.insert("paths".to_owned(), Value::Object(Map::new()));
     let mut model = OpenAPI::deserialize(&Value::Object(rest)).ok()?;
-    model.extensions = root
-        .iter()
-        .filter(|(key, _)| key.starts_with("x-"))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    model.extensions = crate::json::extensions(root);
     Some(model)
 }
 

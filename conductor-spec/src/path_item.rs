@@ -17,11 +17,21 @@ use openapiv3::{
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::schema::{optional, text};
+use crate::json::{entries, extensions, nullable, reference_or, text};
 
-/// A path item or a reference to one, as `ReferenceOr::<PathItem>::deserialize(value)` would
-/// read it, or `None` when serde should decide.
-pub(crate) fn path_item(value: &Value) -> Option<ReferenceOr<PathItem>> {
+/// A path item or a reference to one, as `ReferenceOr::<PathItem>::deserialize(value)` reads
+/// it (`None` exactly when serde refuses it).
+pub(crate) fn path_item_from_json(value: &Value) -> Option<ReferenceOr<PathItem>> {
+    path_item(value).or_else(|| serde(value))
+}
+
+/// A named example or a reference to one, as serde reads it (`None` when serde refuses it).
+pub(crate) fn example_from_json(value: &Value) -> Option<ReferenceOr<Example>> {
+    reference_or(value, example).or_else(|| serde(value))
+}
+
+/// A path item read here, or `None` when serde should decide.
+fn path_item(value: &Value) -> Option<ReferenceOr<PathItem>> {
     reference_or(value, |object| {
         let mut item = PathItem::default();
         for (key, value) in object {
@@ -38,9 +48,10 @@ pub(crate) fn path_item(value: &Value) -> Option<ReferenceOr<PathItem>> {
                 "trace" => item.trace = nullable(value, operation)?,
                 "servers" => item.servers = serde(value)?,
                 "parameters" => item.parameters = serde::<Vec<ReferenceOr<Parameter>>>(value)?,
-                _ => extension(&mut item.extensions, key, value),
+                _ => {}
             }
         }
+        item.extensions = extensions(object);
         Some(item)
     })
 }
@@ -65,9 +76,10 @@ fn operation(value: &Value) -> Option<Operation> {
             "deprecated" => operation.deprecated = value.as_bool()?,
             "security" => operation.security = nullable(value, serde::<Vec<SecurityRequirement>>)?,
             "servers" => operation.servers = serde::<Vec<Server>>(value)?,
-            _ => extension(&mut operation.extensions, key, value),
+            _ => {}
         }
     }
+    operation.extensions = extensions(object);
     // `responses` is required.
     operation.responses = responses?;
     Some(operation)
@@ -80,23 +92,24 @@ fn request_body(object: &Map<String, Value>) -> Option<RequestBody> {
             "description" => body.description = nullable(value, text)?,
             "content" => body.content = content(value)?,
             "required" => body.required = value.as_bool()?,
-            _ => extension(&mut body.extensions, key, value),
+            _ => {}
         }
     }
+    body.extensions = extensions(object);
     Some(body)
 }
 
 fn responses(value: &Value) -> Option<Responses> {
+    let object = value.as_object()?;
     let mut responses = Responses::default();
-    for (key, value) in value.as_object()? {
+    for (key, value) in object {
         if key == "default" {
             responses.default = nullable(value, |v| reference_or(v, response))?;
         } else if let Some(status) = status_code(key) {
             responses.responses.insert(status, reference_or(value, response)?);
-        } else {
-            extension(&mut responses.extensions, key, value);
         }
     }
+    responses.extensions = extensions(object);
     Some(responses)
 }
 
@@ -109,46 +122,36 @@ fn response(object: &Map<String, Value>) -> Option<Response> {
             "headers" => response.headers = serde(value)?,
             "content" => response.content = content(value)?,
             "links" => response.links = serde(value)?,
-            _ => extension(&mut response.extensions, key, value),
+            _ => {}
         }
     }
+    response.extensions = extensions(object);
     // `description` is required.
     response.description = description?;
     Some(response)
 }
 
 fn content(value: &Value) -> Option<IndexMap<String, MediaType>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(media_type, value)| Some((media_type.clone(), self::media_type(value)?)))
-        .collect()
+    entries(value, media_type)
 }
 
 fn media_type(value: &Value) -> Option<MediaType> {
+    let object = value.as_object()?;
     let mut media_type = MediaType::default();
-    for (key, value) in value.as_object()? {
+    for (key, value) in object {
         match key.as_str() {
             "schema" => media_type.schema = nullable(value, |v| crate::schema_from_json(v).ok())?,
             "example" => media_type.example = (!value.is_null()).then(|| value.clone()),
-            "examples" => media_type.examples = examples(value)?,
+            "examples" => media_type.examples = entries(value, example_from_json)?,
             "encoding" => media_type.encoding = serde(value)?,
-            _ => extension(&mut media_type.extensions, key, value),
+            _ => {}
         }
     }
+    media_type.extensions = extensions(object);
     Some(media_type)
 }
 
-/// Named examples (a media type's, or `components/examples`), each a `$ref` or an example
-/// whose value is cloned rather than copied through serde's intermediate tree.
-pub(crate) fn examples(value: &Value) -> Option<IndexMap<String, ReferenceOr<Example>>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(name, value)| Some((name.clone(), reference_or(value, example)?)))
-        .collect()
-}
-
+/// An example, its value cloned rather than copied through serde's intermediate tree.
 fn example(object: &Map<String, Value>) -> Option<Example> {
     let mut example = Example::default();
     for (key, value) in object {
@@ -157,9 +160,10 @@ fn example(object: &Map<String, Value>) -> Option<Example> {
             "description" => example.description = nullable(value, text)?,
             "value" => example.value = (!value.is_null()).then(|| value.clone()),
             "externalValue" => example.external_value = nullable(value, text)?,
-            _ => extension(&mut example.extensions, key, value),
+            _ => {}
         }
     }
+    example.extensions = extensions(object);
     Some(example)
 }
 
@@ -182,33 +186,9 @@ fn status_code(key: &str) -> Option<StatusCode> {
     }
 }
 
-/// A `$ref` object, or the object read by `read`.
-fn reference_or<T>(value: &Value, read: impl FnOnce(&Map<String, Value>) -> Option<T>) -> Option<ReferenceOr<T>> {
-    let object = value.as_object()?;
-    match object.get("$ref") {
-        Some(Value::String(reference)) => Some(ReferenceOr::Reference {
-            reference: reference.clone(),
-        }),
-        Some(_) => None,
-        None => read(object).map(ReferenceOr::Item),
-    }
-}
-
-/// An optional field: `null` is absent.
-fn nullable<T>(value: &Value, read: impl FnOnce(&Value) -> Option<T>) -> Option<Option<T>> {
-    optional((!value.is_null()).then_some(value), read)
-}
-
 /// A part left to serde (`None` when serde refuses it).
 fn serde<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
-}
-
-/// An `x-` key kept as an extension; any other unknown key is ignored, as serde does.
-fn extension(extensions: &mut IndexMap<String, Value>, key: &str, value: &Value) {
-    if key.starts_with("x-") {
-        extensions.insert(key.to_owned(), value.clone());
-    }
 }
 
 #[cfg(test)]
@@ -316,7 +296,7 @@ mod tests {
             };
             if let Some(named) = document.pointer("/components/examples") {
                 let serde = IndexMap::<String, ReferenceOr<Example>>::deserialize(named).ok();
-                if let Some(ours) = examples(named) {
+                if let Some(ours) = entries(named, example_from_json) {
                     assert_eq!(Some(ours), serde, "components/examples of {}", file.display());
                 }
             }

@@ -18,28 +18,23 @@ use openapiv3::{
 use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 
+use crate::json::{entries, extensions, optional, reference_or, text};
+
 /// Reads a schema or a reference to one, as `ReferenceOr::<Schema>::deserialize(value)` would.
 ///
 /// # Errors
 ///
 /// Exactly when serde's reader fails, with its error.
 pub fn schema_from_json(value: &Value) -> Result<ReferenceOr<Schema>, serde_json::Error> {
-    match reference_or(value, |schema| schema) {
+    match schema_or_ref(value, |schema| schema) {
         Some(schema) => Ok(schema),
         None => ReferenceOr::deserialize(value),
     }
 }
 
 /// A `$ref` object or a schema; `wrap` turns the schema into what the field holds (`Box`).
-fn reference_or<T>(value: &Value, wrap: impl FnOnce(Schema) -> T) -> Option<ReferenceOr<T>> {
-    let object = value.as_object()?;
-    match object.get("$ref") {
-        Some(Value::String(reference)) => Some(ReferenceOr::Reference {
-            reference: reference.clone(),
-        }),
-        Some(_) => None,
-        None => schema(object).map(|schema| ReferenceOr::Item(wrap(schema))),
-    }
+fn schema_or_ref<T>(value: &Value, wrap: impl FnOnce(Schema) -> T) -> Option<ReferenceOr<T>> {
+    reference_or(value, |object| schema(object).map(wrap))
 }
 
 /// The fields of one schema object, each `None` when absent or, but for the four flags, `null`
@@ -144,11 +139,7 @@ fn schema(object: &Map<String, Value>) -> Option<Schema> {
         description: optional(fields.description, text)?,
         discriminator: optional(fields.discriminator, |v| Discriminator::deserialize(v).ok())?,
         default: fields.default.cloned(),
-        extensions: object
-            .iter()
-            .filter(|(key, _)| key.starts_with("x-"))
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect(),
+        extensions: extensions(object),
     };
     Some(Schema {
         schema_data,
@@ -170,7 +161,7 @@ fn kind(fields: &Fields<'_>) -> Option<SchemaKind> {
     let additional_properties = optional(fields.additional_properties, additional)?;
     let min_properties = optional(fields.min_properties, size)?;
     let max_properties = optional(fields.max_properties, size)?;
-    let items = optional(fields.items, |v| reference_or(v, Box::new))?;
+    let items = optional(fields.items, |v| schema_or_ref(v, Box::new))?;
     let min_items = optional(fields.min_items, size)?;
     let max_items = optional(fields.max_items, size)?;
     let unique_items = optional(fields.unique_items, Value::as_bool)?;
@@ -181,7 +172,7 @@ fn kind(fields: &Fields<'_>) -> Option<SchemaKind> {
     let one_of = optional(fields.one_of, list)?;
     let all_of = optional(fields.all_of, list)?;
     let any_of = optional(fields.any_of, list)?;
-    let not = optional(fields.not, |v| reference_or(v, |schema| schema).map(Box::new))?;
+    let not = optional(fields.not, |v| schema_or_ref(v, |schema| schema).map(Box::new))?;
 
     // Which fields each kind allows besides `type` (the rest must be absent).
     let numeric = multiple_of.is_some()
@@ -362,28 +353,12 @@ fn any(schema: AnySchema) -> SchemaKind {
     SchemaKind::Any(schema)
 }
 
-/// `Some(None)` when absent, `Some(Some(read))` when `read` accepts the value, `None` (give
-/// up) when it does not.
-pub(crate) fn optional<'a, T>(
-    value: Option<&'a Value>,
-    read: impl FnOnce(&'a Value) -> Option<T>,
-) -> Option<Option<T>> {
-    match value {
-        None => Some(None),
-        Some(value) => read(value).map(Some),
-    }
-}
-
 /// A `bool` field that defaults to `false`.
 fn flag(value: Option<&Value>) -> Option<bool> {
     match value {
         None => Some(false),
         Some(value) => value.as_bool(),
     }
-}
-
-pub(crate) fn text(value: &Value) -> Option<String> {
-    value.as_str().map(str::to_owned)
 }
 
 fn number(value: &Value) -> Option<Number> {
@@ -405,22 +380,18 @@ fn list(value: &Value) -> Option<Vec<ReferenceOr<Schema>>> {
     value
         .as_array()?
         .iter()
-        .map(|item| reference_or(item, |schema| schema))
+        .map(|item| schema_or_ref(item, |schema| schema))
         .collect()
 }
 
 fn properties(value: &Value) -> Option<IndexMap<String, ReferenceOr<Box<Schema>>>> {
-    value
-        .as_object()?
-        .iter()
-        .map(|(name, schema)| Some((name.clone(), reference_or(schema, Box::new)?)))
-        .collect()
+    entries(value, |schema| schema_or_ref(schema, Box::new))
 }
 
 fn additional(value: &Value) -> Option<AdditionalProperties> {
     match value {
         Value::Bool(allowed) => Some(AdditionalProperties::Any(*allowed)),
-        other => reference_or(other, |schema| schema).map(|schema| AdditionalProperties::Schema(Box::new(schema))),
+        other => schema_or_ref(other, |schema| schema).map(|schema| AdditionalProperties::Schema(Box::new(schema))),
     }
 }
 
@@ -449,7 +420,7 @@ pub(crate) mod tests {
     /// Serde's reading of `value`, and whether this reader read it without falling back.
     fn compare(value: &Value) -> bool {
         let serde = ReferenceOr::<Schema>::deserialize(value);
-        let fast = reference_or(value, |schema| schema);
+        let fast = schema_or_ref(value, |schema| schema);
         match (&fast, &serde) {
             (Some(fast), Ok(serde)) => assert_eq!(fast, serde, "{value}"),
             (Some(fast), Err(err)) => panic!("{value}: read as {fast:?}, serde refuses it: {err}"),
