@@ -165,7 +165,7 @@ impl Stored {
                     }
                 };
                 crate::request::check_header_value(header, &text).map_err(|e| e.message)?;
-                sensitive_value(text, header)
+                sensitive(header, text)
             })
             .clone()
     }
@@ -192,14 +192,10 @@ impl fmt::Debug for Stored {
     }
 }
 
-/// `text` as a header value marked sensitive, in shared storage so copies are reference counts.
-fn sensitive_value(text: String, header: &str) -> Result<HeaderValue, String> {
-    let bytes = bytes::Bytes::from(text);
-    // A `Bytes` made from a `String` becomes shared on its first clone; clone it once here so
-    // the value kept is already shared.
-    let shared = bytes.clone();
-    drop(bytes);
-    let mut value = HeaderValue::from_maybe_shared(shared)
+/// `text` as the value of `header`, marked sensitive (never indexed by HTTP/2 header
+/// compression, shown as `Sensitive` by `Debug`). Copies of it share its bytes.
+fn sensitive(header: &str, text: String) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::try_from(text)
         .map_err(|_| format!("the credential for `{header}` is not a valid header value"))?;
     value.set_sensitive(true);
     Ok(value)
@@ -376,12 +372,9 @@ fn bearer(token: &str, parts: &mut RequestParts) -> Result<(), String> {
     push_secret(parts, AUTHORIZATION, format!("Bearer {token}"))
 }
 
-/// Adds a header that carries a secret; it is marked sensitive (never indexed by HTTP/2
-/// header compression, shown as `Sensitive` by `Debug`).
+/// Adds a header that carries a secret, marked [`sensitive`].
 fn push_secret(parts: &mut RequestParts, name: HeaderName, value: String) -> Result<(), String> {
-    let mut value =
-        HeaderValue::try_from(value).map_err(|_| format!("the credential for `{name}` is not a valid header value"))?;
-    value.set_sensitive(true);
+    let value = sensitive(name.as_str(), value)?;
     parts.headers.push((name, value));
     Ok(())
 }

@@ -594,11 +594,9 @@ impl Client {
         if inner.servers_to_base_url {
             return Ok(inner.base.clone());
         }
-        if let Some((_, url)) = inner
-            .server_urls
-            .iter()
-            .find(|(spec_url, _)| spec_url == server.trim_end_matches('/'))
-        {
+        // Both sides are written without a trailing `/`: the generator writes the operation's
+        // server so, and `ClientBuilder::server_url` stores the mapping so.
+        if let Some((_, url)) = inner.server_urls.iter().find(|(spec_url, _)| spec_url == server) {
             return Ok(url.clone());
         }
         reqwest::Url::parse(server.trim_end_matches('/'))

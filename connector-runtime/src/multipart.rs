@@ -236,9 +236,8 @@ impl Multipart {
                     }
                     let content_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
                     // A line break would end the part's headers early and forge new ones.
-                    if content_type.contains(['\r', '\n']) {
-                        return Err(format!("the content type of the file in `{name}` contains CR or LF"));
-                    }
+                    crate::request::check_header_value("Content-Type", content_type)
+                        .map_err(|_| format!("the content type of the file in `{name}` contains CR or LF (or NUL)"))?;
                     head.extend_from_slice(format!("{disposition}\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
                     match &file.source {
                         FileSource::Bytes(data) => head.extend_from_slice(data),

@@ -398,18 +398,9 @@ fn simple_text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, EncodeE
         Value::Bool(true) => Cow::Borrowed("true"),
         Value::Bool(false) => Cow::Borrowed("false"),
         Value::Null => Cow::Borrowed(""),
-        Value::Number(n) => Cow::Owned(number_text(n)),
+        Value::Number(n) => Cow::Owned(n.to_string()),
         Value::Array(_) | Value::Object(_) => Cow::Owned(simple_string(name, value)?),
     })
-}
-
-/// A number as written, in one allocation (`to_string` grows its buffer as it writes).
-fn number_text(number: &serde_json::Number) -> String {
-    use std::fmt::Write as _;
-    let mut text = String::with_capacity(24);
-    // Writing to a `String` cannot fail.
-    let _ = write!(text, "{number}");
-    text
 }
 
 /// A scalar as text: strings without quotes, numbers and booleans as written.

@@ -14,7 +14,7 @@ pub const DEFAULT_PORT: u16 = 6390;
 
 /// The URL of the test Redis server: `CONDUCTOR_REDIS_URL`, else `127.0.0.1:6390` if a server
 /// answers there. Without one the test is skipped (`None`, with a message saying so) — unless
-/// Redis is required (`CONDUCTOR_REDIS_REQUIRED=1`, or `CI` set, as `.ci/run` does), when it
+/// Redis is required (`CONDUCTOR_REDIS_REQUIRED=1`, as `.ci/run` sets, or `CI` set), when it
 /// fails instead.
 pub fn redis_url(test: &str) -> Option<String> {
     redis_url_from(test, &|name| std::env::var(name).ok(), DEFAULT_PORT)
