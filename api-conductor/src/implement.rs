@@ -53,9 +53,12 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     progress.step("generating the connector");
     let mut settings = Settings::default();
     settings.operations = selected.iter().map(|op| op.id.clone()).collect();
+    // Only operations the spec still has: a declaration for a dropped one was warned about
+    // above, and the generator would refuse it.
     settings.pagination = plan
         .paging
         .iter()
+        .filter(|(id, _)| settings.operations.contains(id))
         .filter_map(|(id, how)| match how {
             Paging::Declared(declaration) => Some((id.clone(), declaration.clone())),
             _ => None,
@@ -180,13 +183,9 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
     let mut path = op.path.clone();
     let mut query = Vec::new();
     let mut headers = Vec::new();
-    for param in spec_info::parameters(raw, op) {
+    for param in required_parameters(raw, op) {
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = param.get("in").and_then(Value::as_str).unwrap_or("");
-        let required = param.get("required").and_then(Value::as_bool) == Some(true) || location == "path";
-        if !required {
-            continue;
-        }
         let value = sample(raw, param.get("schema").unwrap_or(&Value::Null), 0).unwrap_or(json!("x"));
         match location {
             "path" => path = path.replace(&format!("{{{name}}}"), &as_text(&value)),
@@ -199,15 +198,20 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
         path = format!("{path}?{}", query.join("&"));
     }
     for (_, detail) in spec_info::auth_schemes(raw) {
-        if let Some(rest) = detail.strip_prefix("API key in header `") {
-            headers.push((rest.trim_end_matches('`').to_owned(), "test-key".to_owned()));
+        let credential = if let Some(rest) = detail.strip_prefix("API key in header `") {
+            (rest.trim_end_matches('`').to_owned(), "test-key")
         } else if detail == "HTTP bearer" || detail.starts_with("OAuth") || detail.starts_with("OpenID") {
-            headers.push(("authorization".to_owned(), "Bearer test-token".to_owned()));
+            ("authorization".to_owned(), "Bearer test-token")
         } else if detail == "HTTP basic" {
-            headers.push(("authorization".to_owned(), "Basic dXNlcjpwYXNzd29yZA==".to_owned()));
+            ("authorization".to_owned(), "Basic dXNlcjpwYXNzd29yZA==")
+        } else {
+            continue;
+        };
+        // One value per header: the first scheme that uses a header fills it.
+        if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(&credential.0)) {
+            headers.push((credential.0, credential.1.to_owned()));
         }
     }
-    headers.dedup_by(|a, b| a.0.eq_ignore_ascii_case(&b.0));
     let mut request = format!(
         "reqwest::Client::new()\n        .request(reqwest::Method::{}, format!(\"{{}}{}\", server.base_url()))",
         op.method,

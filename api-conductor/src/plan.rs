@@ -231,12 +231,17 @@ impl Plan {
                     }
                     included.push(id.clone());
                     let how = match entry.get("paginated") {
+                        None | Some(toml::Value::Boolean(true)) => Paging::Found,
                         Some(toml::Value::Boolean(false)) => Paging::Off,
                         // Older plans held the generator's description ("pages follow ...").
-                        Some(toml::Value::String(text)) if !text.starts_with("pages follow") => {
-                            Paging::Declared(text.clone())
+                        Some(toml::Value::String(text)) if text.starts_with("pages follow") => Paging::Found,
+                        Some(toml::Value::String(text)) => Paging::Declared(text.clone()),
+                        Some(other) => {
+                            return Err(Failure::new(format!(
+                                "connectors/{name}/plan.toml: `paginated` of `{id}` is {other}; \
+                                 it takes true, false or a pagination declaration (a string)"
+                            )));
                         }
-                        _ => Paging::Found,
                     };
                     paging.push((id.clone(), how));
                 }

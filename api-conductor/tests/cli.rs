@@ -231,6 +231,31 @@ fn commands_that_would_overwrite_refuse_in_one_line() {
 }
 
 #[test]
+fn a_plan_with_a_paginated_value_of_the_wrong_type_is_refused_in_one_line() {
+    let dir = fresh("bad-paginated");
+    assert!(run(&dir, &["setup"]).status.success());
+    let petstore = workspace_root().join("specs/petstore.yaml");
+    let output = run(
+        &dir,
+        &["new-connector", "petstore", "--spec", petstore.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let plan_path = dir.join("connectors/petstore/plan.toml");
+    let plan = std::fs::read_to_string(&plan_path).unwrap();
+    let edited =
+        plan.replacen("paginated = false\n", "paginated = 1\n", 1)
+            .replacen("paginated = true\n", "paginated = 1\n", 1);
+    assert!(edited.contains("paginated = 1\n"), "{plan}");
+    std::fs::write(&plan_path, edited).unwrap();
+    let line = refused_untouched(&dir, &["implement", "petstore"]);
+    assert!(line.contains("`paginated` of `"), "{line}");
+    assert!(
+        line.contains("it takes true, false or a pagination declaration"),
+        "{line}"
+    );
+}
+
+#[test]
 fn the_naming_standard_decides_names_and_crate_names() {
     let dir = fresh("naming");
     assert!(run(&dir, &["setup"]).status.success());
