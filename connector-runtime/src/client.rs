@@ -15,7 +15,7 @@ use crate::health::{Counters, Health, HealthSnapshot};
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::multipart::{Encoded, SharedStream};
 use crate::operation::CallOptions;
-use crate::ratelimit::{LimitError, LimitKey, RateLimiter};
+use crate::ratelimit::{LimitError, LimitKey, Permit, RateLimiter};
 use crate::request::{Body, RawResponse, RequestParts};
 use crate::retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
 use crate::spec::{ApiSpec, OperationSpec};
@@ -80,6 +80,16 @@ pub(crate) struct Exchange {
     pub(crate) attempts: u32,
     /// A success response whose body was left unread because the caller streams it.
     pub(crate) body_stream: Option<reqwest::Response>,
+}
+
+/// An attempt's request, ready to send, or a hook's answer in its place.
+enum Attempt {
+    Send {
+        request: reqwest::Request,
+        /// The URL, kept for the hooks told of the response (none without hooks).
+        url: Option<Box<reqwest::Url>>,
+    },
+    Answered(HookResponse),
 }
 
 /// The state of one call across its attempts.
@@ -309,39 +319,34 @@ impl Client {
         loop {
             state.attempt += 1;
             state.policy_attempt += 1;
-            let mut request = self.build_request(spec, parts, &options, idempotency_key.as_deref())?;
-            if let Some(answer) = self.before_hooks(spec, state.attempt, &mut request) {
-                self.finish_span(&state, answer.status.as_u16());
-                return Ok(Exchange {
-                    response: RawResponse {
-                        status: answer.status,
-                        headers: answer.headers,
-                        body: answer.body,
-                    },
-                    attempts: state.attempt,
-                    body_stream: None,
-                });
-            }
-            let permit = match inner.limiter.permit_now(key) {
-                Some(permit) => permit,
-                None => inner.limiter.acquire(key).await.map_err(|err| {
-                    let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
-                    if let LimitError::WaitTooLong(wait) = err {
-                        error.retry_after = Some(wait);
+            // The request is built, and shown to the hooks, outside this function: borrowed
+            // here, it would keep room in the loop's state across every await below.
+            let (request, url) =
+                match self.prepare_attempt(spec, parts, &options, idempotency_key.as_deref(), state.attempt)? {
+                    Attempt::Answered(answer) => {
+                        self.finish_span(&state, answer.status.as_u16());
+                        return Ok(Exchange {
+                            response: RawResponse {
+                                status: answer.status,
+                                headers: answer.headers,
+                                body: answer.body,
+                            },
+                            attempts: state.attempt,
+                            body_stream: None,
+                        });
                     }
-                    error.attempts = state.attempt - 1;
-                    error.url = Some(self.redacted_url(parts));
-                    error
-                })?,
+                    Attempt::Send { request, url } => (request, url),
+                };
+            let (permit, request) = match inner.limiter.permit_now(key) {
+                Some(permit) => (permit, request),
+                // Rare: the request waits in its own boxed future.
+                None => Box::pin(self.wait_for_permit(spec, key, request, state.attempt, parts)).await?,
             };
             state.waited += permit.waited();
             counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
-            let sent_at = (!inner.hooks.is_empty()).then(Instant::now);
-            // Boxed: only hooks need it, and the loop's state then keeps no room for a URL.
-            let url = sent_at.map(|_| Box::new(request.url().clone()));
-            let result = inner.http.execute(request).await;
-            let mut response = match result {
+            let sent_at = url.is_some().then(Instant::now);
+            let mut response = match inner.http.execute(request).await {
                 Ok(response) => response,
                 Err(err) => {
                     drop(permit);
@@ -379,8 +384,6 @@ impl Client {
                     body_stream: Some(response),
                 });
             }
-            // Reading the body does not need the headers: take them rather than copy them.
-            let headers = std::mem::take(response.headers_mut());
             let body = match read_body(&mut response).await {
                 Ok(body) => body,
                 Err(err) => {
@@ -400,6 +403,9 @@ impl Client {
                 }
             };
             drop(permit);
+            // Taken once the body is read, so the loop's state keeps no room for a copy meanwhile.
+            let headers = std::mem::take(response.headers_mut());
+            drop(response);
             let raw = RawResponse { status, headers, body };
             if let (Some(sent_at), Some(url)) = (sent_at, &url) {
                 self.after_hooks(spec, url, state.attempt, sent_at.elapsed(), &raw);
@@ -465,6 +471,47 @@ impl Client {
                         body_stream: None,
                     });
                 }
+            }
+        }
+    }
+
+    /// Builds an attempt's request and shows it to the hooks, which may answer it instead.
+    fn prepare_attempt(
+        &self,
+        spec: &'static OperationSpec,
+        parts: &RequestParts,
+        options: &CallOptions,
+        idempotency_key: Option<&str>,
+        attempt: u32,
+    ) -> Result<Attempt, Box<ErrorInner>> {
+        let mut request = self.build_request(spec, parts, options, idempotency_key)?;
+        if let Some(answer) = self.before_hooks(spec, attempt, &mut request) {
+            return Ok(Attempt::Answered(answer));
+        }
+        // Boxed: only hooks need it, and the loop's state then keeps no room for a URL.
+        let url = (!self.inner.hooks.is_empty()).then(|| Box::new(request.url().clone()));
+        Ok(Attempt::Send { request, url })
+    }
+
+    /// Waits for the rate limiter's permit to send `request` (attempt number `attempt`).
+    async fn wait_for_permit(
+        &self,
+        spec: &'static OperationSpec,
+        key: LimitKey<'_>,
+        request: reqwest::Request,
+        attempt: u32,
+        parts: &RequestParts,
+    ) -> Result<(Permit, reqwest::Request), Box<ErrorInner>> {
+        match self.inner.limiter.acquire(key).await {
+            Ok(permit) => Ok((permit, request)),
+            Err(err) => {
+                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
+                if let LimitError::WaitTooLong(wait) = err {
+                    error.retry_after = Some(wait);
+                }
+                error.attempts = attempt - 1;
+                error.url = Some(self.redacted_url(parts));
+                Err(error)
             }
         }
     }

@@ -342,17 +342,18 @@ fn run<O: Operation, T>(
     finish: fn(Response<O::Output>) -> T,
 ) -> impl Future<Output = Result<T, Error<O::ErrorBody>>> + Send {
     let spec = O::SPEC;
-    let encoded = encode_request(&operation);
+    let mut encoded = encode_request(&operation);
     let call = operation.call_mut();
     let client = call.client.clone();
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
         let counters = client.counters(spec);
+        // The parts are used where the future holds them, not moved into a second place in it.
         let result = match encoded {
             Err(err) => Err(err),
-            Ok(mut parts) => match client.send(spec, &mut parts, options, &counters).await {
-                Ok(exchange) => decode::<O>(&client, spec, &parts, exchange),
+            Ok(ref mut parts) => match client.send(spec, parts, options, &counters).await {
+                Ok(exchange) => decode::<O>(&client, spec, parts, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
         };

@@ -4,7 +4,8 @@
 //! ```sh
 //! cargo bench -p workspace-tests --bench overhead              # 20 rounds × 1,000 requests per path
 //! cargo bench -p workspace-tests --bench overhead -- 40 2000   # rounds, requests per round
-//! ONLY=bare cargo bench -p workspace-tests --bench overhead      # one path alone (also: generated)
+//! ONLY=bare cargo bench -p workspace-tests --bench overhead      # one path alone (also: decoded, generated,
+//!                                                                # decoded-timed, generated-timed)
 //! ONLY=answered cargo bench -p workspace-tests --bench overhead  # the no-network calls alone (also:
 //!                                                                # built, a bare request built and the
 //!                                                                # body decoded), for callgrind counts
@@ -135,9 +136,11 @@ fn main() {
                 response.bytes().await.unwrap()
             }
         };
-        let bare_decoded = || async {
-            let body = bare(None).await;
-            serde_json::from_slice::<petstore::types::Pet>(&body).unwrap()
+        // What a hand-written client does for the same result: send, check, decode the body
+        // into the same type.
+        let bare_decoded = |timeout: Option<Duration>| {
+            let body = bare(timeout);
+            async move { serde_json::from_slice::<petstore::types::Pet>(&body.await).unwrap() }
         };
 
         // The runtime's own work per call, without the network.
@@ -183,17 +186,19 @@ fn main() {
         // Warm up the connection and every path.
         for _ in 0..500 {
             bare(None).await;
-            bare_decoded().await;
+            bare_decoded(None).await;
             client.get_pet_by_id(7).await.unwrap();
             untimed.get_pet_by_id(7).await.unwrap();
         }
 
         if let Some(only) = only {
             let n = rounds * per_round;
-            let (wall, cpu) = if only == "bare" {
-                time(n, || bare(None)).await
-            } else {
-                time(n, || untimed.get_pet_by_id(7).into_future()).await
+            let (wall, cpu) = match only.as_str() {
+                "bare" => time(n, || bare(None)).await,
+                "decoded" => time(n, || bare_decoded(None)).await,
+                "decoded-timed" => time(n, || bare_decoded(Some(Duration::from_secs(30)))).await,
+                "generated-timed" => time(n, || client.get_pet_by_id(7).into_future()).await,
+                _ => time(n, || untimed.get_pet_by_id(7).into_future()).await,
             };
             println!(
                 "{only} alone, {n} requests: mean {} wall, {} client CPU",
@@ -207,25 +212,34 @@ fn main() {
             "bare reqwest (bytes)",
             "bare reqwest + 30 s timeout",
             "bare reqwest + serde decode",
+            "bare reqwest + 30 s timeout + serde decode",
             "generated client (defaults: 30 s attempt timeout)",
             "generated client, `.timeout(None)`",
         ];
+        let thirty = Some(Duration::from_secs(30));
         let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds * per_round); names.len()];
-        let mut cpu = [Duration::ZERO; 5];
+        // Each round's median per path: the paired comparisons below divide medians of the same
+        // round, so drift between rounds falls on both sides of each ratio.
+        let mut round_medians: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); names.len()];
+        let mut cpu = [Duration::ZERO; 6];
         for _ in 0..rounds {
             for (path, samples) in samples.iter_mut().enumerate() {
                 let cpu_start = thread_cpu();
+                let first = samples.len();
                 for _ in 0..per_round {
                     let start = Instant::now();
                     match path {
                         0 => drop(std::hint::black_box(bare(None).await)),
-                        1 => drop(std::hint::black_box(bare(Some(Duration::from_secs(30))).await)),
-                        2 => drop(std::hint::black_box(bare_decoded().await)),
-                        3 => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
+                        1 => drop(std::hint::black_box(bare(thirty).await)),
+                        2 => drop(std::hint::black_box(bare_decoded(None).await)),
+                        3 => drop(std::hint::black_box(bare_decoded(thirty).await)),
+                        4 => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
                         _ => drop(std::hint::black_box(untimed.get_pet_by_id(7).await.unwrap())),
                     }
                     samples.push(start.elapsed());
                 }
+                let mut round = samples[first..].to_vec();
+                round_medians[path].push(stats(&mut round).0);
                 if let (Some(a), Some(b)) = (cpu_start, thread_cpu()) {
                     cpu[path] += b - a;
                 }
@@ -249,14 +263,36 @@ fn main() {
             );
         }
         let overhead = |of: Duration, over: Duration| (of.as_secs_f64() / over.as_secs_f64() - 1.0) * 100.0;
-        // Like for like: the bare + decode path has no timeout, so it is compared with the
-        // generated client without one.
         println!(
             "median overhead of the generated client: {:+.1}% over bare reqwest with the same timeout, \
-             {:+.1}% (no timeout) over bare reqwest, {:+.1}% (no timeout) over bare reqwest + decode",
-            overhead(medians[3], medians[1]),
-            overhead(medians[4], medians[0]),
-            overhead(medians[4], medians[2]),
+             {:+.1}% (no timeout) over bare reqwest, {:+.1}% over bare reqwest + decode with the same \
+             timeout, {:+.1}% (no timeout) over bare reqwest + decode",
+            overhead(medians[4], medians[1]),
+            overhead(medians[5], medians[0]),
+            overhead(medians[4], medians[3]),
+            overhead(medians[5], medians[2]),
         );
+        // Paired: the ratio of two paths' medians within each round, then the median and range
+        // of those ratios over the rounds.
+        let paired = |of: usize, over: usize| {
+            let mut ratios: Vec<f64> = round_medians[of]
+                .iter()
+                .zip(&round_medians[over])
+                .map(|(a, b)| overhead(*a, *b))
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let quartile = |q: usize| ratios[(ratios.len() - 1) * q / 4];
+            (quartile(2), quartile(1), quartile(3))
+        };
+        println!("per-round medians, paired over {rounds} rounds:");
+        for (label, of, over) in [
+            ("generated (defaults) over bare + same timeout + decode", 4, 3),
+            ("generated (no timeout) over bare + decode", 5, 2),
+            ("generated (defaults) over bare + same timeout", 4, 1),
+            ("generated (no timeout) over bare", 5, 0),
+        ] {
+            let (median, low, high) = paired(of, over);
+            println!("  {label:<55} {median:+.1}% (quartiles {low:+.1}% to {high:+.1}%)");
+        }
     });
 }
