@@ -249,8 +249,8 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
         }
         _ => {}
     }
-    let id = &op.mock_id();
-    // The id inside a format string (`GET /things/{id}` for an operation without an id).
+    let id = &op.id;
+    // The id inside a format string (an `operationId` may hold braces).
     let shown = id.replace('{', "{{").replace('}', "}}");
     format!(
         "// The scaffold cannot call `{method}` for you: {why}.\n\
@@ -569,8 +569,8 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                 continue;
             }
         };
-        let id = &op.mock_id();
-        // The id inside a format string (`GET /things/{id}` for an operation without an id).
+        let id = &op.id;
+        // The id inside a format string (an `operationId` may hold braces).
         let shown = id.replace('{', "{{").replace('}', "}}");
         let call = format!("client.{method}({args})");
         match response(raw, op, |s| s.starts_with('2')) {

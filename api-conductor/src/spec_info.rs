@@ -18,17 +18,6 @@ pub(crate) struct OperationInfo {
     pub(crate) derived: bool,
 }
 
-impl OperationInfo {
-    /// The id the mock server knows the operation by (`METHOD /path` when the spec has none).
-    pub(crate) fn mock_id(&self) -> String {
-        if self.derived {
-            format!("{} {}", self.method, self.path)
-        } else {
-            self.id.clone()
-        }
-    }
-}
-
 /// Every operation, in document order; one without an `operationId` gets the id the generator
 /// derives from its method and path.
 pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
@@ -40,7 +29,7 @@ pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let given = op.get("operationId").and_then(Value::as_str);
-            let id = given.map_or_else(|| conductor_codegen::derived_id(method, path), str::to_owned);
+            let id = given.map_or_else(|| conductor_spec::derived_id(method, path), str::to_owned);
             let tag = op
                 .get("tags")
                 .and_then(|t| t.get(0))

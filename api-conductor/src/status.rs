@@ -106,20 +106,9 @@ fn connector(
         None => (coverage, "the target directory's conductor-coverage".to_owned()),
     };
     let runs = coverage.get(&title).or_else(|| coverage.get(&implemented_title));
-    // The mock knows an operation without an `operationId` by `METHOD /path`.
-    let known = spec_info::operations(&implemented);
-    let mock_id = |id: &String| {
-        known
-            .iter()
-            .find(|op| op.id == *id)
-            .map_or_else(|| id.clone(), spec_info::OperationInfo::mock_id)
-    };
     let covered: Vec<&String> = operations
         .iter()
-        .filter(|id| {
-            runs.and_then(|c| c.operations.get(&mock_id(id)))
-                .is_some_and(|s| !s.is_empty())
-        })
+        .filter(|id| runs.and_then(|c| c.operations.get(*id)).is_some_and(|s| !s.is_empty()))
         .collect();
     let percent = if operations.is_empty() {
         100

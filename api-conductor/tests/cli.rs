@@ -745,7 +745,7 @@ fn an_operation_without_an_id_gets_the_generator_s() {
     let lib = std::fs::read_to_string(dir.join("connectors/things/src/lib.rs")).unwrap();
     assert!(lib.contains("operations = [\"get_things_id\"]"), "{lib}");
     let tests = std::fs::read_to_string(dir.join("connectors/things/tests/mock.rs")).unwrap();
-    assert!(tests.contains("server.received_by(\"GET /things/{id}\")"), "{tests}");
+    assert!(tests.contains("server.received_by(\"get_things_id\")"), "{tests}");
     let output = connector_test(&dir, &target, "things", &[]);
     assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
     let status = status_json(&dir, &target);

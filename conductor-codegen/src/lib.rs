@@ -32,8 +32,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use conductor_spec;
+pub use conductor_spec::derived_id;
 pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
-pub use operations::derived_id;
 pub use pretty::render;
 pub use report::Report;
 

@@ -1,6 +1,7 @@
 //! The model of the operations: parameters, bodies, responses and security, with every
 //! reference resolved and every name chosen.
 
+use conductor_spec::derived_id;
 use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
@@ -326,21 +327,6 @@ fn paginate(
 
 fn path_pointer(path: &str) -> String {
     format!("#/paths/{}", conductor_spec::escape_token(path))
-}
-
-/// The id the generator gives an operation without an `operationId`: `GET /pets/{petId}/toys`
-/// → `get_pets_petId_toys`.
-///
-/// ```
-/// assert_eq!(conductor_codegen::derived_id("GET", "/pets/{petId}/toys"), "get_pets_petId_toys");
-/// ```
-pub fn derived_id(method: &str, path: &str) -> String {
-    let mut id = method.to_ascii_lowercase();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        id.push('_');
-        id.push_str(segment.trim_matches(|c| c == '{' || c == '}'));
-    }
-    id
 }
 
 fn resolve<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {

@@ -381,6 +381,8 @@ impl MockServer {
     }
 
     /// Adds `response` to the responses for the operation `operation_id` (spec servers only).
+    /// An operation without an `operationId` goes by the id the generator gives it
+    /// ([`conductor_spec::derived_id`]: `GET /things/{id}` → `get_things_id`).
     pub fn stub_operation(&self, operation_id: &str, response: StubResponse) -> &Self {
         lock(&self.state)
             .operations

@@ -94,7 +94,7 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
                 .get("operationId")
                 .and_then(Value::as_str)
                 .map(str::to_owned)
-                .unwrap_or_else(|| format!("{} {template}", method.to_ascii_uppercase()));
+                .unwrap_or_else(|| conductor_spec::derived_id(method, template));
             let responses: Vec<(String, Value)> = operation
                 .get("responses")
                 .and_then(Value::as_object)

@@ -212,3 +212,34 @@ async fn a_panic_inside_the_server_fails_the_test_on_drop() {
         .await;
     drop(server);
 }
+
+#[tokio::test]
+async fn an_operation_without_an_id_goes_by_the_generators_derived_id() {
+    let dir = std::env::temp_dir().join(format!("conductor-mock-derived-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("things.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\n\
+         info: {title: Things, version: '1'}\n\
+         paths:\n  \
+           /things/{id}:\n    \
+             get:\n      \
+               parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n      \
+               responses:\n        \
+                 '200': {description: a thing, content: {application/json: {schema: {type: object}}}}\n",
+    )
+    .unwrap();
+    let server = MockServer::from_spec(&spec).await.unwrap();
+    server.stub_operation("get_things_id", StubResponse::json(200, &json!({"stubbed": true})));
+    let response = client()
+        .get(format!("{}/things/3", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), r#"{"stubbed":true}"#);
+    assert_eq!(server.received_by("get_things_id").len(), 1);
+    assert!(server.received_by("GET /things/{id}").is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,6 +8,7 @@
 
 mod bundle;
 mod error;
+mod ids;
 mod json;
 mod model;
 mod normalize;
@@ -22,6 +23,7 @@ pub mod suggest;
 use std::path::{Path, PathBuf};
 
 pub use error::SpecError;
+pub use ids::derived_id;
 pub use openapiv3;
 pub use origins::Origins;
 pub use pointer::{escape_token, follow_refs, push_token, resolve_pointer};
