@@ -25,6 +25,7 @@ mod enums;
 mod error;
 mod health;
 mod hooks;
+mod json_at;
 mod limit_headers;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -161,12 +161,13 @@ impl Envelope {
         if !body.windows(5).any(|window| window == b"false") {
             return None;
         }
-        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-        if value.pointer(self.ok) != Some(&serde_json::Value::Bool(false)) {
+        // Only the flag is read (the rest of the body checked and skipped), and the text only
+        // for an error.
+        if crate::json_at::value_at(body, self.ok) != Some(serde_json::Value::Bool(false)) {
             return None;
         }
-        Some(match value.pointer(self.error) {
-            Some(serde_json::Value::String(text)) => text.clone(),
+        Some(match crate::json_at::value_at(body, self.error) {
+            Some(serde_json::Value::String(text)) => text,
             Some(other) => other.to_string(),
             None => "the response reports an error without saying which".to_owned(),
         })
