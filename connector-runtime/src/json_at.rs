@@ -1,4 +1,4 @@
-//! Reading one value out of a JSON body by JSON pointer without building the whole document:
+//! Reading values out of a JSON body by JSON pointer without building the whole document:
 //! everything off the pointer's path is checked and skipped, not allocated.
 
 use std::fmt;
@@ -9,30 +9,99 @@ use serde_json::Value;
 /// The value at `pointer` (RFC 6901, `""` for the whole body) in the JSON `body`; `None` when
 /// the body is not JSON or nothing is there.
 pub(crate) fn value_at(body: &[u8], pointer: &str) -> Option<Value> {
+    match find(body, pointer, Want::Value) {
+        Ok(Some(Found::Value(value))) => Some(value),
+        _ => None,
+    }
+}
+
+/// What a list page holds at its items pointer.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Items {
+    /// Nothing there, or `null`.
+    None,
+    /// Something other than an array.
+    NotArray,
+    /// An array of `count` items; `last_field` is the last item's member named by the request,
+    /// if it has one.
+    Array { count: usize, last_field: Option<Value> },
+}
+
+/// The array at `pointer` in `body`: how many items, and the last item's member `field` when
+/// asked for.
+///
+/// # Errors
+///
+/// When `body` is not JSON.
+pub(crate) fn items_at(body: &[u8], pointer: &str, field: Option<&str>) -> Result<Items, serde_json::Error> {
+    Ok(match find(body, pointer, Want::Items { field })? {
+        Some(Found::Items { count, last_field }) => Items::Array { count, last_field },
+        Some(Found::NotArray) => Items::NotArray,
+        Some(Found::Null | Found::Value(_)) | None => Items::None,
+    })
+}
+
+/// The value at `pointer` in `body`, if any.
+///
+/// # Errors
+///
+/// When `body` is not JSON.
+pub(crate) fn checked_value_at(body: &[u8], pointer: &str) -> Result<Option<Value>, serde_json::Error> {
+    Ok(match find(body, pointer, Want::Value)? {
+        Some(Found::Value(value)) => Some(value),
+        _ => None,
+    })
+}
+
+/// What to read where the pointer leads.
+#[derive(Clone, Copy)]
+enum Want<'a> {
+    /// The value itself.
+    Value,
+    /// An array's length and, optionally, one member of its last item.
+    Items { field: Option<&'a str> },
+}
+
+/// What was read where the pointer leads.
+enum Found {
+    Value(Value),
+    Items { count: usize, last_field: Option<Value> },
+    Null,
+    NotArray,
+}
+
+/// Reads `want` at `pointer` in `body`, checking the whole body is JSON; `Ok(None)` when the
+/// pointer leads nowhere (a pointer not starting with `/` leads nowhere but the empty one).
+fn find(body: &[u8], pointer: &str, want: Want<'_>) -> Result<Option<Found>, serde_json::Error> {
     let tokens: Vec<String> = match pointer.strip_prefix('/') {
         Some(rest) => rest
             .split('/')
             .map(|t| t.replace("~1", "/").replace("~0", "~"))
             .collect(),
         None if pointer.is_empty() => Vec::new(),
-        None => return None,
+        None => {
+            // Still a JSON check, as for any other pointer.
+            serde_json::from_slice::<IgnoredAny>(body)?;
+            return Ok(None);
+        }
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let found = At(&tokens).deserialize(&mut deserializer).ok()?;
-    deserializer.end().ok()?;
-    found
+    let found = At(&tokens, want).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found)
 }
 
-/// Reads the value the remaining tokens point at, skipping the rest.
-struct At<'a>(&'a [String]);
+/// Reads what the remaining tokens point at, skipping the rest.
+struct At<'a>(&'a [String], Want<'a>);
 
 impl<'de> DeserializeSeed<'de> for At<'_> {
-    type Value = Option<Value>;
+    type Value = Option<Found>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        match self.0.split_first() {
-            None => serde::Deserialize::deserialize(deserializer).map(Some),
-            Some((token, rest)) => deserializer.deserialize_any(Step { token, rest }),
+        match (self.0.split_first(), self.1) {
+            (None, Want::Value) => serde::Deserialize::deserialize(deserializer).map(|v| Some(Found::Value(v))),
+            (None, Want::Items { field }) => deserializer.deserialize_any(ItemsOf { field }).map(Some),
+            (Some((token, rest)), want) => deserializer.deserialize_any(Step { token, rest, want }),
         }
     }
 }
@@ -41,10 +110,11 @@ impl<'de> DeserializeSeed<'de> for At<'_> {
 struct Step<'a> {
     token: &'a str,
     rest: &'a [String],
+    want: Want<'a>,
 }
 
 impl<'de> Visitor<'de> for Step<'_> {
-    type Value = Option<Value>;
+    type Value = Option<Found>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
@@ -54,7 +124,7 @@ impl<'de> Visitor<'de> for Step<'_> {
         let mut found = None;
         while let Some(matches) = map.next_key_seed(KeyIs(self.token))? {
             if matches && found.is_none() {
-                found = map.next_value_seed(At(self.rest))?;
+                found = map.next_value_seed(At(self.rest, self.want))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -68,7 +138,7 @@ impl<'de> Visitor<'de> for Step<'_> {
         let mut index = 0;
         loop {
             if Some(index) == wanted {
-                match seq.next_element_seed(At(self.rest))? {
+                match seq.next_element_seed(At(self.rest, self.want))? {
                     Some(value) => found = value,
                     None => break,
                 }
@@ -81,6 +151,118 @@ impl<'de> Visitor<'de> for Step<'_> {
     }
 
     // A scalar has nothing below it.
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// An array's length and its last item's member `field`; anything else is `Null` or
+/// `NotArray`.
+struct ItemsOf<'a> {
+    field: Option<&'a str>,
+}
+
+impl<'de> Visitor<'de> for ItemsOf<'_> {
+    type Value = Found;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Found, S::Error> {
+        let mut count = 0;
+        let mut last_field = None;
+        match self.field {
+            None => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+            }
+            Some(field) => {
+                while let Some(member) = seq.next_element_seed(MemberOf(field))? {
+                    count += 1;
+                    last_field = member;
+                }
+            }
+        }
+        Ok(Found::Items { count, last_field })
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Found, M::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Found::NotArray)
+    }
+
+    fn visit_unit<E>(self) -> Result<Found, E> {
+        Ok(Found::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
+        Ok(Found::NotArray)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
+        Ok(Found::NotArray)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
+        Ok(Found::NotArray)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
+        Ok(Found::NotArray)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Found, E> {
+        Ok(Found::NotArray)
+    }
+}
+
+/// The member `0` of an object; `None` for anything else.
+struct MemberOf<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for MemberOf<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberOf<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an item")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+        let mut found = None;
+        while let Some(matches) = map.next_key_seed(KeyIs(self.0))? {
+            if matches && found.is_none() {
+                found = Some(map.next_value::<Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
     fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
         Ok(None)
     }
@@ -127,7 +309,7 @@ impl<'de> Visitor<'de> for KeyIs<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::value_at;
+    use super::{checked_value_at, items_at, value_at, Items};
     use serde_json::{json, Value};
 
     /// Every pointer agrees with `serde_json::Value::pointer` on the parsed document.
@@ -168,6 +350,40 @@ mod tests {
                 "{pointer}"
             );
         }
+    }
+
+    #[test]
+    fn items_are_counted_and_the_last_ones_field_read() {
+        let page = br#"{"data": [{"id": "a"}, {"id": "b", "x": [1]}, {"id": 3}], "meta": {"next": null}}"#;
+        assert_eq!(
+            items_at(page, "/data", Some("id")).unwrap(),
+            Items::Array {
+                count: 3,
+                last_field: Some(json!(3))
+            }
+        );
+        assert_eq!(
+            items_at(page, "/data", None).unwrap(),
+            Items::Array {
+                count: 3,
+                last_field: None
+            }
+        );
+        assert_eq!(
+            items_at(br#"[{"id": 1}, 7]"#, "", Some("id")).unwrap(),
+            Items::Array {
+                count: 2,
+                last_field: None
+            },
+            "the last item is not an object"
+        );
+        assert_eq!(items_at(page, "/meta", None).unwrap(), Items::NotArray);
+        assert_eq!(items_at(page, "/meta/next", None).unwrap(), Items::None);
+        assert_eq!(items_at(page, "/missing", None).unwrap(), Items::None);
+        assert!(items_at(b"{\"data\": [1, 2", "/data", None).is_err());
+        assert!(checked_value_at(b"{} {}", "/x").is_err());
+        assert!(checked_value_at(b"not json", "no-slash").is_err());
+        assert_eq!(checked_value_at(page, "/data/1/x/0").unwrap(), Some(json!(1)));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorInner, ErrorKind};
+use crate::json_at::{self, Items};
 use crate::operation::{decode, encode_request, CallOptions, Operation, Response};
 use crate::request::RequestParts;
 
@@ -366,45 +367,59 @@ fn follow_up<O: Paginated>(
     page_size: Option<usize>,
 ) -> Result<FollowUp, String> {
     let spec = O::PAGINATION;
-    let page: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
+    // The page was decoded into its typed items already: only the few values the next request
+    // needs are read here, the rest of the body checked and skipped rather than built.
+    let blank = body.iter().all(u8::is_ascii_whitespace);
+    let not_json = |err: serde_json::Error| format!("the page is not JSON: {err}");
+    let value_at = |pointer: &str| {
+        if blank {
+            Ok(None)
+        } else {
+            json_at::checked_value_at(body, pointer).map_err(not_json)
+        }
+    };
+    let last_field = match spec.strategy {
+        Pagination::LastItem { field, .. } => Some(field),
+        _ => None,
+    };
+    let (count, last_field) = if blank {
+        (0, None)
     } else {
-        serde_json::from_slice(body).map_err(|err| format!("the page is not JSON: {err}"))?
+        match json_at::items_at(body, spec.items, last_field).map_err(not_json)? {
+            Items::Array { count, last_field } => (count, last_field),
+            Items::None => (0, None),
+            Items::NotArray => return Err(format!("the page's items at `{}` are not an array", spec.items)),
+        }
     };
-    let items = match page.pointer(spec.items) {
-        Some(Value::Array(items)) => items.as_slice(),
-        Some(Value::Null) | None => &[],
-        Some(_) => return Err(format!("the page's items at `{}` are not an array", spec.items)),
-    };
-    let count = items.len();
     let next = match spec.strategy {
         Pagination::LinkHeader => link_next(headers)
             .map(|target| same_origin(client, requested, &target))
             .transpose()?
             .map(Next::Url),
-        Pagination::NextUrl { url } => match page.pointer(url) {
+        Pagination::NextUrl { url } => match value_at(url)? {
             Some(Value::String(target)) if !target.is_empty() => {
-                Some(Next::Url(same_origin(client, requested, target)?))
+                Some(Next::Url(same_origin(client, requested, &target)?))
             }
             _ => None,
         },
-        Pagination::Cursor { param, next } => match page.pointer(next) {
-            Some(Value::String(cursor)) if !cursor.is_empty() => Some(Next::Query(param, cursor.clone())),
+        Pagination::Cursor { param, next } => match value_at(next)? {
+            Some(Value::String(cursor)) if !cursor.is_empty() => Some(Next::Query(param, cursor)),
             Some(Value::Number(cursor)) => Some(Next::Query(param, cursor.to_string())),
             _ => None,
         },
         Pagination::LastItem { param, field, has_more } => {
             let more = match has_more {
-                Some(pointer) => page.pointer(pointer).and_then(Value::as_bool).unwrap_or(false),
+                Some(pointer) => value_at(pointer)?.and_then(|v| v.as_bool()).unwrap_or(false),
                 None => count > 0,
             };
-            match items.last() {
-                Some(last) if more => match last.get(field) {
-                    Some(Value::String(id)) => Some(Next::Query(param, id.clone())),
+            if count > 0 && more {
+                match last_field {
+                    Some(Value::String(id)) => Some(Next::Query(param, id)),
                     Some(Value::Number(id)) => Some(Next::Query(param, id.to_string())),
                     _ => return Err(format!("the last item has no `{field}` to continue from")),
-                },
-                _ => None,
+                }
+            } else {
+                None
             }
         }
         Pagination::Offset { offset, .. } => {
