@@ -315,6 +315,12 @@ fn paginate(
             .filter(|p| p.location == Location::Query)
             .map(|p| p.wire.as_str())
             .collect(),
+        text_params: op
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Query && p.ty.strip_option() == &TypeRef::String)
+            .map(|p| p.wire.as_str())
+            .collect(),
     };
     match crate::pagination::decide(&inputs, declared) {
         Ok(found) => found,

@@ -13,8 +13,12 @@
 //!    `continuation_token`, `after`) and a string field in the body, at most two levels deep,
 //!    named `next_cursor`, `nextCursor`, `next_page_token`, `nextPageToken`, `next_token`,
 //!    `nextToken`, `continuation_token` or `end_cursor` → `cursor`;
-//! 5. an `offset` query parameter → `offset` (with `limit` as the page size when present);
-//! 6. a `page` query parameter → `page` (with `per_page`, `page_size`, `pageSize` or `limit`).
+//! 5. an `offset` or `page` query parameter whose value is a string is a token from the previous
+//!    page: → `cursor` when the body has a string field of the same name (Asana's
+//!    `next_page.offset`), of that name after `next_` (Stripe's search `next_page`) or of a cursor
+//!    name of rule 4, at most two levels deep; else not paginated;
+//! 6. an `offset` query parameter → `offset` (with `limit` as the page size when present);
+//! 7. a `page` query parameter → `page` (with `per_page`, `page_size`, `pageSize` or `limit`).
 //!
 //! Every rule also needs the items: the body itself when it is an array, else the one array
 //! field of the body (or, among several, `data`, `items`, `results`, `entries`, `values`,
@@ -95,6 +99,9 @@ pub(crate) struct Inputs<'a> {
     /// The operation's object in the document.
     pub(crate) operation: &'a Value,
     pub(crate) query_params: Vec<&'a str>,
+    /// The query parameters whose values are strings (an `offset` or `page` that is a string is
+    /// a token the server hands out, not a number to count with).
+    pub(crate) text_params: Vec<&'a str>,
 }
 
 /// The pagination of one operation. `Ok(None)`: not paginated. `Err`: a declaration (extension
@@ -324,6 +331,17 @@ fn detect(inputs: &Inputs<'_>, body: SuccessBody<'_>) -> Option<Pagination> {
     ];
     if let (Some(param), Some(next)) = (query(&cursor_params), find_field(&body, &cursor_fields, "string")) {
         return found(Strategy::Cursor { param, next });
+    }
+    // An `offset` or `page` given as a string is a token from the previous page (Asana's
+    // `offset`, answered in `next_page.offset`; Stripe's search `page`, answered in `next_page`):
+    // a cursor when the body says where the next one is, else nothing that can be counted.
+    for name in ["offset", "page"] {
+        if let Some(param) = query(&[name]).filter(|param| inputs.text_params.contains(&param.as_str())) {
+            let next_name = format!("next_{name}");
+            let next = find_field(&body, &[name, next_name.as_str()], "string")
+                .or_else(|| find_field(&body, &cursor_fields, "string"));
+            return next.and_then(|next| found(Strategy::Cursor { param, next }));
+        }
     }
     if let Some(offset) = query(&["offset"]) {
         return found(Strategy::Offset {
@@ -582,11 +600,22 @@ mod tests {
     use serde_json::json;
 
     fn decide_for(operation: &Value, raw: &Value, query: &[&str]) -> Result<Option<Pagination>, String> {
+        decide_with_text(operation, raw, query, &[])
+    }
+
+    /// As `decide_for`, with the query parameters in `text` typed as strings.
+    fn decide_with_text(
+        operation: &Value,
+        raw: &Value,
+        query: &[&str],
+        text: &[&str],
+    ) -> Result<Option<Pagination>, String> {
         decide(
             &Inputs {
                 raw,
                 operation,
                 query_params: query.to_vec(),
+                text_params: text.to_vec(),
             },
             None,
         )
@@ -695,6 +724,65 @@ mod tests {
     }
 
     #[test]
+    fn a_string_offset_or_page_is_a_token_not_a_count() {
+        // Asana: `offset` is a token answered in `next_page.offset`.
+        let raw = json!({"components": {"schemas": {"NextPage": {"type": "object", "properties": {
+            "offset": {"type": "string"}, "path": {"type": "string"}, "uri": {"type": "string"}
+        }}}}});
+        let operation = json_response(json!({"type": "object", "properties": {
+            "data": {"type": "array", "items": {}},
+            "next_page": {"$ref": "#/components/schemas/NextPage"}
+        }}));
+        let found = decide_with_text(&operation, &raw, &["limit", "offset"], &["offset"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found.strategy,
+            Strategy::Cursor {
+                param: "offset".into(),
+                next: "/next_page/offset".into()
+            }
+        );
+        assert_eq!(found.items, "/data");
+        // Stripe's search: a string `page` answered in `next_page`.
+        let operation = json_response(json!({"type": "object", "properties": {
+            "data": {"type": "array", "items": {}}, "has_more": {"type": "boolean"},
+            "next_page": {"type": "string", "nullable": true}
+        }}));
+        let found = decide_with_text(&operation, &json!({}), &["limit", "page"], &["page"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found.strategy,
+            Strategy::Cursor {
+                param: "page".into(),
+                next: "/next_page".into()
+            }
+        );
+        // A string page answered by a cursor field.
+        let operation = json_response(json!({"type": "object", "properties": {
+            "items": {"type": "array", "items": {}}, "next_cursor": {"type": "string"}
+        }}));
+        let found = decide_with_text(&operation, &json!({}), &["page"], &["page"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found.strategy,
+            Strategy::Cursor {
+                param: "page".into(),
+                next: "/next_cursor".into()
+            }
+        );
+        // A token whose next value the body does not document: not counted, not paginated.
+        let operation =
+            json_response(json!({"type": "object", "properties": {"data": {"type": "array", "items": {}}}}));
+        assert_eq!(
+            decide_with_text(&operation, &json!({}), &["offset", "limit"], &["offset"]).unwrap(),
+            None
+        );
+    }
+
+    #[test]
     fn not_paginated_without_items_or_parameters() {
         let operation = json_response(json!({"type": "object", "properties": {"id": {"type": "string"}}}));
         assert_eq!(decide_for(&operation, &json!({}), &["page"]).unwrap(), None);
@@ -740,6 +828,7 @@ mod tests {
             raw: &json!({}),
             operation: &operation,
             query_params: vec![],
+            text_params: vec![],
         };
         let found = decide(&inputs, Some("cursor param=after next=meta.next_cursor"))
             .unwrap()
