@@ -9,10 +9,11 @@
 //!    `@odata.nextLink`, `nextPageUrl` or `next` (format `uri`) → `next_url`;
 //! 3. a `starting_after` query parameter and a boolean `has_more` in the body → `last_item`
 //!    (Stripe);
-//! 4. a cursor query parameter (`cursor`, `page_token`, `pageToken`, `next_token`, `nextToken`,
-//!    `continuation_token`, `after`) and a string field in the body, at most two levels deep,
-//!    named `next_cursor`, `nextCursor`, `next_page_token`, `nextPageToken`, `next_token`,
-//!    `nextToken`, `continuation_token` or `end_cursor` → `cursor`;
+//! 4. a cursor query parameter (`cursor`, `page_token`, `pageToken`, `next_page_token`,
+//!    `next_token`, `nextToken`, `continuation_token`, `start_cursor`, `after`) and a string
+//!    field in the body, at most two levels deep, named `next_cursor`, `nextCursor`,
+//!    `next_page_token`, `nextPageToken`, `next_token`, `nextToken`, `continuation_token` or
+//!    `end_cursor` → `cursor`;
 //! 5. an `offset` or `page` query parameter whose value is a string is a token from the previous
 //!    page: → `cursor` when the body has a string field of the same name (Asana's
 //!    `next_page.offset`), of that name after `next_` (Stripe's search `next_page`) or of a cursor
@@ -314,9 +315,11 @@ fn detect(inputs: &Inputs<'_>, body: SuccessBody<'_>) -> Option<Pagination> {
         "cursor",
         "page_token",
         "pageToken",
+        "next_page_token",
         "next_token",
         "nextToken",
         "continuation_token",
+        "start_cursor",
         "after",
     ];
     let cursor_fields = [
@@ -656,6 +659,26 @@ mod tests {
             }
         );
         assert_eq!(found.items, "/data");
+    }
+
+    #[test]
+    fn zoom_pages_by_next_page_token() {
+        let operation = json_response(json!({"type": "object", "properties": {
+            "meetings": {"type": "array", "items": {}},
+            "next_page_token": {"type": "string"},
+            "page_size": {"type": "integer"}
+        }}));
+        let found = decide_for(&operation, &json!({}), &["page_size", "next_page_token", "page_number"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            found.strategy,
+            Strategy::Cursor {
+                param: "next_page_token".into(),
+                next: "/next_page_token".into()
+            }
+        );
+        assert_eq!(found.items, "/meetings");
     }
 
     #[test]
