@@ -8,6 +8,7 @@
 
 mod bundle;
 mod error;
+mod exact;
 mod json;
 mod model;
 mod normalize;
