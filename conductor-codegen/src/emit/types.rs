@@ -115,7 +115,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                 let ty = spell(&field.ty);
                 let text = match &field.doc {
                     Some(doc) if !doc.trim().is_empty() => doc.clone(),
-                    _ => format!("`{}`", field.wire),
+                    _ => ["`", field.wire.as_str(), "`"].concat(),
                 };
                 let doc = doc_attrs(&text);
                 let wire = super::string_literal(&field.wire);
