@@ -129,7 +129,7 @@ pub(crate) fn client(
     let methods = operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder_name);
-        let doc = doc_attrs(&operation_doc(op));
+        let doc = moved([doc_attrs(&operation_doc(op))]);
         let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
         let mut args = Vec::new();
         let mut inits = Vec::new();
@@ -137,29 +137,30 @@ pub(crate) fn client(
             let name = ident(&param.name);
             let ty = type_tokens(space, rt, &prefix, &param.ty);
             args.push(quote! { #name: impl ::std::convert::Into<#ty> });
-            inits.push(quote! { #name: #name.into() });
+            inits.push(quote! { #name: #name.into(), });
         }
         for param in op.params.iter().filter(|p| !p.required) {
             let name = ident(&param.name);
-            inits.push(quote! { #name: ::std::option::Option::None });
+            inits.push(quote! { #name: ::std::option::Option::None, });
         }
         if let Some(body) = &op.body {
             let name = ident(&body.name);
             if body.required {
                 let ty = type_tokens(space, rt, &prefix, &body.ty);
                 args.push(quote! { #name: impl ::std::convert::Into<#ty> });
-                inits.push(quote! { #name: #name.into() });
+                inits.push(quote! { #name: #name.into(), });
             } else {
-                inits.push(quote! { #name: ::std::option::Option::None });
+                inits.push(quote! { #name: ::std::option::Option::None, });
             }
         }
+        let inits = moved(inits);
         quote! {
             #doc
             #deprecated
             pub fn #method(&self, #(#args),*) -> builders::#builder {
                 builders::#builder {
                     call: #rt::__private::Call::new(&self.inner),
-                    #(#inits,)*
+                    #inits
                 }
             }
         }

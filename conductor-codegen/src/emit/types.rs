@@ -89,7 +89,7 @@ pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path, all_schemas: b
 
 fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = type_doc(def);
+    let doc = moved([type_doc(def)]);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let empty = TokenStream::new();
     let spell = |ty: &TypeRef| type_tokens(space, rt, &empty, ty);
@@ -117,7 +117,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                     Some(doc) if !doc.trim().is_empty() => doc.clone(),
                     _ => ["`", field.wire.as_str(), "`"].concat(),
                 };
-                let doc = doc_attrs(&text);
+                let doc = moved([doc_attrs(&text)]);
                 let wire = super::string_literal(&field.wire);
                 let (ty, absent) = (moved([ty]), moved([absent_value(rt, field)]));
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
