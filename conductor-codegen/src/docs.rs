@@ -30,7 +30,7 @@ fn doc_line(line: &str) -> String {
     if line.is_empty() {
         String::new()
     } else {
-        format!(" {line}")
+        [" ", line].concat()
     }
 }
 

@@ -34,10 +34,16 @@ fn spell_symbols(name: &str) -> String {
     out
 }
 
+/// The ASCII letters, digits and underscores of `text`. Bytes, not characters: every byte of
+/// a multi-byte character is above ASCII, so none is kept.
 fn ascii_only(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(
+        text.bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .map(char::from),
+    );
+    out
 }
 
 /// A type or variant name: `PascalCase`, never empty, never starting with a digit.

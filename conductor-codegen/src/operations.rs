@@ -490,12 +490,18 @@ fn build_operation(
             part: &data.name,
         };
         let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/schema"))
-            }
+            ParameterSchemaOrContent::Schema(schema) => space.convert(
+                SchemaRef::from(schema),
+                hint,
+                &[param_pointer.as_str(), "/schema"].concat(),
+            ),
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
-                    Some(schema) => space.convert(SchemaRef::from(schema), hint, &format!("{param_pointer}/content")),
+                    Some(schema) => space.convert(
+                        SchemaRef::from(schema),
+                        hint,
+                        &[param_pointer.as_str(), "/content"].concat(),
+                    ),
                     None => TypeRef::String,
                 }
             }
@@ -516,7 +522,7 @@ fn build_operation(
     }
 
     let body = operation.request_body.as_ref().and_then(|body| {
-        let body_pointer = format!("{pointer}/requestBody");
+        let body_pointer = [pointer, "/requestBody"].concat();
         let Some(body) = resolve_or::<RequestBody>(document, space.raw, body) else {
             space.warn(
                 &body_pointer,
@@ -557,7 +563,7 @@ fn build_operation(
             Status::Default => !has_2xx,
         };
         let hint = if is_ok {
-            format!("{type_base}Response")
+            [type_base.as_str(), "Response"].concat()
         } else {
             format!("{type_base}{}", type_name(&format!("error {token}")))
         };
@@ -631,7 +637,7 @@ fn build_body(
         ],
     )?;
     let kind = body_kind(content_type);
-    let hint = format!("{type_base}Body");
+    let hint = [type_base, "Body"].concat();
     let media_pointer = format!(
         "{pointer}/content/{}/schema",
         conductor_spec::escape_token(content_type)
@@ -752,7 +758,7 @@ fn response_payload(space: &mut TypeSpace<'_>, response: &Response, hint: &str, 
                     "{pointer}/content/{}/schema",
                     conductor_spec::escape_token(content_type)
                 );
-                let ty = space.convert(SchemaRef::from(schema), &format!("{hint}Event"), &media_pointer);
+                let ty = space.convert(SchemaRef::from(schema), &[hint, "Event"].concat(), &media_pointer);
                 space.mark(&ty, false, true);
                 ty
             }

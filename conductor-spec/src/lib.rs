@@ -8,6 +8,7 @@
 
 mod bundle;
 mod error;
+mod exact;
 mod ids;
 mod json;
 mod model;

@@ -25,7 +25,7 @@ impl Format {
 /// Parses `text` (read from `path`) into a JSON value.
 pub(crate) fn parse_document(path: &Path, text: &str) -> Result<Value, SpecError> {
     match Format::of(path) {
-        Format::Json => serde_json::from_str(text).map_err(|err| SpecError::Syntax {
+        Format::Json => crate::exact::from_str(text).map_err(|err| SpecError::Syntax {
             path: path.to_path_buf(),
             format: "JSON",
             line: err.line(),

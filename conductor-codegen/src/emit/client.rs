@@ -4,6 +4,7 @@ use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::moved;
 use super::types::type_tokens;
 use crate::docs::doc_attrs;
 use crate::names::ident;
@@ -128,7 +129,7 @@ pub(crate) fn client(
     let methods = operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder_name);
-        let doc = doc_attrs(&operation_doc(op));
+        let doc = moved([doc_attrs(&operation_doc(op))]);
         let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
         let mut args = Vec::new();
         let mut inits = Vec::new();
@@ -136,33 +137,35 @@ pub(crate) fn client(
             let name = ident(&param.name);
             let ty = type_tokens(space, rt, &prefix, &param.ty);
             args.push(quote! { #name: impl ::std::convert::Into<#ty> });
-            inits.push(quote! { #name: #name.into() });
+            inits.push(quote! { #name: #name.into(), });
         }
         for param in op.params.iter().filter(|p| !p.required) {
             let name = ident(&param.name);
-            inits.push(quote! { #name: ::std::option::Option::None });
+            inits.push(quote! { #name: ::std::option::Option::None, });
         }
         if let Some(body) = &op.body {
             let name = ident(&body.name);
             if body.required {
                 let ty = type_tokens(space, rt, &prefix, &body.ty);
                 args.push(quote! { #name: impl ::std::convert::Into<#ty> });
-                inits.push(quote! { #name: #name.into() });
+                inits.push(quote! { #name: #name.into(), });
             } else {
-                inits.push(quote! { #name: ::std::option::Option::None });
+                inits.push(quote! { #name: ::std::option::Option::None, });
             }
         }
+        let inits = moved(inits);
         quote! {
             #doc
             #deprecated
             pub fn #method(&self, #(#args),*) -> builders::#builder {
                 builders::#builder {
                     call: #rt::__private::Call::new(&self.inner),
-                    #(#inits,)*
+                    #inits
                 }
             }
         }
     });
+    let methods = moved(methods);
     quote! {
         #client_doc
         #[derive(Debug, Clone)]
@@ -198,7 +201,7 @@ pub(crate) fn client(
                 &self.inner
             }
 
-            #(#methods)*
+            #methods
         }
     }
 }
@@ -256,13 +259,14 @@ pub(crate) fn builders_module(
         .iter()
         .zip(response_types)
         .map(|(op, types)| builder(space, rt, op, types));
+    let builders = moved(builders);
     quote! {
         /// Request builders: one per operation, returned by the `Client` methods. Set optional
         /// parameters, then `.await` to send.
         #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
         pub mod builders {
             use super::types;
-            #(#builders)*
+            #builders
         }
     }
 }
@@ -319,9 +323,9 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         let ty = type_tokens(space, rt, &prefix, &param.ty);
         let wire = super::string_literal(&param.wire);
         if param.required {
-            fields.push(quote! { #field: #ty });
+            fields.push(quote! { pub(super) #field: #ty, });
         } else {
-            fields.push(quote! { #field: ::std::option::Option<#ty> });
+            fields.push(quote! { pub(super) #field: ::std::option::Option<#ty>, });
             let text = param
                 .doc
                 .clone()
@@ -384,10 +388,10 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             }
         };
         if body.required {
-            fields.push(quote! { #field: #ty });
+            fields.push(quote! { pub(super) #field: #ty, });
             encode.push(encode_one);
         } else {
-            fields.push(quote! { #field: ::std::option::Option<#ty> });
+            fields.push(quote! { pub(super) #field: ::std::option::Option<#ty>, });
             let text = body.doc.clone().unwrap_or_else(|| "Sets the request body.".to_owned());
             setters.push(setter(&field, &ty, &text));
             encode.push(quote! { if let ::std::option::Option::Some(body) = &self.#field { #encode_one } });
@@ -408,7 +412,10 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         }
         None => quote! { ::std::option::Option::None },
     };
-    let setters_impl = (!setters.is_empty()).then(|| quote! { impl #name { #(#setters)* } });
+    let setters_impl = (!setters.is_empty()).then(|| {
+        let setters = moved(setters);
+        quote! { impl #name { #setters } }
+    });
     let paginated = super::paginate::paginated_impl(space, rt, op, &types.output);
     let events = op.success.iter().find_map(|(_, payload)| match payload {
         Payload::Events(data) => {
@@ -439,13 +446,16 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     } else {
         quote! { parts }
     };
+    let (fields, encode) = (moved(fields), moved(encode));
+    let (decode_success, decode_error) = (moved([decode_success]), moved([decode_error]));
+    let (setters_impl, paginated, events) = (moved(setters_impl), moved(paginated), moved(events));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #name {
             pub(super) call: #rt::__private::Call,
-            #(pub(super) #fields,)*
+            #fields
         }
 
         #setters_impl
@@ -466,7 +476,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
             }
 
             fn encode(&self, #parts_name: &mut #rt::RequestParts) -> ::std::result::Result<(), #rt::EncodeError> {
-                #(#encode)*
+                #encode
                 ::std::result::Result::Ok(())
             }
 
@@ -669,6 +679,7 @@ pub(crate) fn mock_module(rt: &syn::Path, spec_path: &str, operations: &[Operati
             }
         }
     });
+    let methods = moved(methods);
     quote! {
         #rt::__private::if_mock! {
             /// Typed stubs for the mock server derived from this connector's spec (the `mock`
@@ -695,7 +706,7 @@ pub(crate) fn mock_module(rt: &syn::Path, spec_path: &str, operations: &[Operati
                         Self { server }
                     }
 
-                    #(#methods)*
+                    #methods
                 }
             }
         }

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::moved;
 use crate::docs::doc_attrs;
 use crate::names::ident;
 use crate::typespace::{FieldDefault, TypeDef, TypeKind, TypeRef, TypeSpace};
@@ -33,19 +34,19 @@ pub(crate) fn type_tokens(space: &TypeSpace<'_>, rt: &syn::Path, prefix: &TokenS
         TypeRef::Value => quote! { #rt::types::Value },
         TypeRef::Unit => quote! { () },
         TypeRef::Vec(item) => {
-            let item = inner(item);
+            let item = moved([inner(item)]);
             quote! { ::std::vec::Vec<#item> }
         }
         TypeRef::Map(value) => {
-            let value = inner(value);
+            let value = moved([inner(value)]);
             quote! { ::std::collections::BTreeMap<::std::string::String, #value> }
         }
         TypeRef::Option(value) => {
-            let value = inner(value);
+            let value = moved([inner(value)]);
             quote! { ::std::option::Option<#value> }
         }
         TypeRef::Box(value) => {
-            let value = inner(value);
+            let value = moved([inner(value)]);
             quote! { ::std::boxed::Box<#value> }
         }
     }
@@ -76,18 +77,19 @@ pub(crate) fn types_module(space: &TypeSpace<'_>, rt: &syn::Path, all_schemas: b
         .iter()
         .filter(|def| all_schemas || def.ser || def.de)
         .map(|def| type_item(space, rt, def));
+    let items = moved(items);
     quote! {
         /// The models: one type per schema of the spec.
         #[allow(deprecated, clippy::all, clippy::pedantic, clippy::nursery)]
         pub mod types {
-            #(#items)*
+            #items
         }
     }
 }
 
 fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc = type_doc(def);
+    let doc = moved([type_doc(def)]);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let empty = TokenStream::new();
     let spell = |ty: &TypeRef| type_tokens(space, rt, &empty, ty);
@@ -113,14 +115,15 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                 let ty = spell(&field.ty);
                 let text = match &field.doc {
                     Some(doc) if !doc.trim().is_empty() => doc.clone(),
-                    _ => format!("`{}`", field.wire),
+                    _ => ["`", field.wire.as_str(), "`"].concat(),
                 };
-                let doc = doc_attrs(&text);
+                let doc = moved([doc_attrs(&text)]);
                 let wire = super::string_literal(&field.wire);
-                let absent = absent_value(rt, field);
+                let (ty, absent) = (moved([ty]), moved([absent_value(rt, field)]));
                 let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
                 quote! { #doc #deprecated pub #field_name: #ty = #wire #absent, }
             });
+            let fields_tokens = moved(fields_tokens);
             let flatten = additional.as_ref().map(|value| {
                 let value = spell(value);
                 let field_name = additional_field(fields);
@@ -139,7 +142,7 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                     #deprecated
                     #[derive(#(#derives),*)]
                     pub struct #name {
-                        #(#fields_tokens)*
+                        #fields_tokens
                     }
                     #flatten
                 }
@@ -148,57 +151,57 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
         }
         TypeKind::StringEnum { variants, other } => {
             let other = ident(other);
-            let variants = variants.iter().map(|(variant, wire)| {
+            let variants = moved(variants.iter().map(|(variant, wire)| {
                 let variant = ident(variant);
                 let doc = super::string_literal(&format!(" `{wire}`"));
                 let wire = super::string_literal(wire);
                 quote! { #[doc = #doc] #variant = #wire, }
-            });
+            }));
             quote! {
                 #rt::__private::string_enum! {
                     #doc
                     #deprecated
-                    pub enum #name { #(#variants)* }
+                    pub enum #name { #variants }
                     other #other;
                 }
             }
         }
         TypeKind::IntEnum { variants, other } => {
             let other = ident(other);
-            let variants = variants.iter().map(|(variant, value)| {
+            let variants = moved(variants.iter().map(|(variant, value)| {
                 let variant = ident(variant);
                 let doc = format!(" `{value}`");
                 // `abs` would overflow on `i64::MIN`.
                 let value_tokens = signed_literal(*value);
                 quote! { #[doc = #doc] #variant = #value_tokens, }
-            });
+            }));
             quote! {
                 #rt::__private::int_enum! {
                     #doc
                     #deprecated
-                    pub enum #name { #(#variants)* }
+                    pub enum #name { #variants }
                     other #other;
                 }
             }
         }
         TypeKind::Untagged { variants } => {
-            let variants = variants.iter().map(|(variant, ty)| {
+            let variants = moved(variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
-                let ty = spell(ty);
+                let ty = moved([spell(ty)]);
                 quote! { #[doc = " One of the alternatives."] #variant(#ty), }
-            });
+            }));
             quote! {
                 #rt::__private::untagged_enum! {
                     #flags
                     #doc
                     #deprecated
-                    pub enum #name { #(#variants)* }
+                    pub enum #name { #variants }
                 }
             }
         }
         TypeKind::Tagged { tag, variants, other } => {
             let other = ident(other);
-            let variants = variants.iter().map(|(variant, ty, wires)| {
+            let variants = moved(variants.iter().map(|(variant, ty, wires)| {
                 let variant = ident(variant);
                 let ty = spell(ty);
                 let doc = format!(
@@ -206,28 +209,28 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                     wires.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
                 );
                 quote! { #[doc = #doc] #variant(#ty) = [#(#wires),*], }
-            });
+            }));
             quote! {
                 #rt::__private::tagged_enum! {
                     #flags
                     #doc
                     #deprecated
-                    pub enum #name tag #tag { #(#variants)* }
+                    pub enum #name tag #tag { #variants }
                     other #other;
                 }
             }
         }
         TypeKind::ByStatus { variants } => {
-            let variants = variants.iter().map(|(variant, ty)| {
+            let variants = moved(variants.iter().map(|(variant, ty)| {
                 let doc = format!(" The response with status {}.", variant.trim_start_matches("Status"));
                 let variant = ident(variant);
                 let ty = spell(ty);
                 quote! { #[doc = #doc] #variant(#ty), }
-            });
+            }));
             quote! {
                 #doc
                 #[derive(Debug, Clone)]
-                pub enum #name { #(#variants)* }
+                pub enum #name { #variants }
             }
         }
         TypeKind::Alias(target) => {

@@ -74,8 +74,12 @@ type ObjectView<'s> = (
     bool,
 );
 
+/// `pointer` with one more token, escaped.
 fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", conductor_spec::escape_token(token))
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    conductor_spec::push_token(&mut out, token);
+    out
 }
 
 impl<'a> TypeSpace<'a> {
@@ -141,7 +145,7 @@ impl<'a> TypeSpace<'a> {
         let nullable = schema.schema_data.nullable;
         let ty = match self.shape(schema, pointer) {
             Shape::Direct(ty) => ty,
-            Shape::SinglePart(part) => self.convert_owned(part, hint, &format!("{pointer}/allOf/0")),
+            Shape::SinglePart(part) => self.convert_owned(part, hint, &[pointer, "/allOf/0"].concat()),
             shape => {
                 if let Some(done) = self.by_pointer.get(pointer) {
                     done.clone()
@@ -181,7 +185,7 @@ impl<'a> TypeSpace<'a> {
         let kind = match shape {
             Shape::Direct(ty) => TypeKind::Alias(ty),
             Shape::SinglePart(part) => {
-                let ty = self.convert_owned(part, &name, &format!("{pointer}/allOf/0"));
+                let ty = self.convert_owned(part, &name, &[pointer, "/allOf/0"].concat());
                 TypeKind::Alias(ty)
             }
             Shape::StringEnum(values) => {
@@ -318,7 +322,7 @@ impl<'a> TypeSpace<'a> {
         let items = match items {
             Some(items) => {
                 let hint = format!("{}Item", self.hint_for(pointer));
-                self.convert(SchemaRef::from(items), &hint, &format!("{pointer}/items"))
+                self.convert(SchemaRef::from(items), &hint, &[pointer, "/items"].concat())
             }
             None => TypeRef::Value,
         };
@@ -332,7 +336,7 @@ impl<'a> TypeSpace<'a> {
                 let ty = self.convert(
                     SchemaRef::from(&**value),
                     &hint,
-                    &format!("{pointer}/additionalProperties"),
+                    &[pointer, "/additionalProperties"].concat(),
                 );
                 Shape::Direct(TypeRef::Map(Box::new(ty)))
             }
@@ -413,7 +417,7 @@ impl<'a> TypeSpace<'a> {
         }
         let additional = match parts.additional {
             Some((schema, additional_pointer)) => {
-                let hint = format!("{name}Value");
+                let hint = [name, "Value"].concat();
                 Some(self.convert(schema.as_ref(), &hint, &additional_pointer))
             }
             None if parts.opaque_parts > 0 => Some(TypeRef::Value),
@@ -487,7 +491,7 @@ impl<'a> TypeSpace<'a> {
             }
         }
         if let Some(properties) = properties {
-            let properties_pointer = format!("{pointer}/properties");
+            let properties_pointer = [pointer.as_str(), "/properties"].concat();
             for (wire, property) in properties {
                 let property_pointer = child(&properties_pointer, wire);
                 parts.properties.insert(
@@ -500,7 +504,7 @@ impl<'a> TypeSpace<'a> {
         if let Some(AdditionalProperties::Schema(value)) = additional {
             parts.additional = Some((
                 PartSchema::Borrowed(SchemaRef::from(&**value)),
-                format!("{pointer}/additionalProperties"),
+                [pointer.as_str(), "/additionalProperties"].concat(),
             ));
         }
     }
