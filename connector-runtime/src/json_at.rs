@@ -91,6 +91,30 @@ fn find(body: &[u8], pointer: &str, want: Want<'_>) -> Result<Option<Found>, ser
     Ok(found)
 }
 
+/// The visitor methods for JSON's scalars: each gives `$scalar`, and `null` gives `$null`.
+macro_rules! scalars_give {
+    ($scalar:expr, $null:expr) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($scalar)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($scalar)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($scalar)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($scalar)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($scalar)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($null)
+        }
+    };
+}
+
 /// Reads what the remaining tokens point at, skipping the rest.
 struct At<'a>(&'a [String], Want<'a>);
 
@@ -151,24 +175,7 @@ impl<'de> Visitor<'de> for Step<'_> {
     }
 
     // A scalar has nothing below it.
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars_give!(None, None);
 }
 
 /// An array's length and its last item's member `field`; anything else is `Null` or
@@ -208,24 +215,7 @@ impl<'de> Visitor<'de> for ItemsOf<'_> {
         Ok(Found::NotArray)
     }
 
-    fn visit_unit<E>(self) -> Result<Found, E> {
-        Ok(Found::Null)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Found, E> {
-        Ok(Found::NotArray)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Found, E> {
-        Ok(Found::NotArray)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Found, E> {
-        Ok(Found::NotArray)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Found, E> {
-        Ok(Found::NotArray)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Found, E> {
-        Ok(Found::NotArray)
-    }
+    scalars_give!(Found::NotArray, Found::Null);
 }
 
 /// The member `0` of an object; `None` for anything else.
@@ -263,24 +253,7 @@ impl<'de> Visitor<'de> for MemberOf<'_> {
         Ok(None)
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
+    scalars_give!(None, None);
 }
 
 /// Whether a member's name is the token, compared without allocating when the name has no
