@@ -466,6 +466,44 @@ async fn offsets_advance_by_the_items_received_and_stop_on_a_short_page() {
 }
 
 #[tokio::test]
+async fn a_page_token_typed_as_a_string_is_sent_back_not_counted() {
+    let server = MockServer::from_spec(spec("pagination.yaml")).await.unwrap();
+    let page = |ids: &[i64], next: Option<&str>| {
+        StubResponse::json(
+            200,
+            &json!({"data": ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(), "next_page": next}),
+        )
+    };
+    server.stub_operation("searchRows", page(&[1, 2], Some("tok-2")));
+    server.stub_operation("searchRows", page(&[3], Some("tok-3")).when_query("page", "tok-2"));
+    server.stub_operation("searchRows", page(&[4], None).when_query("page", "tok-3"));
+    let client = paged::Client::builder().base_url(server.base_url()).build().unwrap();
+    let ids: Vec<i64> = all_items(client.search_rows().query("x").paginate(), |item| item.id).await;
+    assert_eq!(ids, [1, 2, 3, 4]);
+    assert_eq!(
+        queries(&server, "searchRows"),
+        ["query=x", "query=x&page=tok-2", "query=x&page=tok-3"]
+    );
+}
+
+#[tokio::test]
+async fn a_list_whose_success_may_have_no_body_still_pages() {
+    let server = MockServer::from_spec(spec("pagination.yaml")).await.unwrap();
+    let next = format!("{}/later?skiptoken=2", server.base_url());
+    server.stub_operation(
+        "listLater",
+        StubResponse::json(200, &json!({"value": [{"id": 1}], "nextLink": next})),
+    );
+    server.stub_operation(
+        "listLater",
+        StubResponse::json(200, &json!({"value": [{"id": 2}]})).when_query("skiptoken", "2"),
+    );
+    let client = paged::Client::builder().base_url(server.base_url()).build().unwrap();
+    let ids: Vec<i64> = all_items(client.list_later().paginate(), |item| item.id).await;
+    assert_eq!(ids, [1, 2]);
+}
+
+#[tokio::test]
 async fn page_numbers_count_up_until_an_empty_page() {
     let server = MockServer::from_spec(spec("pagination.yaml")).await.unwrap();
     let page = |ids: &[i64]| {

@@ -28,8 +28,12 @@ pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &st
             _ => None,
         };
     }
-    // An `Option` of the value reached so far, narrowed one field at a time.
-    let mut expr = quote! { ::std::option::Option::Some(page) };
+    // An `Option` of the value reached so far, narrowed one field at a time. The page itself is
+    // one already when a success may come without a body (Azure's 200 with a list or 202 without).
+    let mut expr = match space.resolved(output) {
+        TypeRef::Option(_) => quote! { page },
+        _ => quote! { ::std::option::Option::Some(page) },
+    };
     let mut ty = output.clone();
     for segment in &segments {
         let TypeRef::Named(id) = space.resolved(ty.strip_option()) else {
