@@ -139,6 +139,8 @@ fn expand_prints_the_code_and_what_paginates() {
             "paginated: listByConductorExtension: pages follow the cursor at `/meta/next_token` sent as `token`; items in `/entries` (x-conductor-pagination)",
             "paginated: listBySpeakeasy: pages follow `skip` advanced by the items received (page size `take`); items in `/items` (x-speakeasy-pagination)",
             "paginated: listByFern: pages follow the cursor at `/next` sent as `from`; items in `/data` (x-fern-pagination)",
+            "paginated: searchRows: pages follow the cursor at `/next_page` sent as `page`; items in `/data` (detected)",
+            "paginated: listLater: pages follow the next page URL at `/nextLink`; items in `/value` (detected)",
         ],
         "{report}"
     );
