@@ -7,6 +7,10 @@ use crate::diagnostics::{Diagnostic, Severity};
 /// Lines shown before the offending one.
 const CONTEXT_BEFORE: usize = 2;
 
+/// The most characters of a line shown; a longer one (minified JSON is one line) is cut to a
+/// window around the column, with `…` where it was cut.
+const MAX_WIDTH: usize = 120;
+
 pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
     let mut out = String::new();
     let label = match diagnostic.severity {
@@ -35,11 +39,15 @@ pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
         if number > line {
             break;
         }
-        let _ = writeln!(out, "{number:>width$} | {}", text.trim_end());
+        let text = text.trim_end();
+        // The offending line's window is centred on the column; the others start where it does.
+        let start = window_start(text, column);
+        let (shown, offset) = clip(text, start);
+        let _ = writeln!(out, "{number:>width$} | {shown}");
         if number == line {
-            let indent: String = text
+            let indent: String = shown
                 .chars()
-                .take(column.saturating_sub(1))
+                .take((column.saturating_sub(1) + offset).saturating_sub(start))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{pad} | {indent}^");
@@ -47,6 +55,37 @@ pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
     }
     push_notes(&mut out, diagnostic, width + 1);
     out
+}
+
+/// Where the window of a long line starts (in characters), so that `column` falls inside it.
+fn window_start(text: &str, column: usize) -> usize {
+    let length = text.chars().count();
+    if length <= MAX_WIDTH {
+        return 0;
+    }
+    column
+        .saturating_sub(1)
+        .saturating_sub(MAX_WIDTH / 2)
+        .min(length.saturating_sub(MAX_WIDTH))
+}
+
+/// At most [`MAX_WIDTH`] characters of `text` from `start`, marked `…` where cut, and how many
+/// characters the marker in front adds (0 or 1).
+fn clip(text: &str, start: usize) -> (String, usize) {
+    let length = text.chars().count();
+    if length <= MAX_WIDTH {
+        return (text.to_owned(), 0);
+    }
+    let start = start.min(length.saturating_sub(1));
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(text.chars().skip(start).take(MAX_WIDTH));
+    if start + MAX_WIDTH < length {
+        shown.push('…');
+    }
+    (shown, usize::from(start > 0))
 }
 
 fn push_notes(out: &mut String, diagnostic: &Diagnostic, indent: usize) {
@@ -80,5 +119,28 @@ mod tests {
             text,
             "error: bad value\n  --> specs/x.yaml:3:5\n   |\n 1 | a:\n 2 |   x: 1\n 3 |   b: 2\n   |     ^\n   = at #/a/b\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_the_column() {
+        let mut diagnostic = Diagnostic::at("#/x".to_owned(), "bad value".to_owned());
+        diagnostic.position = Some((1, 5001));
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let text = render(&diagnostic, &line);
+        let lines: Vec<&str> = text.lines().collect();
+        let shown = lines[3].strip_prefix(" 1 | ").unwrap();
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(shown.chars().count(), MAX_WIDTH + 2);
+        let caret = lines[4].strip_prefix("   | ").unwrap();
+        assert_eq!(
+            shown.chars().nth(caret.len() - 1),
+            Some('X'),
+            "the caret is under the column"
+        );
+        // Near the start, no marker in front.
+        diagnostic.position = Some((1, 3));
+        let text = render(&diagnostic, &line);
+        let shown = text.lines().nth(3).unwrap().strip_prefix(" 1 | ").unwrap();
+        assert!(shown.starts_with("aaa") && shown.ends_with('…'), "{shown}");
     }
 }

@@ -38,7 +38,7 @@ pub use pretty::render;
 pub use report::Report;
 
 use emit::client::{status_variant, ResponseTypes};
-use operations::{Operation, Payload};
+use operations::{Operation, Payload, Status};
 use typespace::{TypeRef, TypeSpace};
 
 /// What the generator is asked to do.
@@ -323,7 +323,26 @@ fn response_types(space: &mut TypeSpace<'_>, op: &Operation) -> ResponseTypes {
             bodies.push(payload);
         }
     }
-    let has_empty = op.success.iter().any(|(_, p)| *p == Payload::Empty);
+    // A 204 or 205 has no body whatever the spec documents (HTTP forbids one; Zoom documents
+    // `204` with the created object): the body it documents may be absent.
+    let no_content_with_body: Vec<u16> = op
+        .success
+        .iter()
+        .filter_map(|(status, payload)| match status {
+            Status::Code(code @ (204 | 205)) if *payload != Payload::Empty => Some(*code),
+            _ => None,
+        })
+        .collect();
+    for code in &no_content_with_body {
+        space.warn(
+            &op.pointer,
+            format!(
+                "`{}` documents a body for {code}, which never has one: the success body is optional",
+                op.id
+            ),
+        );
+    }
+    let has_empty = !no_content_with_body.is_empty() || op.success.iter().any(|(_, p)| *p == Payload::Empty);
     let output = match bodies.as_slice() {
         [] => TypeRef::Unit,
         [single] => match single {

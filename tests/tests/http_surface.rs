@@ -140,6 +140,22 @@ async fn multipart_uploads_carry_files_from_bytes_a_path_and_a_stream() {
 }
 
 #[tokio::test]
+async fn a_204_documented_with_a_body_decodes_with_or_without_one() {
+    let server = MockServer::from_spec(spec("transfers.yaml")).await.unwrap();
+    let client = transfers::Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+    // The mock answers the documented 204, which has no body.
+    let touched: Option<transfers::types::Note> = client.touch_note(7).await.unwrap();
+    assert!(touched.is_none());
+    // A server that sends the documented body anyway (with another success status).
+    server.stub_operation("touchNote", StubResponse::json(200, &json!({"id": 7, "text": "hi"})));
+    let touched = client.touch_note(7).await.unwrap().unwrap();
+    assert_eq!((touched.id, touched.text.as_str()), (7, "hi"));
+}
+
+#[tokio::test]
 async fn a_streamed_upload_is_never_resent_but_a_bytes_upload_is() {
     let server = MockServer::from_spec(spec("transfers.yaml")).await.unwrap();
     let client = transfers::Client::builder()
