@@ -325,6 +325,37 @@ fn lib_rs(name: &str, plan: &Plan, raw: &Value, settings: &Settings, workspace: 
 
 /// A value of `schema` that the generated types decode, or `None` when this simple generator
 /// cannot be sure (discriminated unions).
+/// The properties and required names of an object schema and of every `allOf` part under it;
+/// `None` when a part is not an object.
+fn collect_object(
+    raw: &Value,
+    schema: &Value,
+    properties: &mut serde_json::Map<String, Value>,
+    required: &mut Vec<String>,
+    depth: usize,
+) -> Option<()> {
+    let schema = spec_info::resolve(raw, schema);
+    if depth > 8 || schema.get("type").is_some_and(|t| t != "object") {
+        return None;
+    }
+    if let Some(own) = schema.get("properties").and_then(Value::as_object) {
+        properties.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    required.extend(
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned),
+    );
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        collect_object(raw, part, properties, required, depth + 1)?;
+    }
+    Some(())
+}
+
 fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
     let schema = spec_info::resolve(raw, schema);
     if depth > 8 || schema.get("discriminator").is_some() {
@@ -334,15 +365,19 @@ fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return Some(first.clone());
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = serde_json::Map::new();
-        for part in parts {
-            match sample(raw, part, depth + 1)? {
-                Value::Object(fields) => merged.extend(fields),
-                other if parts.len() == 1 => return Some(other),
-                _ => return None,
-            }
+        if let [only] = parts.as_slice() {
+            return sample(raw, only, depth + 1);
         }
-        return Some(Value::Object(merged));
+        // The parts as one object: a property one part declares may be required by another
+        // (DigitalOcean's `meta` is `allOf: [{properties: {total}}, {required: [total]}]`).
+        let mut properties = serde_json::Map::new();
+        let mut required = Vec::new();
+        collect_object(raw, schema, &mut properties, &mut required, 0)?;
+        let mut fields = serde_json::Map::new();
+        for (property, sub) in properties.iter().filter(|(p, _)| required.contains(p)) {
+            fields.insert(property.clone(), sample(raw, sub, depth + 1)?);
+        }
+        return Some(Value::Object(fields));
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(first) = schema.get(key).and_then(|b| b.get(0)) {
@@ -753,4 +788,30 @@ fn readme(
     }
     out.push_str("\n## Tests\n\n`cargo test` runs `tests/mock.rs` against the mock server derived from the spec; `api-conductor status` shows which operations they covered.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sample_has_what_any_all_of_part_requires() {
+        // DigitalOcean's list responses: `meta` declares `total` in one part and requires it in
+        // another, and the page itself comes from referenced parts.
+        let raw = json!({"components": {"schemas": {
+            "Meta": {"properties": {"meta": {"allOf": [
+                {"type": "object", "properties": {"total": {"type": "integer"}}},
+                {"required": ["total"]}
+            ]}}, "required": ["meta"], "type": "object"}
+        }}});
+        let schema = json!({"allOf": [
+            {"type": "object", "properties": {"tags": {"type": "array"}}},
+            {"$ref": "#/components/schemas/Meta"}
+        ]});
+        assert_eq!(sample(&raw, &schema, 0), Some(json!({"meta": {"total": 1}})));
+        // A part that is not an object cannot be merged.
+        let mixed = json!({"allOf": [{"type": "string"}, {"type": "object"}]});
+        assert_eq!(sample(&raw, &mixed, 0), None);
+        assert_eq!(sample(&raw, &json!({"allOf": [{"type": "string"}]}), 0), Some(json!("x")));
+    }
 }
