@@ -812,6 +812,9 @@ mod tests {
         // A part that is not an object cannot be merged.
         let mixed = json!({"allOf": [{"type": "string"}, {"type": "object"}]});
         assert_eq!(sample(&raw, &mixed, 0), None);
-        assert_eq!(sample(&raw, &json!({"allOf": [{"type": "string"}]}), 0), Some(json!("x")));
+        assert_eq!(
+            sample(&raw, &json!({"allOf": [{"type": "string"}]}), 0),
+            Some(json!("x"))
+        );
     }
 }
