@@ -256,8 +256,21 @@ pub(crate) fn check_name(name: &str) -> Result<(), Failure> {
     check_name_case(name, NameCase::Any)
 }
 
+/// Rust's keywords, strict and reserved: a connector named so would name a module `box` or
+/// `type`, which does not compile.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
 fn check_name_case(name: &str, case: NameCase) -> Result<(), Failure> {
-    if case.allows(name) {
+    if KEYWORDS.contains(&name) {
+        Err(Failure::new(format!(
+            "`{name}` is a Rust keyword and cannot name a connector's module; add a word, e.g. `{name}-api`"
+        )))
+    } else if case.allows(name) {
         Ok(())
     } else {
         Err(Failure::new(format!(
@@ -318,6 +331,12 @@ mod tests {
         assert!(!NameCase::Kebab.allows("stripe--payments"));
         assert!(!NameCase::Kebab.allows("stripe-"));
         assert!(NameCase::Snake.allows("stripe_payments"));
+        let refused = format!("{:?}", super::check_name("box").unwrap_err());
+        assert!(
+            refused.contains("keyword") && refused.contains("`box-api`"),
+            "{refused}"
+        );
+        assert!(super::check_name("box-api").is_ok());
         assert!(!NameCase::Snake.allows("stripe-payments"));
         assert!(NameCase::Any.allows("a-b_c"));
         assert!(!NameCase::Any.allows("2fa"));
