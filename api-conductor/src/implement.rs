@@ -668,11 +668,7 @@ fn variable(name: &str) -> String {
             '_'
         });
     }
-    const KEYWORDS: [&str; 16] = [
-        "as", "async", "crate", "fn", "for", "impl", "in", "loop", "match", "mod", "move", "ref", "self", "type",
-        "use", "where",
-    ];
-    if KEYWORDS.contains(&out.as_str()) {
+    if conductor_codegen::is_keyword(&out) {
         out.push('_');
     }
     out

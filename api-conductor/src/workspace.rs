@@ -256,17 +256,9 @@ pub(crate) fn check_name(name: &str) -> Result<(), Failure> {
     check_name_case(name, NameCase::Any)
 }
 
-/// Rust's keywords, strict and reserved: a connector named so would name a module `box` or
-/// `type`, which does not compile.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
-    "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
 fn check_name_case(name: &str, case: NameCase) -> Result<(), Failure> {
-    if KEYWORDS.contains(&name) {
+    // A keyword would name the connector's module (`pub mod box {}`), which does not compile.
+    if conductor_codegen::is_keyword(name) {
         Err(Failure::new(format!(
             "`{name}` is a Rust keyword and cannot name a connector's module; add a word, e.g. `{name}-api`"
         )))

@@ -39,15 +39,12 @@ pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
         if number > line {
             break;
         }
-        let text = text.trim_end();
-        // The offending line's window is centred on the column; the others start where it does.
-        let start = window_start(text, column);
-        let (shown, offset) = clip(text, start);
+        let (shown, caret) = clip(text.trim_end(), column);
         let _ = writeln!(out, "{number:>width$} | {shown}");
         if number == line {
             let indent: String = shown
                 .chars()
-                .take((column.saturating_sub(1) + offset).saturating_sub(start))
+                .take(caret)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{pad} | {indent}^");
@@ -57,26 +54,16 @@ pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
     out
 }
 
-/// Where the window of a long line starts (in characters), so that `column` falls inside it.
-fn window_start(text: &str, column: usize) -> usize {
+/// `text` as shown: whole when it fits in [`MAX_WIDTH`] characters, else a window of that many
+/// around `column` (1-based), marked `…` where cut; and how many characters of the shown text
+/// come before the column.
+fn clip(text: &str, column: usize) -> (String, usize) {
+    let before = column.saturating_sub(1);
     let length = text.chars().count();
     if length <= MAX_WIDTH {
-        return 0;
+        return (text.to_owned(), before);
     }
-    column
-        .saturating_sub(1)
-        .saturating_sub(MAX_WIDTH / 2)
-        .min(length.saturating_sub(MAX_WIDTH))
-}
-
-/// At most [`MAX_WIDTH`] characters of `text` from `start`, marked `…` where cut, and how many
-/// characters the marker in front adds (0 or 1).
-fn clip(text: &str, start: usize) -> (String, usize) {
-    let length = text.chars().count();
-    if length <= MAX_WIDTH {
-        return (text.to_owned(), 0);
-    }
-    let start = start.min(length.saturating_sub(1));
+    let start = before.saturating_sub(MAX_WIDTH / 2).min(length - MAX_WIDTH);
     let mut shown = String::new();
     if start > 0 {
         shown.push('…');
@@ -85,7 +72,7 @@ fn clip(text: &str, start: usize) -> (String, usize) {
     if start + MAX_WIDTH < length {
         shown.push('…');
     }
-    (shown, usize::from(start > 0))
+    (shown, before - start + usize::from(start > 0))
 }
 
 fn push_notes(out: &mut String, diagnostic: &Diagnostic, indent: usize) {

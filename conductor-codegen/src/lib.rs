@@ -34,6 +34,7 @@ use quote::quote;
 pub use conductor_spec;
 pub use conductor_spec::derived_id;
 pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
+pub use names::is_keyword;
 pub use pretty::render;
 pub use report::Report;
 

@@ -11,6 +11,17 @@ const KEYWORDS: &[&str] = &[
     "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
+/// Whether `name` is a Rust keyword (strict or reserved, any edition), which names nothing
+/// without `r#`.
+///
+/// ```
+/// assert!(conductor_codegen::is_keyword("box"));
+/// assert!(!conductor_codegen::is_keyword("boxes"));
+/// ```
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
@@ -117,7 +128,7 @@ fn make_field_name(raw: &str) -> String {
 pub(crate) fn ident(name: &str) -> Ident {
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
-    } else if KEYWORDS.contains(&name) {
+    } else if is_keyword(name) {
         Ident::new_raw(name, Span::call_site())
     } else {
         Ident::new(name, Span::call_site())

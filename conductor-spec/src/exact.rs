@@ -153,37 +153,33 @@ mod tests {
         }
     }
 
-    /// Every JSON file under `SCHEMA_CORPUS` (e.g. `.cache/specs`) reads the same, keys in the
-    /// same order.
+    /// Every JSON file of the project's specs reads the same, keys in the same order; with
+    /// `SCHEMA_CORPUS=DIR` (e.g. `.cache/specs`), so does every JSON file under `DIR`.
     #[test]
     fn real_documents_read_the_same() {
-        let Some(root) = std::env::var_os("SCHEMA_CORPUS") else {
-            return;
-        };
-        let mut pending = vec![std::path::PathBuf::from(root)];
-        let mut files = 0;
-        while let Some(path) = pending.pop() {
-            if path.is_dir() {
-                let entries = std::fs::read_dir(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                pending.extend(entries.filter_map(|entry| entry.ok().map(|entry| entry.path())));
-            } else if path.extension().is_some_and(|ext| ext == "json") {
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let theirs = serde_json::from_str::<Value>(&text).map_err(|e| e.to_string());
-                let ours = from_str(&text).map_err(|e| e.to_string());
-                assert!(ours == theirs, "{}", path.display());
-                if let Ok(value) = ours {
-                    assert_eq!(
-                        value.to_string(),
-                        theirs.unwrap_or_default().to_string(),
-                        "{}",
-                        path.display()
-                    );
-                }
-                files += 1;
+        let mut files = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        crate::schema::tests::collect_json(&root, &mut files);
+        if let Ok(corpus) = std::env::var("SCHEMA_CORPUS") {
+            crate::schema::tests::collect_json(std::path::Path::new(&corpus), &mut files);
+        }
+        assert!(!files.is_empty(), "no JSON files under {}", root.display());
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let theirs = serde_json::from_str::<Value>(&text).map_err(|e| e.to_string());
+            let ours = from_str(&text).map_err(|e| e.to_string());
+            assert!(ours == theirs, "{}", path.display());
+            if let Ok(value) = ours {
+                assert_eq!(
+                    value.to_string(),
+                    theirs.unwrap_or_default().to_string(),
+                    "{}",
+                    path.display()
+                );
             }
         }
-        eprintln!("{files} JSON files read the same");
+        eprintln!("{} JSON files read the same", files.len());
     }
 }

@@ -9,10 +9,7 @@ use serde_json::Value;
 /// The value at `pointer` (RFC 6901, `""` for the whole body) in the JSON `body`; `None` when
 /// the body is not JSON or nothing is there.
 pub(crate) fn value_at(body: &[u8], pointer: &str) -> Option<Value> {
-    match find(body, pointer, Want::Value) {
-        Ok(Some(Found::Value(value))) => Some(value),
-        _ => None,
-    }
+    checked_value_at(body, pointer).ok().flatten()
 }
 
 /// What a list page holds at its items pointer.
@@ -201,9 +198,13 @@ impl<'de> Visitor<'de> for ItemsOf<'_> {
                 }
             }
             Some(field) => {
-                while let Some(member) = seq.next_element_seed(MemberOf(field))? {
+                let member = [field.to_owned()];
+                while let Some(found) = seq.next_element_seed(At(&member, Want::Value))? {
                     count += 1;
-                    last_field = member;
+                    last_field = match found {
+                        Some(Found::Value(value)) => Some(value),
+                        _ => None,
+                    };
                 }
             }
         }
@@ -216,44 +217,6 @@ impl<'de> Visitor<'de> for ItemsOf<'_> {
     }
 
     scalars_give!(Found::NotArray, Found::Null);
-}
-
-/// The member `0` of an object; `None` for anything else.
-struct MemberOf<'a>(&'a str);
-
-impl<'de> DeserializeSeed<'de> for MemberOf<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MemberOf<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an item")
-    }
-
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-        let mut found = None;
-        while let Some(matches) = map.next_key_seed(KeyIs(self.0))? {
-            if matches && found.is_none() {
-                found = Some(map.next_value::<Value>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    scalars_give!(None, None);
 }
 
 /// Whether a member's name is the token, compared without allocating when the name has no
