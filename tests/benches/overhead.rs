@@ -193,17 +193,27 @@ fn main() {
 
         if let Some(only) = only {
             let n = rounds * per_round;
-            let (wall, cpu) = match only.as_str() {
-                "bare" => time(n, || bare(None)).await,
-                "decoded" => time(n, || bare_decoded(None)).await,
-                "decoded-timed" => time(n, || bare_decoded(Some(Duration::from_secs(30)))).await,
-                "generated-timed" => time(n, || client.get_pet_by_id(7).into_future()).await,
-                _ => time(n, || untimed.get_pet_by_id(7).into_future()).await,
-            };
+            let mut samples = Vec::with_capacity(n);
+            let cpu_start = thread_cpu();
+            for _ in 0..n {
+                let start = Instant::now();
+                match only.as_str() {
+                    "bare" => drop(std::hint::black_box(bare(None).await)),
+                    "decoded" => drop(std::hint::black_box(bare_decoded(None).await)),
+                    "decoded-timed" => drop(std::hint::black_box(bare_decoded(Some(Duration::from_secs(30))).await)),
+                    "generated-timed" => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
+                    _ => drop(std::hint::black_box(untimed.get_pet_by_id(7).await.unwrap())),
+                }
+                samples.push(start.elapsed());
+            }
+            let cpu = cpu_start.zip(thread_cpu()).map_or(Duration::ZERO, |(a, b)| b - a);
+            let (median, p90, mean) = stats(&mut samples);
             println!(
-                "{only} alone, {n} requests: mean {} wall, {} client CPU",
-                micros(wall),
-                micros(cpu)
+                "{only} alone, {n} requests: median {}, p90 {}, mean {} wall, {} client CPU",
+                micros(median),
+                micros(p90),
+                micros(mean),
+                micros(cpu / u32::try_from(n).unwrap())
             );
             return;
         }
