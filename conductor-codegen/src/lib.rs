@@ -272,7 +272,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         Some(text) => envelope::parse_attribute(text).ok(),
         None => envelope::from_document(&spec.raw).ok().flatten(),
     };
-    let api = emit::client::api_static(document, rt, envelope.as_ref());
+    let api = emit::client::api_static(document, rt, envelope.as_ref(), operations.len());
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
     let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);

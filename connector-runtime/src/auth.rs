@@ -277,66 +277,138 @@ pub(crate) enum AuthFailure {
 /// The OAuth token a request carries, so a 401 can invalidate it.
 pub(crate) type IssuedToken = Option<(Arc<TokenManager>, SecretString)>;
 
-/// Finds the first alternative of `requirements` whose schemes all have a credential (per-call
-/// credentials first, then the client's) and applies it.
-///
-/// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
-/// A token manager without a clock of its own judges expiry by `clock`, the client's.
+/// The credentials a call sends, chosen by [`choose`] before any is applied.
+enum Choice<'c> {
+    /// Nothing: the operation takes no credentials, or may be called anonymously.
+    Anonymous,
+    /// One credential: the scheme assumed for an API whose spec declares none, or an
+    /// alternative of one scheme (the usual requirement).
+    Single(&'static SecuritySchemeSpec, &'c Stored),
+    /// The first alternative whose schemes all have a credential.
+    Alternative(&'static [&'static str]),
+}
+
+/// Where a call's credentials are looked up: its own first, then the client's.
+#[derive(Clone, Copy)]
+struct Sources<'c> {
+    api: &'static crate::ApiSpec,
+    call: Option<&'c Credentials>,
+    client: &'c Credentials,
+}
+
+impl<'c> Sources<'c> {
+    fn lookup(&self, scheme: &SecuritySchemeSpec) -> Option<&'c Stored> {
+        self.call
+            .and_then(|c| c.for_scheme(scheme))
+            .or_else(|| self.client.for_scheme(scheme))
+    }
+
+    /// The scheme named `name` and its credential, when the API declares it and one is set.
+    fn resolve(&self, name: &str) -> Option<(&'static SecuritySchemeSpec, &'c Stored)> {
+        self.api
+            .scheme(name)
+            .and_then(|scheme| self.lookup(scheme).map(|stored| (scheme, stored)))
+    }
+
+    /// Finds the first alternative of `requirements` whose schemes all have a credential.
+    ///
+    /// An empty alternative (`{}` in the spec) means the operation may be called anonymously.
+    fn choose(&self, requirements: &'static [&'static [&'static str]]) -> Result<Choice<'c>, AuthFailure> {
+        if requirements.is_empty() {
+            // A spec that declares no security at all (GitHub's does not) still needs
+            // credentials: a bearer (or OAuth) or basic credential set for every scheme of its
+            // kind is sent.
+            if self.api.schemes.is_empty() {
+                for scheme in IMPLICIT_SCHEMES {
+                    if let Some(stored) = self.lookup(scheme) {
+                        return Ok(Choice::Single(scheme, stored));
+                    }
+                }
+            }
+            return Ok(Choice::Anonymous);
+        }
+        let mut anonymous_allowed = false;
+        for alternative in requirements {
+            if let [name] = alternative {
+                if let Some((scheme, stored)) = self.resolve(name) {
+                    return Ok(Choice::Single(scheme, stored));
+                }
+            } else if alternative.is_empty() {
+                anonymous_allowed = true;
+            } else if alternative.iter().all(|name| self.resolve(name).is_some()) {
+                // Looked up again to apply: no list of them is allocated.
+                return Ok(Choice::Alternative(alternative));
+            }
+        }
+        if anonymous_allowed {
+            return Ok(Choice::Anonymous);
+        }
+        Err(missing(requirements))
+    }
+}
+
+#[cold]
+fn missing(requirements: &[&[&str]]) -> AuthFailure {
+    let wanted: Vec<String> = requirements.iter().map(|alternative| alternative.join(" + ")).collect();
+    AuthFailure::Missing(format!(
+        "no credential configured for the security scheme {}",
+        wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
+    ))
+}
+
+/// Applies the credentials of the first alternative of `requirements` whose schemes all have
+/// one (per-call credentials first, then the client's) to `parts`, when none of them needs a
+/// token fetched: the usual call, without a future. An OAuth credential fails here; calls that
+/// may carry one go through [`apply`].
+pub(crate) fn apply_now(
+    requirements: &'static [&'static [&'static str]],
+    api: &'static crate::ApiSpec,
+    call: Option<&Credentials>,
+    client: &Credentials,
+    method: &str,
+    parts: &mut RequestParts,
+) -> Result<(), AuthFailure> {
+    let sources = Sources { api, call, client };
+    match sources.choose(requirements)? {
+        Choice::Anonymous => Ok(()),
+        Choice::Single(scheme, stored) => apply_one(scheme, stored, method, parts).map_err(AuthFailure::Invalid),
+        Choice::Alternative(alternative) => alternative
+            .iter()
+            .filter_map(|name| sources.resolve(name))
+            .try_for_each(|(scheme, stored)| apply_one(scheme, stored, method, parts))
+            .map_err(AuthFailure::Invalid),
+    }
+}
+
+/// [`apply_now`] for credentials that may hold a token manager, which is asked for its token
+/// first. A token manager without a clock of its own judges expiry by `clock`, the client's.
 pub(crate) async fn apply(
-    requirements: &[&[&str]],
-    api: &crate::ApiSpec,
+    requirements: &'static [&'static [&'static str]],
+    api: &'static crate::ApiSpec,
     call: Option<&Credentials>,
     client: &Credentials,
     clock: &dyn Clock,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
-    let lookup = |scheme: &SecuritySchemeSpec| {
-        call.and_then(|c| c.for_scheme(scheme))
-            .or_else(|| client.for_scheme(scheme))
-    };
-    if requirements.is_empty() {
-        // A spec that declares no security at all (GitHub's does not) still needs credentials:
-        // a bearer (or OAuth) or basic credential set for every scheme of its kind is sent.
-        if api.schemes.is_empty() {
-            for scheme in IMPLICIT_SCHEMES {
-                if let Some(credential) = lookup(scheme) {
-                    return apply_credential(scheme, credential, clock, method, parts).await;
-                }
-            }
-        }
-        return Ok(None);
-    }
-    let mut anonymous_allowed = false;
-    for alternative in requirements {
-        if alternative.is_empty() {
-            anonymous_allowed = true;
-            continue;
-        }
-        let resolve = |name: &&str| api.scheme(name).and_then(|scheme| lookup(scheme).map(|c| (scheme, c)));
-        // Checked first, then looked up again to apply: no list of them is allocated.
-        if alternative.iter().all(|name| resolve(name).is_some()) {
+    let sources = Sources { api, call, client };
+    match sources.choose(requirements)? {
+        Choice::Anonymous => Ok(None),
+        Choice::Single(scheme, stored) => apply_credential(scheme, stored, clock, method, parts).await,
+        Choice::Alternative(alternative) => {
             let mut issued = None;
-            for (scheme, credential) in alternative.iter().filter_map(resolve) {
-                if let Some(token) = apply_credential(scheme, credential, clock, method, parts).await? {
+            for (scheme, stored) in alternative.iter().filter_map(|name| sources.resolve(name)) {
+                if let Some(token) = apply_credential(scheme, stored, clock, method, parts).await? {
                     issued = Some(token);
                 }
             }
-            return Ok(issued);
+            Ok(issued)
         }
     }
-    if anonymous_allowed {
-        return Ok(None);
-    }
-    let wanted: Vec<String> = requirements.iter().map(|alternative| alternative.join(" + ")).collect();
-    Err(AuthFailure::Missing(format!(
-        "no credential configured for the security scheme {}",
-        wanted.iter().map(|w| format!("`{w}`")).collect::<Vec<_>>().join(" or ")
-    )))
 }
 
 /// The schemes assumed for an API whose spec declares none.
-const IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
+static IMPLICIT_SCHEMES: &[SecuritySchemeSpec] = &[
     SecuritySchemeSpec {
         name: "",
         kind: SchemeKind::Bearer,

@@ -11,7 +11,7 @@ use tracing::Instrument as _;
 use crate::auth::{self, AuthFailure, Credentials, IssuedToken};
 use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
-use crate::health::{Counters, Health, HealthSnapshot};
+use crate::health::{Counters, CountersRef, Health, HealthSnapshot};
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::multipart::{Encoded, SharedStream};
 use crate::operation::CallOptions;
@@ -38,6 +38,10 @@ pub(crate) struct ClientInner {
     pub(crate) base: reqwest::Url,
     pub(crate) api: &'static ApiSpec,
     pub(crate) credentials: Credentials,
+    /// Whether `credentials` hold an OAuth token manager, so calls may wait for a token.
+    pub(crate) credentials_have_token_manager: bool,
+    /// Whether `default_headers` set `Accept`.
+    pub(crate) default_headers_have_accept: bool,
     pub(crate) default_headers: HeaderMap,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
@@ -132,8 +136,8 @@ impl Client {
     }
 
     /// The health counters of `spec`'s operation.
-    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> Arc<Counters> {
-        self.inner.health.counters(spec.id)
+    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> CountersRef<'_> {
+        self.inner.health.counters(spec)
     }
 
     fn group(&self, spec: &OperationSpec) -> Option<&str> {
@@ -196,25 +200,27 @@ impl Client {
         }
     }
 
-    /// [`Client::authorize`] for credentials without a token manager, which never wait: run
-    /// to completion here, so the send loop's future has no room for it.
+    /// [`Client::authorize`] for credentials without a token manager, which never wait:
+    /// applied here, without a future.
     fn authorize_at_once(
         &self,
         spec: &'static OperationSpec,
         parts: &mut RequestParts,
         options: &CallOptions,
-    ) -> Result<IssuedToken, Box<ErrorInner>> {
-        use futures_util::FutureExt as _;
-        self.authorize(spec, parts, options).now_or_never().unwrap_or_else(|| {
-            Err(ErrorInner::new(
-                ErrorKind::Auth,
-                spec,
-                "the credentials needed to wait, but no token manager was configured",
-            ))
-        })
+    ) -> Result<(), Box<ErrorInner>> {
+        let inner = &*self.inner;
+        auth::apply_now(
+            spec.effective_security(),
+            spec.api,
+            options.get().credentials.as_ref(),
+            &inner.credentials,
+            spec.method.as_str(),
+            parts,
+        )
+        .map_err(|failure| auth_error(spec, failure))
     }
 
-    /// Applies the credentials to `parts`.
+    /// Applies the credentials to `parts`, fetching a token first where one is needed.
     async fn authorize(
         &self,
         spec: &'static OperationSpec,
@@ -222,9 +228,9 @@ impl Client {
         options: &CallOptions,
     ) -> Result<IssuedToken, Box<ErrorInner>> {
         let inner = &*self.inner;
-        let issued = auth::apply(
+        auth::apply(
             spec.effective_security(),
-            inner.api,
+            spec.api,
             options.get().credentials.as_ref(),
             &inner.credentials,
             &*inner.clock,
@@ -232,16 +238,7 @@ impl Client {
             parts,
         )
         .await
-        .map_err(|failure| match failure {
-            AuthFailure::Missing(message) => ErrorInner::new(ErrorKind::MissingCredentials, spec, message),
-            AuthFailure::Invalid(message) => ErrorInner::new(ErrorKind::MissingCredentials, spec, message),
-            AuthFailure::Token(err) => {
-                let mut inner = ErrorInner::new(ErrorKind::Auth, spec, format!("no access token: {err}"));
-                inner.source = Some(Box::new(err));
-                inner
-            }
-        })?;
-        Ok(issued)
+        .map_err(|failure| auth_error(spec, failure))
     }
 
     async fn send_with_retries(
@@ -290,24 +287,25 @@ impl Client {
         }
         let key = LimitKey::new(spec.id, spec.path, group);
 
+        let token_manager = inner.credentials_have_token_manager
+            || options
+                .get()
+                .credentials
+                .as_ref()
+                .is_some_and(Credentials::has_token_manager);
         // The unauthenticated parts are kept only when a 401 could make us send them again
         // with a new token.
-        let may_refresh = !streamed
-            && (inner.credentials.has_token_manager()
-                || options
-                    .get()
-                    .credentials
-                    .as_ref()
-                    .is_some_and(Credentials::has_token_manager));
+        let may_refresh = token_manager && !streamed;
         // Boxed: rarely there, and the send loop's future would otherwise keep room for it.
         let unauthenticated = may_refresh.then(|| Box::new(parts.clone()));
         // Each attempt's request is built from the authenticated parts: the first attempt
         // copies nothing, and a retry builds the same request again.
-        let mut issued = if may_refresh {
+        let mut issued = if token_manager {
             // A token may have to be fetched: boxed, as that future is large.
             Box::pin(self.authorize(spec, parts, &options)).await?
         } else {
-            self.authorize_at_once(spec, parts, &options)?
+            self.authorize_at_once(spec, parts, &options)?;
+            None
         };
         let mut state = CallState {
             attempt: 0,
@@ -658,20 +656,62 @@ impl Client {
         idempotency_key: Option<&str>,
     ) -> Result<reqwest::Request, Box<ErrorInner>> {
         let inner = &*self.inner;
-        let encode_error = |message: String| ErrorInner::new(ErrorKind::Encode, spec, message);
-        let mut request = reqwest::Request::new(spec.method.as_reqwest(), self.url(parts).map_err(encode_error)?);
+        let url = self.url(parts).map_err(|message| encode_error(spec, message))?;
+        let mut request = reqwest::Request::new(spec.method.as_reqwest(), url);
         let headers = request.headers_mut();
         for (name, value) in &inner.default_headers {
             headers.append(name, value.clone());
         }
+        let mut has_accept = inner.default_headers_have_accept;
         for (name, value) in &parts.headers {
+            has_accept |= *name == reqwest::header::ACCEPT;
             headers.append(name, value.clone());
         }
-        for (name, value) in &options.get().headers {
+        let overrides = options.get();
+        let extras = !overrides.headers.is_empty()
+            || !parts.cookies.is_empty()
+            || idempotency_key.is_some()
+            || overrides.idempotency_header.is_some()
+            || !matches!(parts.body, Body::Empty);
+        if extras {
+            has_accept |= self.add_extras(spec, parts, overrides, idempotency_key, &mut request)?;
+        }
+        if !has_accept {
+            // Known to be absent: appended, without looking the name up first.
+            request
+                .headers_mut()
+                .append(reqwest::header::ACCEPT, HeaderValue::from_static(ACCEPT_JSON));
+        }
+        // A streamed response may take as long as it takes once its headers are in; the total
+        // timeout (which stops at the headers) bounds the wait for them.
+        let timeout = overrides.timeout.or(inner.timeout).filter(|_| !parts.stream_response);
+        // Setting it allocates the request's extension map: only when there is one.
+        if timeout.is_some() {
+            *request.timeout_mut() = timeout;
+        }
+        Ok(request)
+    }
+
+    /// What fewer calls carry: the call's own headers, cookies, an idempotency key and a body.
+    /// Returns whether an `Accept` header is among them.
+    #[inline(never)]
+    fn add_extras(
+        &self,
+        spec: &'static OperationSpec,
+        parts: &RequestParts,
+        overrides: &crate::operation::Options,
+        idempotency_key: Option<&str>,
+        request: &mut reqwest::Request,
+    ) -> Result<bool, Box<ErrorInner>> {
+        let encode_error = |message: String| encode_error(spec, message);
+        let headers = request.headers_mut();
+        let mut has_accept = false;
+        for (name, value) in &overrides.headers {
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| encode_error(format!("invalid header name `{name}`")))?;
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|_| encode_error(format!("invalid value for header `{name}`")))?;
+            has_accept |= name == reqwest::header::ACCEPT;
             headers.append(name, value);
         }
         if !parts.cookies.is_empty() {
@@ -685,8 +725,7 @@ impl Client {
             headers.append(reqwest::header::COOKIE, value);
         }
         // The call's header name wins over the client's.
-        let call_header = options
-            .get()
+        let call_header = overrides
             .idempotency_header
             .map(|name| {
                 HeaderName::try_from(name)
@@ -695,14 +734,11 @@ impl Client {
             .transpose()?;
         if let (Some(key), Some(name)) = (
             idempotency_key,
-            call_header.as_ref().or(inner.idempotency_header.as_ref()),
+            call_header.as_ref().or(self.inner.idempotency_header.as_ref()),
         ) {
             let value = HeaderValue::try_from(key).map_err(|_| encode_error("invalid idempotency key".to_owned()))?;
             headers.insert(name.clone(), value);
         }
-        headers
-            .entry(reqwest::header::ACCEPT)
-            .or_insert_with(|| HeaderValue::from_static("application/json, */*;q=0.5"));
         let content_type = |content_type: &str| {
             HeaderValue::try_from(content_type)
                 .map_err(|_| encode_error(format!("invalid content type `{content_type}`")))
@@ -729,19 +765,17 @@ impl Client {
             }
             Body::Multipart(_) => return Err(encode_error("the multipart body was not encoded".to_owned())),
         }
-        // A streamed response may take as long as it takes once its headers are in; the total
-        // timeout (which stops at the headers) bounds the wait for them.
-        let timeout = options
-            .get()
-            .timeout
-            .or(inner.timeout)
-            .filter(|_| !parts.stream_response);
-        // Setting it allocates the request's extension map: only when there is one.
-        if timeout.is_some() {
-            *request.timeout_mut() = timeout;
-        }
-        Ok(request)
+        Ok(has_accept)
     }
+}
+
+/// The `Accept` header a request carries unless the spec or the caller chose one.
+const ACCEPT_JSON: &str = "application/json, */*;q=0.5";
+
+/// The call's error for a request that could not be built.
+#[cold]
+fn encode_error(spec: &'static OperationSpec, message: String) -> Box<ErrorInner> {
+    ErrorInner::new(ErrorKind::Encode, spec, message)
 }
 
 /// Reads a response's whole body. Chunk by chunk rather than `Response::bytes`, whose future
@@ -785,6 +819,22 @@ fn redact_url(url: &reqwest::Url, api: &ApiSpec) -> String {
     redacted.to_string()
 }
 
+/// The call's error for credentials that could not be applied.
+#[cold]
+fn auth_error(spec: &'static OperationSpec, failure: AuthFailure) -> Box<ErrorInner> {
+    match failure {
+        AuthFailure::Missing(message) | AuthFailure::Invalid(message) => {
+            ErrorInner::new(ErrorKind::MissingCredentials, spec, message)
+        }
+        AuthFailure::Token(err) => {
+            let mut inner = ErrorInner::new(ErrorKind::Auth, spec, format!("no access token: {err}"));
+            inner.source = Some(Box::new(err));
+            inner
+        }
+    }
+}
+
+#[cold]
 fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: String) -> Box<ErrorInner> {
     let kind = if err.is_connect() {
         ErrorKind::Connect

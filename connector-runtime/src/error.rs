@@ -69,6 +69,9 @@ pub(crate) struct ErrorInner {
 }
 
 impl ErrorInner {
+    /// An error of `kind` in `spec`'s call; cold, so the paths that build one are laid out
+    /// away from the success path.
+    #[cold]
     pub(crate) fn new(kind: ErrorKind, spec: &crate::OperationSpec, message: impl Into<String>) -> Box<Self> {
         Box::new(Self {
             kind,

@@ -143,6 +143,9 @@ pub struct ApiSpec {
     pub schemes: &'static [SecuritySchemeSpec],
     /// The error envelope success responses may carry, if the API has one.
     pub envelope: Option<Envelope>,
+    /// How many operations were generated: each client keeps per-operation state (health
+    /// counters) in a table of this size, indexed by [`OperationSpec::index`].
+    pub operation_count: usize,
 }
 
 /// An error inside a success response, as Slack's `{"ok": false, "error": "channel_not_found"}`.
@@ -194,6 +197,9 @@ pub struct OperationSpec {
     pub security: Option<&'static [&'static [&'static str]]>,
     /// The API this operation belongs to.
     pub api: &'static ApiSpec,
+    /// The operation's position among its API's generated operations, below
+    /// [`ApiSpec::operation_count`].
+    pub index: usize,
 }
 
 impl OperationSpec {

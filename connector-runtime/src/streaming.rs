@@ -337,6 +337,7 @@ mod tests {
         security: &[],
         schemes: &[],
         envelope: None,
+        operation_count: 1,
     };
     static SPEC: OperationSpec = OperationSpec {
         id: "events",
@@ -344,6 +345,7 @@ mod tests {
         path: "/events",
         security: None,
         api: &API,
+        index: 0,
     };
 
     fn chunks(parts: &[&'static str]) -> ByteStream {

@@ -15,6 +15,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
         },
     ],
     envelope: ::std::option::Option::None,
+    operation_count: 6usize,
 };
 /// A client for Kitchen Sink 2.
 ///
@@ -584,6 +585,7 @@ pub mod builders {
             path: "/things/{thing-id}",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 0usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -693,6 +695,7 @@ pub mod builders {
             path: "/things/{thing-id}",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 1usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -762,6 +765,7 @@ pub mod builders {
             path: "/things",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 2usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -836,6 +840,7 @@ pub mod builders {
             path: "/upload",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 3usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -905,6 +910,7 @@ pub mod builders {
             path: "/shapes",
             security: ::std::option::Option::Some(&[]),
             api: &super::API,
+            index: 4usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -954,6 +960,7 @@ pub mod builders {
             path: "/misc",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 5usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call

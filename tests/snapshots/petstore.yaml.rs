@@ -23,6 +23,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
         },
     ],
     envelope: ::std::option::Option::None,
+    operation_count: 5usize,
 };
 /// A client for Petstore 1.0.0.
 ///
@@ -233,6 +234,7 @@ pub mod builders {
             path: "/pets",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 0usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -320,6 +322,7 @@ pub mod builders {
             path: "/pets",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 1usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -391,6 +394,7 @@ pub mod builders {
             path: "/pets/{petId}",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 2usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -448,6 +452,7 @@ pub mod builders {
             path: "/pets/{petId}",
             security: ::std::option::Option::Some(&[&["petstore_auth"]]),
             api: &super::API,
+            index: 3usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -504,6 +509,7 @@ pub mod builders {
             path: "/store/inventory",
             security: ::std::option::Option::Some(&[]),
             api: &super::API,
+            index: 4usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call

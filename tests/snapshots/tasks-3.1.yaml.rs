@@ -14,6 +14,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
         },
     ],
     envelope: ::std::option::Option::None,
+    operation_count: 2usize,
 };
 /// A client for Tasks 1.0.
 #[derive(Debug, Clone)]
@@ -134,6 +135,7 @@ pub mod builders {
             path: "/tasks/{id}",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 0usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -192,6 +194,7 @@ pub mod builders {
             path: "/tasks",
             security: ::std::option::Option::None,
             api: &super::API,
+            index: 1usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call

@@ -16,6 +16,7 @@ pub(crate) fn api_static(
     document: &OpenAPI,
     rt: &syn::Path,
     envelope: Option<&crate::envelope::Envelope>,
+    operation_count: usize,
 ) -> TokenStream {
     let title = &document.info.title;
     let version = &document.info.version;
@@ -95,6 +96,7 @@ pub(crate) fn api_static(
             security: #security,
             schemes: &[#(#schemes),*],
             envelope: #envelope,
+            operation_count: #operation_count,
         };
     }
 }
@@ -258,7 +260,8 @@ pub(crate) fn builders_module(
     let builders = operations
         .iter()
         .zip(response_types)
-        .map(|(op, types)| builder(space, rt, op, types));
+        .enumerate()
+        .map(|(index, (op, types))| builder(space, rt, op, types, index));
     let builders = moved(builders);
     quote! {
         /// Request builders: one per operation, returned by the `Client` methods. Set optional
@@ -308,7 +311,7 @@ fn sorted(entries: &[(Status, Payload)]) -> Vec<&(Status, Payload)> {
     sorted
 }
 
-fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &ResponseTypes) -> TokenStream {
+fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &ResponseTypes, index: usize) -> TokenStream {
     let prefix = quote! { types:: };
     let name = ident(&op.builder_name);
     let doc = super::string_literal(&format!(
@@ -469,6 +472,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
                 path: #path,
                 security: #security,
                 api: &super::API,
+                index: #index,
             };
 
             fn call_mut(&mut self) -> &mut #rt::__private::Call {
