@@ -380,6 +380,44 @@ pub(crate) fn apply_now(
     }
 }
 
+/// The headers the client's credentials add to every request under `requirements`, when
+/// they can be fixed in advance: API keys in headers, basic and bearer credentials. `None`
+/// otherwise (a custom scheme, an OAuth token, an API key in the query or a cookie, a missing
+/// or invalid credential): such calls go through [`apply_now`] or [`apply`] each time.
+pub(crate) fn fixed_headers(
+    requirements: &'static [&'static [&'static str]],
+    api: &'static crate::ApiSpec,
+    client: &Credentials,
+) -> Option<crate::operation_state::Headers> {
+    let sources = Sources {
+        api,
+        call: None,
+        client,
+    };
+    let header = |scheme: &SecuritySchemeSpec, stored: &Stored| match (&stored.credential, scheme.kind) {
+        (
+            Credential::ApiKey(_),
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name,
+            },
+        ) => Some((stored.api_key_header(name).ok()?, stored.header_value(name).ok()?)),
+        (Credential::Basic { .. } | Credential::Bearer(_), _) => {
+            Some((AUTHORIZATION, stored.header_value("Authorization").ok()?))
+        }
+        _ => None,
+    };
+    match sources.choose(requirements).ok()? {
+        Choice::Anonymous => Some(Box::new([])),
+        Choice::Single(scheme, stored) => Some(Box::new([header(scheme, stored)?])),
+        Choice::Alternative(alternative) => alternative
+            .iter()
+            .filter_map(|name| sources.resolve(name))
+            .map(|(scheme, stored)| header(scheme, stored))
+            .collect(),
+    }
+}
+
 /// [`apply_now`] for credentials that may hold a token manager, which is asked for its token
 /// first. A token manager without a clock of its own judges expiry by `clock`, the client's.
 pub(crate) async fn apply(
@@ -489,4 +527,97 @@ pub(crate) fn secret_query_names(api: &crate::ApiSpec) -> impl Iterator<Item = &
         } => Some(name),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::ApiSpec;
+
+    static API: ApiSpec = ApiSpec {
+        title: "t",
+        version: "1",
+        default_server: None,
+        security: &[],
+        schemes: &[
+            SecuritySchemeSpec {
+                name: "key",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Header,
+                    name: "X-Key",
+                },
+            },
+            SecuritySchemeSpec {
+                name: "query_key",
+                kind: SchemeKind::ApiKey {
+                    location: ApiKeyLocation::Query,
+                    name: "key",
+                },
+            },
+            SecuritySchemeSpec {
+                name: "basic",
+                kind: SchemeKind::Basic,
+            },
+            SecuritySchemeSpec {
+                name: "signed",
+                kind: SchemeKind::Other,
+            },
+        ],
+        envelope: None,
+        operation_count: 0,
+    };
+
+    struct Sign;
+
+    impl AuthScheme for Sign {
+        fn apply(&self, method: &str, parts: &mut RequestParts) -> Result<(), String> {
+            parts
+                .headers
+                .push((HeaderName::from_static("x-signature"), method.parse().unwrap()));
+            Ok(())
+        }
+    }
+
+    fn client() -> Credentials {
+        let mut credentials = Credentials::new();
+        credentials
+            .set("key", Credential::api_key("k-1"))
+            .set("query_key", Credential::api_key("q-1"))
+            .set("basic", Credential::basic("u", "p"))
+            .set("signed", Credential::custom(Sign));
+        credentials
+    }
+
+    fn shown(headers: &[(HeaderName, HeaderValue)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect()
+    }
+
+    /// Headers fixed in advance are exactly what applying the credentials adds, and only
+    /// credentials that add nothing but fixed headers are fixed.
+    #[test]
+    fn fixed_headers_are_what_applying_adds() {
+        let credentials = client();
+        let cases: [(&'static [&'static [&'static str]], Option<usize>); 7] = [
+            (&[&["key"]], Some(1)),
+            (&[&["key", "basic"]], Some(2)),
+            (&[&["missing"], &["basic"]], Some(1)),
+            (&[&[]], Some(0)),
+            (&[&["query_key"]], None),
+            (&[&["signed"]], None),
+            (&[&["missing"]], None),
+        ];
+        for (requirements, fixed) in cases {
+            let headers = fixed_headers(requirements, &API, &credentials);
+            assert_eq!(headers.as_ref().map(|h| h.len()), fixed, "{requirements:?}");
+            let mut parts = RequestParts::new("/");
+            let applied = apply_now(requirements, &API, None, &credentials, "GET", &mut parts);
+            if let Some(headers) = headers {
+                assert!(applied.is_ok());
+                assert_eq!(shown(&headers), shown(&parts.headers), "{requirements:?}");
+            }
+        }
+    }
 }

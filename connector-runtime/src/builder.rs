@@ -9,8 +9,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::auth::{Credential, Credentials};
 use crate::client::{Client, ClientInner, GroupRule};
 use crate::clock::{Clock, SystemClock};
-use crate::health::Health;
 use crate::hooks::Hook;
+use crate::operation_state::OperationTable;
 use crate::ratelimit::{LocalRateLimiter, Quota, RateLimiter};
 use crate::retry::RetryPolicy;
 use crate::spec::ApiSpec;
@@ -426,6 +426,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 message: "no HTTP client or base URL".to_owned(),
             });
         };
+        let base_path_is_root = base.path().trim_end_matches('/').is_empty();
         let limiter = self
             .custom_limiter
             .unwrap_or_else(|| Arc::new(self.limiter.clock(Arc::clone(&self.clock))));
@@ -436,6 +437,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 base,
                 api: self.api,
                 credentials_have_token_manager: self.credentials.has_token_manager(),
+                base_path_is_root,
                 default_headers_have_accept: self.default_headers.contains_key(reqwest::header::ACCEPT),
                 credentials: self.credentials,
                 default_headers: self.default_headers,
@@ -447,7 +449,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 limiter,
                 groups: self.groups,
                 hooks: self.hooks,
-                health: Health::new(self.api.operation_count),
+                operations: OperationTable::new(self.api.operation_count),
                 server_urls: self.server_urls,
                 servers_to_base_url: self.servers_to_base_url,
             }),

@@ -11,10 +11,11 @@ use tracing::Instrument as _;
 use crate::auth::{self, AuthFailure, Credentials, IssuedToken};
 use crate::clock::Clock;
 use crate::error::{ErrorInner, ErrorKind};
-use crate::health::{Counters, CountersRef, Health, HealthSnapshot};
+use crate::health::HealthSnapshot;
 use crate::hooks::{AttemptInfo, Hook, HookRequest, HookResponse};
 use crate::multipart::{Encoded, SharedStream};
 use crate::operation::CallOptions;
+use crate::operation_state::{OperationState, OperationTable, StateRef};
 use crate::ratelimit::{LimitError, LimitKey, Permit, RateLimiter};
 use crate::request::{Body, RawResponse, RequestParts};
 use crate::retry::{server_wait_hint, Decision, Outcome, RetryPolicy};
@@ -40,6 +41,8 @@ pub(crate) struct ClientInner {
     pub(crate) credentials: Credentials,
     /// Whether `credentials` hold an OAuth token manager, so calls may wait for a token.
     pub(crate) credentials_have_token_manager: bool,
+    /// Whether `base`'s path is `/`, so a request's URL is `base` with the operation's path.
+    pub(crate) base_path_is_root: bool,
     /// Whether `default_headers` set `Accept`.
     pub(crate) default_headers_have_accept: bool,
     pub(crate) default_headers: HeaderMap,
@@ -51,7 +54,8 @@ pub(crate) struct ClientInner {
     pub(crate) limiter: Arc<dyn RateLimiter>,
     pub(crate) groups: Vec<GroupRule>,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
-    pub(crate) health: Health,
+    /// Each operation's health counters and credential headers.
+    pub(crate) operations: OperationTable,
     /// Operation-level servers of the spec mapped to other URLs.
     pub(crate) server_urls: Vec<(String, reqwest::Url)>,
     /// Whether operations with their own server go to the base URL too (mocks, proxies).
@@ -119,7 +123,7 @@ impl Client {
 
     /// The health counters of every operation called so far, shared by all clones.
     pub fn health(&self) -> HealthSnapshot {
-        self.inner.health.snapshot()
+        self.inner.operations.health()
     }
 
     /// The URL with API-key query parameters redacted, for errors and hooks.
@@ -135,9 +139,9 @@ impl Client {
         }
     }
 
-    /// The health counters of `spec`'s operation.
-    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> CountersRef<'_> {
-        self.inner.health.counters(spec)
+    /// What the client keeps for `spec`'s operation: health counters, credential headers.
+    pub(crate) fn operation_state(&self, spec: &'static OperationSpec) -> StateRef<'_> {
+        self.inner.operations.get(spec)
     }
 
     fn group(&self, spec: &OperationSpec) -> Option<&str> {
@@ -168,7 +172,7 @@ impl Client {
         spec: &'static OperationSpec,
         parts: &'a mut RequestParts,
         options: CallOptions,
-        counters: &'a Counters,
+        state: &'a OperationState,
     ) -> impl Future<Output = Result<Exchange, Box<ErrorInner>>> + Send + 'a {
         let total = options.get().total_timeout.or(self.inner.total_timeout);
         let span = tracing::debug_span!(
@@ -184,7 +188,7 @@ impl Client {
         // The send loop's state is large: boxed here, so the future returned (and the call's
         // future holding it) carries only a pointer to it. Not an `async fn`: its state would
         // keep room for the loop's future beside the box.
-        let future = Box::pin(self.send_with_retries(spec, parts, options, counters)).instrument(span);
+        let future = Box::pin(self.send_with_retries(spec, parts, options, state)).instrument(span);
         async move {
             match total {
                 None => future.await,
@@ -205,14 +209,27 @@ impl Client {
     fn authorize_at_once(
         &self,
         spec: &'static OperationSpec,
+        operation: &OperationState,
         parts: &mut RequestParts,
         options: &CallOptions,
     ) -> Result<(), Box<ErrorInner>> {
         let inner = &*self.inner;
+        let call_credentials = options.get().credentials.as_ref();
+        if call_credentials.is_none() {
+            // The client's credentials are fixed: what they add to this operation's requests
+            // is worked out once.
+            let headers = operation
+                .credential_headers
+                .get_or_init(|| auth::fixed_headers(spec.effective_security(), spec.api, &inner.credentials));
+            if let Some(headers) = headers {
+                parts.headers.extend(headers.iter().cloned());
+                return Ok(());
+            }
+        }
         auth::apply_now(
             spec.effective_security(),
             spec.api,
-            options.get().credentials.as_ref(),
+            call_credentials,
             &inner.credentials,
             spec.method.as_str(),
             parts,
@@ -246,7 +263,7 @@ impl Client {
         spec: &'static OperationSpec,
         parts: &mut RequestParts,
         options: CallOptions,
-        counters: &Counters,
+        operation: &OperationState,
     ) -> Result<Exchange, Box<ErrorInner>> {
         if let Body::Multipart(multipart) = &parts.body {
             // Files are read (or their streams taken) once, before the first attempt.
@@ -304,7 +321,7 @@ impl Client {
             // A token may have to be fetched: boxed, as that future is large.
             Box::pin(self.authorize(spec, parts, &options)).await?
         } else {
-            self.authorize_at_once(spec, parts, &options)?;
+            self.authorize_at_once(spec, operation, parts, &options)?;
             None
         };
         let mut state = CallState {
@@ -341,7 +358,7 @@ impl Client {
                 None => Box::pin(self.wait_for_permit(spec, key, request, state.attempt, parts)).await?,
             };
             state.waited += permit.waited();
-            counters.attempt(state.attempt > 1, permit.waited());
+            operation.counters.attempt(state.attempt > 1, permit.waited());
             // Only hooks are told an attempt's latency; reading the clock is not free.
             let sent_at = url.is_some().then(Instant::now);
             let mut response = match inner.http.execute(request).await {
@@ -607,6 +624,27 @@ impl Client {
             }
             return Ok(url);
         }
+        let base = &self.inner.base;
+        let mut url = if parts.server.is_none() && self.inner.base_path_is_root {
+            // The usual call: the client's base URL is a host without a path.
+            let mut url = base.clone();
+            url.set_path(&parts.path);
+            url
+        } else {
+            self.joined_url(parts)?
+        };
+        if !parts.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &parts.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+
+    /// The URL of `parts`' path under its operation's own server or a base URL with a path.
+    #[inline(never)]
+    fn joined_url(&self, parts: &RequestParts) -> Result<reqwest::Url, String> {
         let server = match parts.server {
             Some(server) => Some(self.server_base(server)?),
             None => None,
@@ -614,21 +652,10 @@ impl Client {
         let base = server.as_ref().unwrap_or(&self.inner.base);
         let mut url = base.clone();
         let base_path = base.path().trim_end_matches('/');
-        if base_path.is_empty() {
-            // The usual base URL, a host without a path: no joined copy of the path.
-            url.set_path(&parts.path);
-        } else {
-            let mut path = String::with_capacity(base_path.len() + parts.path.len());
-            path.push_str(base_path);
-            path.push_str(&parts.path);
-            url.set_path(&path);
-        }
-        if !parts.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &parts.query {
-                pairs.append_pair(name, value);
-            }
-        }
+        let mut path = String::with_capacity(base_path.len() + parts.path.len());
+        path.push_str(base_path);
+        path.push_str(&parts.path);
+        url.set_path(&path);
         Ok(url)
     }
 

@@ -4,11 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::error::ErrorKind;
-use crate::spec::OperationSpec;
 
 /// The counters of one operation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,43 +57,6 @@ impl HealthSnapshot {
     /// The counters of `operation`, if it was called.
     pub fn operation(&self, operation: &str) -> Option<&OperationHealth> {
         self.operations.get(operation)
-    }
-}
-
-/// The live counters; one per client, shared by its clones.
-///
-/// A call finds its operation's counters by the operation's index, without a lock, and then
-/// only adds to atomics.
-#[derive(Debug, Default)]
-pub(crate) struct Health {
-    /// By [`OperationSpec::index`]: each operation's counters, made on its first call.
-    by_index: Box<[OnceLock<Box<Named>>]>,
-    /// Operations the table cannot hold: an index beyond it, or one another operation holds
-    /// (a description written by hand rather than generated).
-    others: RwLock<BTreeMap<&'static str, Arc<Counters>>>,
-}
-
-/// An operation's counters beside its id, in [`Health`]'s table.
-#[derive(Debug)]
-struct Named {
-    operation: &'static str,
-    counters: Counters,
-}
-
-/// The counters a call adds to, borrowed from the table or shared from the map.
-pub(crate) enum CountersRef<'h> {
-    Table(&'h Counters),
-    Shared(Arc<Counters>),
-}
-
-impl std::ops::Deref for CountersRef<'_> {
-    type Target = Counters;
-
-    fn deref(&self) -> &Counters {
-        match self {
-            Self::Table(counters) => counters,
-            Self::Shared(counters) => counters,
-        }
     }
 }
 
@@ -173,7 +134,7 @@ impl Counters {
         self.calls.fetch_add(1, Ordering::Release);
     }
 
-    fn snapshot(&self) -> OperationHealth {
+    pub(crate) fn snapshot(&self) -> OperationHealth {
         let calls = self.calls.load(Ordering::Acquire);
         let read = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         OperationHealth {
@@ -193,110 +154,19 @@ impl Counters {
     }
 }
 
-impl Health {
-    /// Counters for an API of `operation_count` operations.
-    pub(crate) fn new(operation_count: usize) -> Self {
-        Self {
-            by_index: (0..operation_count).map(|_| OnceLock::new()).collect(),
-            others: RwLock::default(),
-        }
-    }
-
-    /// The counters of `spec`'s operation, created on its first call.
-    pub(crate) fn counters(&self, spec: &'static OperationSpec) -> CountersRef<'_> {
-        if let Some(slot) = self.by_index.get(spec.index) {
-            let named = slot.get_or_init(|| {
-                Box::new(Named {
-                    operation: spec.id,
-                    counters: Counters::default(),
-                })
-            });
-            if named.operation == spec.id {
-                return CountersRef::Table(&named.counters);
-            }
-        }
-        CountersRef::Shared(self.other(spec.id))
-    }
-
-    #[cold]
-    fn other(&self, operation: &'static str) -> Arc<Counters> {
-        let known = self
-            .others
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(operation)
-            .cloned();
-        known.unwrap_or_else(|| {
-            let mut others = self.others.write().unwrap_or_else(PoisonError::into_inner);
-            Arc::clone(others.entry(operation).or_default())
-        })
-    }
-
-    /// A copy of every operation's counters. Counters of calls still running may be
-    /// part-way updated (an attempt counted, the call not yet).
-    pub(crate) fn snapshot(&self) -> HealthSnapshot {
-        let table = self
-            .by_index
-            .iter()
-            .filter_map(OnceLock::get)
-            .map(|named| (named.operation, named.counters.snapshot()));
-        let others = self.others.read().unwrap_or_else(PoisonError::into_inner);
-        HealthSnapshot {
-            operations: table
-                .chain(
-                    others
-                        .iter()
-                        .map(|(operation, counters)| (*operation, counters.snapshot())),
-                )
-                .collect(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    static API: crate::ApiSpec = crate::ApiSpec {
-        title: "t",
-        version: "1",
-        default_server: None,
-        security: &[],
-        schemes: &[],
-        envelope: None,
-        operation_count: 1,
-    };
-
-    const fn spec(id: &'static str, index: usize) -> OperationSpec {
-        OperationSpec {
-            id,
-            method: crate::HttpMethod::Get,
-            path: "/",
-            security: None,
-            api: &API,
-            index,
-        }
-    }
-
-    static A: OperationSpec = spec("a", 0);
-    /// Claims `a`'s slot: counted apart, in the map.
-    static B: OperationSpec = spec("b", 0);
-    /// Beyond the table.
-    static C: OperationSpec = spec("c", 5);
-
     #[test]
-    fn counts_by_operation_and_kind() {
-        let health = Health::new(1);
-        let a = health.counters(&A);
-        assert!(matches!(a, CountersRef::Table(_)));
-        a.attempt(false, Duration::from_millis(5));
-        a.attempt(true, Duration::ZERO);
-        a.finished(Ok(()), Duration::from_millis(10));
-        let again = health.counters(&A);
-        again.attempt(false, Duration::ZERO);
-        again.finished(Err(ErrorKind::Status), Duration::from_millis(30));
-        let snapshot = health.snapshot();
-        let a = snapshot.operation("a").unwrap();
+    fn counts_outcomes_by_kind() {
+        let counters = Counters::default();
+        counters.attempt(false, Duration::from_millis(5));
+        counters.attempt(true, Duration::ZERO);
+        counters.finished(Ok(()), Duration::from_millis(10));
+        counters.attempt(false, Duration::ZERO);
+        counters.finished(Err(ErrorKind::Status), Duration::from_millis(30));
+        let a = counters.snapshot();
         assert_eq!((a.calls, a.attempts, a.successes, a.retries), (2, 3, 1, 1));
         assert_eq!(a.errors.get(&ErrorKind::Status), Some(&1));
         assert_eq!(a.errors.len(), 1, "only kinds that happened");
@@ -304,20 +174,5 @@ mod tests {
         assert_eq!(a.rate_limit_wait, Duration::from_millis(5));
         assert_eq!(a.mean_latency(), Some(Duration::from_millis(20)));
         assert_eq!(a.max_latency, Duration::from_millis(30));
-        assert!(snapshot.operation("b").is_none());
-    }
-
-    #[test]
-    fn operations_outside_the_table_are_counted_apart() {
-        let health = Health::new(1);
-        health.counters(&A).finished(Ok(()), Duration::ZERO);
-        for spec in [&B, &B, &C] {
-            let counters = health.counters(spec);
-            assert!(matches!(counters, CountersRef::Shared(_)));
-            counters.finished(Ok(()), Duration::ZERO);
-        }
-        let snapshot = health.snapshot();
-        let calls = |id| snapshot.operation(id).map(|o| o.calls);
-        assert_eq!((calls("a"), calls("b"), calls("c")), (Some(1), Some(2), Some(1)));
     }
 }

@@ -33,6 +33,7 @@ mod mock_gate;
 mod multipart;
 mod oauth;
 mod operation;
+mod operation_state;
 mod paginate;
 mod ratelimit;
 mod request;

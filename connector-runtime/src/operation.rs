@@ -348,11 +348,11 @@ fn run<O: Operation, T>(
     let options = std::mem::take(&mut call.options);
     async move {
         let started = std::time::Instant::now();
-        let counters = client.counters(spec);
+        let operation_state = client.operation_state(spec);
         // The parts are used where the future holds them, not moved into a second place in it.
         let result = match encoded {
             Err(err) => Err(err),
-            Ok(ref mut parts) => match client.send(spec, parts, options, &counters).await {
+            Ok(ref mut parts) => match client.send(spec, parts, options, &operation_state).await {
                 Ok(exchange) => decode::<O>(&client, spec, parts, exchange),
                 Err(inner) => Err(Error::untyped(inner)),
             },
@@ -361,7 +361,7 @@ fn run<O: Operation, T>(
             Ok(_) => Ok(()),
             Err(err) => Err(err.kind()),
         };
-        counters.finished(outcome, started.elapsed());
+        operation_state.counters.finished(outcome, started.elapsed());
         result.map(finish)
     }
 }

@@ -285,12 +285,12 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
         }
     }
     let started = std::time::Instant::now();
-    let counters = client.counters(spec);
-    let exchange = match client.send(spec, &mut parts, options, &counters).await {
+    let operation_state = client.operation_state(spec);
+    let exchange = match client.send(spec, &mut parts, options, &operation_state).await {
         Ok(exchange) => exchange,
         Err(inner) => {
             let err = Error::untyped(inner);
-            counters.finished(Err(err.kind()), started.elapsed());
+            operation_state.counters.finished(Err(err.kind()), started.elapsed());
             return Err(err);
         }
     };
@@ -309,7 +309,9 @@ async fn fetch<O: Paginated>(state: &mut State<O>, next: Next) -> Result<Respons
         None
     };
     let result = decode::<O>(&client, spec, &parts, exchange);
-    counters.finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
+    operation_state
+        .counters
+        .finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
     let page = result?;
     state.pages += 1;
     let stop = |message: String| Some(Error::untyped(ErrorInner::new(ErrorKind::Pagination, spec, message)));

@@ -103,17 +103,36 @@ impl RequestParts {
     /// dot segment.
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<&mut Self, EncodeError> {
         let value = to_json(name, value)?;
-        let text = simple_text(name, &value)?;
-        // Borrowed when nothing needs escaping.
-        let encoded: Cow<'_, str> = utf8_percent_encode(&text, PATH_SEGMENT).into();
-        if encoded == "." || encoded == ".." || encoded.is_empty() {
-            return Err(EncodeError {
-                name: name.to_owned(),
-                message: format!("the value {text:?} cannot be a path segment"),
-            });
-        }
+        let encoded = path_segment(name, &value)?;
         substitute(&mut self.path, name, &encoded);
         Ok(self)
+    }
+
+    /// Starts writing the path piece by piece ([`RequestParts::path_literal`],
+    /// [`RequestParts::path_value`]) instead of substituting into the template; generated code
+    /// writes it so, in the template's order.
+    #[doc(hidden)]
+    pub fn start_path(&mut self) {
+        self.path.clear();
+    }
+
+    /// Appends a fixed part of the path template.
+    #[doc(hidden)]
+    pub fn path_literal(&mut self, text: &str) {
+        self.path.push_str(text);
+    }
+
+    /// Appends the path parameter `name`, encoded as [`RequestParts::path_param`] encodes it.
+    ///
+    /// # Errors
+    ///
+    /// As [`RequestParts::path_param`].
+    #[doc(hidden)]
+    pub fn path_value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), EncodeError> {
+        let value = to_json(name, value)?;
+        let encoded = path_segment(name, &value)?;
+        self.path.push_str(&encoded);
+        Ok(())
     }
 
     /// Adds the query parameter `name` in the given style; `None`/`null` values are skipped.
@@ -334,8 +353,30 @@ impl RequestParts {
     }
 }
 
-/// Replaces every `{name}` in `path` with `value`.
+/// `value` as one path segment: percent-encoded so it can never change the path (`/`, `?`,
+/// `#` are escaped), and never `.` or `..`.
+fn path_segment<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, EncodeError> {
+    let text = simple_text(name, value)?;
+    // Borrowed when nothing needs escaping: the text is then used as it is.
+    let escaped = match Cow::from(utf8_percent_encode(&text, PATH_SEGMENT)) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(escaped) => Some(escaped),
+    };
+    let encoded = escaped.map_or(text, Cow::Owned);
+    if encoded == "." || encoded == ".." || encoded.is_empty() {
+        return Err(EncodeError {
+            name: name.to_owned(),
+            message: format!("the value {encoded:?} cannot be a path segment"),
+        });
+    }
+    Ok(encoded)
+}
+
+/// Replaces every `{name}` in `path` with `value`, in one pass over the template.
 fn substitute(path: &mut String, name: &str, value: &str) {
+    let mut substituted: Option<String> = None;
+    // Bytes of `path` copied into `substituted` so far.
+    let mut copied = 0;
     let mut from = 0;
     while let Some(offset) = path.get(from..).and_then(|rest| rest.find('{')) {
         let at = from + offset;
@@ -343,11 +384,18 @@ fn substitute(path: &mut String, name: &str, value: &str) {
             .get(at + 1..)
             .is_some_and(|rest| rest.starts_with(name) && rest[name.len()..].starts_with('}'));
         if matches {
-            path.replace_range(at..at + name.len() + 2, value);
-            from = at + value.len();
+            let out = substituted.get_or_insert_with(|| String::with_capacity(path.len() + value.len()));
+            out.push_str(&path[copied..at]);
+            out.push_str(value);
+            copied = at + name.len() + 2;
+            from = copied;
         } else {
             from = at + 1;
         }
+    }
+    if let Some(mut out) = substituted {
+        out.push_str(&path[copied..]);
+        *path = out;
     }
 }
 
@@ -398,16 +446,27 @@ fn simple_text<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, EncodeE
         Value::Bool(true) => Cow::Borrowed("true"),
         Value::Bool(false) => Cow::Borrowed("false"),
         Value::Null => Cow::Borrowed(""),
-        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::Number(n) => Cow::Owned(number_text(n)),
         Value::Array(_) | Value::Object(_) => Cow::Owned(simple_string(name, value)?),
     })
+}
+
+/// A number as JSON writes it; integers without the formatting machinery.
+fn number_text(number: &serde_json::Number) -> String {
+    if let Some(n) = number.as_i64() {
+        itoa::Buffer::new().format(n).to_owned()
+    } else if let Some(n) = number.as_u64() {
+        itoa::Buffer::new().format(n).to_owned()
+    } else {
+        number.to_string()
+    }
 }
 
 /// A scalar as text: strings without quotes, numbers and booleans as written.
 fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(number_text(n)),
         Value::Bool(b) => Some(b.to_string()),
         Value::Null => Some(String::new()),
         _ => None,

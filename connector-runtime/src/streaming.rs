@@ -50,12 +50,12 @@ fn send_streamed<O: Operation>(
     async move {
         let started = std::time::Instant::now();
         let mut parts = encoded?;
-        let counters = client.counters(spec);
-        let mut exchange = match client.send(spec, &mut parts, options, &counters).await {
+        let operation_state = client.operation_state(spec);
+        let mut exchange = match client.send(spec, &mut parts, options, &operation_state).await {
             Ok(exchange) => exchange,
             Err(inner) => {
                 let err = Error::untyped(inner);
-                counters.finished(Err(err.kind()), started.elapsed());
+                operation_state.counters.finished(Err(err.kind()), started.elapsed());
                 return Err(err);
             }
         };
@@ -66,10 +66,12 @@ fn send_streamed<O: Operation>(
                 let headers = response.headers().clone();
                 Response::new(status, headers, Box::pin(stream::empty()) as ByteStream)
             });
-            counters.finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
+            operation_state
+                .counters
+                .finished(result.as_ref().map(|_| ()).map_err(Error::kind), started.elapsed());
             return result;
         };
-        counters.finished(Ok(()), started.elapsed());
+        operation_state.counters.finished(Ok(()), started.elapsed());
         let url = client.redacted_url(&parts);
         let chunks = body.bytes_stream().map(move |chunk| {
             chunk.map_err(|err| {

@@ -594,7 +594,9 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.path_param("thing-id", &self.thing_id)?;
+            parts.start_path();
+            parts.path_literal("/things/");
+            parts.path_value("thing-id", &self.thing_id)?;
             parts
                 .query_param(
                     "verbose",
@@ -704,7 +706,9 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.path_param("thing-id", &self.thing_id)?;
+            parts.start_path();
+            parts.path_literal("/things/");
+            parts.path_value("thing-id", &self.thing_id)?;
             parts
                 .query_param(
                     "verbose",
@@ -917,7 +921,7 @@ pub mod builders {
         }
         fn encode(
             &self,
-            _parts: &mut ::connector_runtime::RequestParts,
+            parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             ::std::result::Result::Ok(())
         }
@@ -967,7 +971,7 @@ pub mod builders {
         }
         fn encode(
             &self,
-            _parts: &mut ::connector_runtime::RequestParts,
+            parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             ::std::result::Result::Ok(())
         }

@@ -403,7 +403,9 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.path_param("petId", &self.pet_id)?;
+            parts.start_path();
+            parts.path_literal("/pets/");
+            parts.path_value("petId", &self.pet_id)?;
             ::std::result::Result::Ok(())
         }
         fn decode_success(
@@ -461,7 +463,9 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.path_param("petId", &self.pet_id)?;
+            parts.start_path();
+            parts.path_literal("/pets/");
+            parts.path_value("petId", &self.pet_id)?;
             ::std::result::Result::Ok(())
         }
         fn decode_success(
@@ -516,7 +520,7 @@ pub mod builders {
         }
         fn encode(
             &self,
-            _parts: &mut ::connector_runtime::RequestParts,
+            parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             ::std::result::Result::Ok(())
         }

@@ -144,7 +144,9 @@ pub mod builders {
             &self,
             parts: &mut ::connector_runtime::RequestParts,
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
-            parts.path_param("id", &self.id)?;
+            parts.start_path();
+            parts.path_literal("/tasks/");
+            parts.path_value("id", &self.id)?;
             ::std::result::Result::Ok(())
         }
         fn decode_success(

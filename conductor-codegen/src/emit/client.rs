@@ -338,12 +338,14 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
         let style = style_tokens(param.style);
         let explode = param.explode;
         encode.push(match param.location {
-            Location::Path => quote! { parts.path_param(#wire, &self.#field)?; },
+            // Written piece by piece in the template's order, below.
+            Location::Path => continue,
             Location::Query => quote! { parts.query_param(#wire, #rt::ParamStyle::#style, #explode, &self.#field)?; },
             Location::Header => quote! { parts.header_param(#wire, &self.#field)?; },
             Location::Cookie => quote! { parts.cookie_param(#wire, &self.#field)?; },
         });
     }
+    encode.insert(0, path_encode(op));
     if let Some(server) = &op.server {
         encode.push(quote! { parts.server(#server); });
     }
@@ -508,6 +510,48 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
 }
 
 /// Encodes a multipart body field by field: files as file parts, the rest as text parts.
+/// Writes the request path from the template's fixed parts and the path parameters, in
+/// order; nothing when the template has no parameters (the path is the template).
+fn path_encode(op: &Operation) -> TokenStream {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+            break;
+        };
+        let name = &rest[open + 1..close];
+        let Some(param) = op
+            .params
+            .iter()
+            .find(|param| param.location == Location::Path && param.wire == name)
+        else {
+            // Not a declared parameter (the generator reports it): kept as written.
+            let literal = &rest[..=close];
+            pieces.push(quote! { parts.path_literal(#literal); });
+            rest = &rest[close + 1..];
+            continue;
+        };
+        if open > 0 {
+            let literal = &rest[..open];
+            pieces.push(quote! { parts.path_literal(#literal); });
+        }
+        let field = ident(&param.name);
+        let wire = super::string_literal(&param.wire);
+        pieces.push(quote! { parts.path_value(#wire, &self.#field)?; });
+        rest = &rest[close + 1..];
+    }
+    if pieces.is_empty() {
+        return TokenStream::new();
+    }
+    if !rest.is_empty() {
+        pieces.push(quote! { parts.path_literal(#rest); });
+    }
+    quote! {
+        parts.start_path();
+        #(#pieces)*
+    }
+}
+
 fn multipart_encode(space: &TypeSpace<'_>, ty: &TypeRef, value: &TokenStream) -> TokenStream {
     let fields = match space.resolved(ty.strip_option()) {
         TypeRef::Named(id) => match &space.def(*id).kind {
