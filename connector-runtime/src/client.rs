@@ -86,8 +86,9 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Exchange {
     pub(crate) response: RawResponse,
     pub(crate) attempts: u32,
-    /// A success response whose body was left unread because the caller streams it.
-    pub(crate) body_stream: Option<reqwest::Response>,
+    /// A success response whose body was left unread because the caller streams it; boxed, as
+    /// it is rare and every exchange is moved through the call's futures.
+    pub(crate) body_stream: Option<Box<reqwest::Response>>,
 }
 
 /// An attempt's request, ready to send, or a hook's answer in its place.
@@ -396,7 +397,7 @@ impl Client {
                         body: bytes::Bytes::new(),
                     },
                     attempts: state.attempt,
-                    body_stream: Some(response),
+                    body_stream: Some(Box::new(response)),
                 });
             }
             let body = match read_body(&mut response).await {

@@ -122,6 +122,31 @@ impl RequestParts {
         self.path.push_str(text);
     }
 
+    /// Appends a signed integer path parameter.
+    #[doc(hidden)]
+    pub fn path_i64(&mut self, value: i64) {
+        self.path.push_str(itoa::Buffer::new().format(value));
+    }
+
+    /// Appends an unsigned integer path parameter.
+    #[doc(hidden)]
+    pub fn path_u64(&mut self, value: u64) {
+        self.path.push_str(itoa::Buffer::new().format(value));
+    }
+
+    /// Appends the text path parameter `name`, encoded as [`RequestParts::path_param`] encodes
+    /// it.
+    ///
+    /// # Errors
+    ///
+    /// When the text would form a dot segment or an empty one.
+    #[doc(hidden)]
+    pub fn path_text(&mut self, name: &str, value: &str) -> Result<(), EncodeError> {
+        let encoded = segment(name, Cow::Borrowed(value))?;
+        self.path.push_str(&encoded);
+        Ok(())
+    }
+
     /// Appends the path parameter `name`, encoded as [`RequestParts::path_param`] encodes it.
     ///
     /// # Errors
@@ -356,7 +381,11 @@ impl RequestParts {
 /// `value` as one path segment: percent-encoded so it can never change the path (`/`, `?`,
 /// `#` are escaped), and never `.` or `..`.
 fn path_segment<'v>(name: &str, value: &'v Value) -> Result<Cow<'v, str>, EncodeError> {
-    let text = simple_text(name, value)?;
+    segment(name, simple_text(name, value)?)
+}
+
+/// `text` percent-encoded as one path segment.
+fn segment<'t>(name: &str, text: Cow<'t, str>) -> Result<Cow<'t, str>, EncodeError> {
     // Borrowed when nothing needs escaping: the text is then used as it is.
     let escaped = match Cow::from(utf8_percent_encode(&text, PATH_SEGMENT)) {
         Cow::Borrowed(_) => None,
@@ -613,6 +642,42 @@ mod tests {
         let mut path = "/{x}".to_owned();
         substitute(&mut path, "x", "{x}");
         assert_eq!(path, "/{x}", "a value is never substituted again");
+    }
+
+    #[test]
+    fn path_pieces_encode_as_path_param_does() {
+        for text in ["plain", "a/b?c#d e", "ünï", "%41"] {
+            let mut by_template = RequestParts::new("/x/{v}/y");
+            by_template.path_param("v", text).unwrap();
+            let mut by_pieces = RequestParts::new("/x/{v}/y");
+            by_pieces.start_path();
+            by_pieces.path_literal("/x/");
+            by_pieces.path_text("v", text).unwrap();
+            by_pieces.path_literal("/y");
+            assert_eq!(by_pieces.path(), by_template.path(), "{text:?}");
+            let mut generic = RequestParts::new("/x/{v}/y");
+            generic.start_path();
+            generic.path_literal("/x/");
+            generic.path_value("v", text).unwrap();
+            generic.path_literal("/y");
+            assert_eq!(generic.path(), by_template.path(), "{text:?}");
+        }
+        for number in [0_i64, -7, i64::MAX] {
+            let mut by_template = RequestParts::new("/{n}");
+            by_template.path_param("n", &number).unwrap();
+            let mut by_pieces = RequestParts::new("/{n}");
+            by_pieces.start_path();
+            by_pieces.path_literal("/");
+            by_pieces.path_i64(number);
+            assert_eq!(by_pieces.path(), by_template.path());
+        }
+        let mut parts = RequestParts::new("/{n}");
+        parts.start_path();
+        parts.path_u64(u64::MAX);
+        assert_eq!(parts.path(), u64::MAX.to_string());
+        for refused in [".", "..", ""] {
+            assert!(RequestParts::new("/").path_text("v", refused).is_err());
+        }
     }
 
     #[test]

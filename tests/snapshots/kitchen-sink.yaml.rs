@@ -596,7 +596,7 @@ pub mod builders {
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.start_path();
             parts.path_literal("/things/");
-            parts.path_value("thing-id", &self.thing_id)?;
+            parts.path_text("thing-id", &self.thing_id)?;
             parts
                 .query_param(
                     "verbose",
@@ -708,7 +708,7 @@ pub mod builders {
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.start_path();
             parts.path_literal("/things/");
-            parts.path_value("thing-id", &self.thing_id)?;
+            parts.path_text("thing-id", &self.thing_id)?;
             parts
                 .query_param(
                     "verbose",

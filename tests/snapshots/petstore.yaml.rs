@@ -405,7 +405,7 @@ pub mod builders {
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.start_path();
             parts.path_literal("/pets/");
-            parts.path_value("petId", &self.pet_id)?;
+            parts.path_i64(::std::convert::From::from(self.pet_id));
             ::std::result::Result::Ok(())
         }
         fn decode_success(
@@ -465,7 +465,7 @@ pub mod builders {
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.start_path();
             parts.path_literal("/pets/");
-            parts.path_value("petId", &self.pet_id)?;
+            parts.path_i64(::std::convert::From::from(self.pet_id));
             ::std::result::Result::Ok(())
         }
         fn decode_success(

@@ -146,7 +146,7 @@ pub mod builders {
         ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
             parts.start_path();
             parts.path_literal("/tasks/");
-            parts.path_value("id", &self.id)?;
+            parts.path_i64(::std::convert::From::from(self.id));
             ::std::result::Result::Ok(())
         }
         fn decode_success(

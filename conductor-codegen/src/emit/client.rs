@@ -537,7 +537,13 @@ fn path_encode(op: &Operation) -> TokenStream {
         }
         let field = ident(&param.name);
         let wire = super::string_literal(&param.wire);
-        pieces.push(quote! { parts.path_value(#wire, &self.#field)?; });
+        // The usual types are written directly; others through serde, as query values are.
+        pieces.push(match (&param.ty, param.required) {
+            (TypeRef::I32 | TypeRef::I64, true) => quote! { parts.path_i64(::std::convert::From::from(self.#field)); },
+            (TypeRef::U32 | TypeRef::U64, true) => quote! { parts.path_u64(::std::convert::From::from(self.#field)); },
+            (TypeRef::String, true) => quote! { parts.path_text(#wire, &self.#field)?; },
+            _ => quote! { parts.path_value(#wire, &self.#field)?; },
+        });
         rest = &rest[close + 1..];
     }
     if pieces.is_empty() {
