@@ -91,6 +91,18 @@ pub(crate) struct Exchange {
     pub(crate) body_stream: Option<Box<reqwest::Response>>,
 }
 
+/// What the send loop does after a response that is not a success.
+enum Refusal {
+    /// Fetch a new token and send again.
+    Refresh,
+    /// Wait, then send again.
+    Retry(Duration),
+    /// End the call with this response (its status is the caller's to judge).
+    Answer(RawResponse),
+    /// End the call with this error.
+    Fail(Box<ErrorInner>),
+}
+
 /// An attempt's request, ready to send, or a hook's answer in its place.
 enum Attempt {
     Send {
@@ -366,21 +378,9 @@ impl Client {
                 Ok(response) => response,
                 Err(err) => {
                     drop(permit);
-                    let outcome = if err.is_connect() {
-                        Outcome::NotSent
-                    } else if err.is_timeout() {
-                        Outcome::Timeout
-                    } else {
-                        Outcome::Interrupted
-                    };
-                    match self.next_step(policy, &state, outcome, replayable) {
-                        Some(wait) => {
-                            tracing::debug!(attempt = state.attempt, error = %err, "retrying after a transport error");
-                            self.wait(&mut state, wait).await;
-                            continue;
-                        }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(parts))),
-                    }
+                    let wait = self.after_transport_error(spec, policy, &state, err, replayable, parts)?;
+                    self.wait(&mut state, wait).await;
+                    continue;
                 }
             };
             let status = response.status();
@@ -388,34 +388,15 @@ impl Client {
             if stream_response && status.is_success() {
                 // The caller reads the body as it arrives; the call ends with the headers.
                 drop(permit);
-                self.finish_span(&state, status.as_u16());
-                let headers = response.headers().clone();
-                return Ok(Exchange {
-                    response: RawResponse {
-                        status,
-                        headers,
-                        body: bytes::Bytes::new(),
-                    },
-                    attempts: state.attempt,
-                    body_stream: Some(Box::new(response)),
-                });
+                return Ok(self.streamed_exchange(&state, response));
             }
             let body = match read_body(&mut response).await {
                 Ok(body) => body,
                 Err(err) => {
                     drop(permit);
-                    let outcome = if err.is_timeout() {
-                        Outcome::Timeout
-                    } else {
-                        Outcome::Interrupted
-                    };
-                    match self.next_step(policy, &state, outcome, replayable) {
-                        Some(wait) => {
-                            self.wait(&mut state, wait).await;
-                            continue;
-                        }
-                        None => return Err(transport_error(spec, err, state.attempt, self.redacted_url(parts))),
-                    }
+                    let wait = self.after_transport_error(spec, policy, &state, err, replayable, parts)?;
+                    self.wait(&mut state, wait).await;
+                    continue;
                 }
             };
             drop(permit);
@@ -434,59 +415,132 @@ impl Client {
                     body_stream: None,
                 });
             }
-            if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed {
-                if let (Some((manager, token)), Some(unauthenticated)) = (&issued, &unauthenticated) {
-                    // A token we issued was refused: get a new one and send once more. The
-                    // server did not act on an unauthenticated request, so this is safe for
-                    // any method.
-                    state.refreshed = true;
-                    state.policy_attempt -= 1;
-                    manager.invalidate(token);
-                    tracing::debug!(
-                        attempt = state.attempt,
-                        "401 on an issued token; refreshing it and resending"
-                    );
-                    *parts = RequestParts::clone(unauthenticated);
+            let may_refresh = issued.is_some() && unauthenticated.is_some();
+            match self.after_refusal(spec, policy, &mut state, raw, replayable, may_refresh, parts) {
+                Refusal::Refresh => {
+                    if let (Some((manager, token)), Some(unauthenticated)) = (&issued, &unauthenticated) {
+                        manager.invalidate(token);
+                        *parts = RequestParts::clone(unauthenticated);
+                    }
                     issued = Box::pin(self.authorize(spec, parts, &options)).await?;
-                    continue;
                 }
-            }
-            let hint = server_wait_hint(&raw.headers, clock.system_now());
-            let outcome = Outcome::Status(status.as_u16(), hint);
-            let elapsed = clock.now().saturating_duration_since(state.started);
-            match policy.decide(state.policy_attempt, outcome, replayable, elapsed, fastrand::f64()) {
-                Decision::Retry(wait) => {
-                    tracing::debug!(
-                        status = status.as_u16(),
-                        attempt = state.attempt,
-                        wait_ms = wait.as_millis() as u64,
-                        "retrying"
-                    );
-                    self.wait(&mut state, wait).await;
-                }
-                Decision::WaitTooLong(wait) => {
-                    self.finish_span(&state, status.as_u16());
-                    let mut error = ErrorInner::new(
-                        ErrorKind::RateLimited,
-                        spec,
-                        format!("the server asked to wait {wait:?}, longer than the retry policy allows"),
-                    );
-                    error.status = Some(status);
-                    error.headers = Some(raw.headers);
-                    error.raw_body = Some(raw.body);
-                    error.retry_after = Some(wait);
-                    error.attempts = state.attempt;
-                    error.url = Some(self.redacted_url(parts));
-                    return Err(error);
-                }
-                _ => {
-                    self.finish_span(&state, status.as_u16());
+                Refusal::Retry(wait) => self.wait(&mut state, wait).await,
+                Refusal::Answer(response) => {
                     return Ok(Exchange {
-                        response: raw,
+                        response,
                         attempts: state.attempt,
                         body_stream: None,
-                    });
+                    })
                 }
+                Refusal::Fail(error) => return Err(error),
+            }
+        }
+    }
+
+    /// What follows an attempt that failed without a response (`err`): the wait before the
+    /// next attempt, or the call's error.
+    #[cold]
+    #[inline(never)]
+    fn after_transport_error(
+        &self,
+        spec: &'static OperationSpec,
+        policy: &RetryPolicy,
+        state: &CallState,
+        err: reqwest::Error,
+        replayable: bool,
+        parts: &RequestParts,
+    ) -> Result<Duration, Box<ErrorInner>> {
+        let outcome = if err.is_connect() {
+            Outcome::NotSent
+        } else if err.is_timeout() {
+            Outcome::Timeout
+        } else {
+            Outcome::Interrupted
+        };
+        match self.next_step(policy, state, outcome, replayable) {
+            Some(wait) => {
+                tracing::debug!(attempt = state.attempt, error = %err, "retrying after a transport error");
+                Ok(wait)
+            }
+            None => Err(transport_error(spec, err, state.attempt, self.redacted_url(parts))),
+        }
+    }
+
+    /// The exchange of a success whose body the caller streams: it ends with the headers.
+    #[cold]
+    #[inline(never)]
+    fn streamed_exchange(&self, state: &CallState, response: reqwest::Response) -> Exchange {
+        self.finish_span(state, response.status().as_u16());
+        Exchange {
+            response: RawResponse {
+                status: response.status(),
+                headers: response.headers().clone(),
+                body: bytes::Bytes::new(),
+            },
+            attempts: state.attempt,
+            body_stream: Some(Box::new(response)),
+        }
+    }
+
+    /// What follows a response that is not a success: a token refresh (a 401 on a token we
+    /// issued, once), a retry, or the end of the call with the response or an error.
+    #[cold]
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn after_refusal(
+        &self,
+        spec: &'static OperationSpec,
+        policy: &RetryPolicy,
+        state: &mut CallState,
+        raw: RawResponse,
+        replayable: bool,
+        may_refresh: bool,
+        parts: &RequestParts,
+    ) -> Refusal {
+        let status = raw.status;
+        if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed && may_refresh {
+            // A token we issued was refused: get a new one and send once more. The server did
+            // not act on an unauthenticated request, so this is safe for any method.
+            state.refreshed = true;
+            state.policy_attempt -= 1;
+            tracing::debug!(
+                attempt = state.attempt,
+                "401 on an issued token; refreshing it and resending"
+            );
+            return Refusal::Refresh;
+        }
+        let clock = &*self.inner.clock;
+        let hint = server_wait_hint(&raw.headers, clock.system_now());
+        let outcome = Outcome::Status(status.as_u16(), hint);
+        let elapsed = clock.now().saturating_duration_since(state.started);
+        match policy.decide(state.policy_attempt, outcome, replayable, elapsed, fastrand::f64()) {
+            Decision::Retry(wait) => {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    attempt = state.attempt,
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                Refusal::Retry(wait)
+            }
+            Decision::WaitTooLong(wait) => {
+                self.finish_span(state, status.as_u16());
+                let mut error = ErrorInner::new(
+                    ErrorKind::RateLimited,
+                    spec,
+                    format!("the server asked to wait {wait:?}, longer than the retry policy allows"),
+                );
+                error.status = Some(status);
+                error.headers = Some(raw.headers);
+                error.raw_body = Some(raw.body);
+                error.retry_after = Some(wait);
+                error.attempts = state.attempt;
+                error.url = Some(self.redacted_url(parts));
+                Refusal::Fail(error)
+            }
+            _ => {
+                self.finish_span(state, status.as_u16());
+                Refusal::Answer(raw)
             }
         }
     }
