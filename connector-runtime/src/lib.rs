@@ -41,6 +41,7 @@ mod retry;
 mod spec;
 mod streaming;
 mod structs;
+mod timestamp;
 mod token;
 pub mod types;
 

@@ -8,11 +8,15 @@
 //! optional field is left out when empty and `None` when absent, unknown properties are
 //! ignored (or kept in the `flatten` map), a repeated property is an error.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use crate::timestamp::Timestamp;
+use crate::types::DateTime;
 
 /// A struct with serde impls.
 ///
@@ -243,13 +247,23 @@ impl<'de> Visitor<'de> for FieldKeyVisitor {
 /// # Errors
 ///
 /// The value's own error, or `duplicate field` when `slot` is already filled.
-pub fn fill_field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+pub fn fill_field<'de, T: Deserialize<'de> + 'static, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
     wire: &'static str,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(<A::Error as de::Error>::duplicate_field(wire));
+    }
+    // Timestamps take the fast path of `timestamp`; the type test is decided at compile time.
+    let any: &mut dyn Any = slot;
+    if let Some(slot) = any.downcast_mut::<Option<DateTime>>() {
+        *slot = Some(map.next_value::<Timestamp>()?.0);
+        return Ok(());
+    }
+    if let Some(slot) = any.downcast_mut::<Option<Option<DateTime>>>() {
+        *slot = Some(map.next_value::<Option<Timestamp>>()?.map(|timestamp| timestamp.0));
+        return Ok(());
     }
     *slot = Some(map.next_value()?);
     Ok(())
