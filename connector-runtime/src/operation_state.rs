@@ -128,32 +128,13 @@ mod tests {
 
     use super::*;
 
-    static API: crate::ApiSpec = crate::ApiSpec {
-        title: "t",
-        version: "1",
-        default_server: None,
-        security: &[],
-        schemes: &[],
-        envelope: None,
-        operation_count: 1,
-    };
+    use crate::spec::fixtures::get;
 
-    const fn spec(id: &'static str, index: usize) -> OperationSpec {
-        OperationSpec {
-            id,
-            method: crate::HttpMethod::Get,
-            path: "/",
-            security: None,
-            api: &API,
-            index,
-        }
-    }
-
-    static A: OperationSpec = spec("a", 0);
+    static A: OperationSpec = get("a", "/", 0);
     /// Claims `a`'s slot: kept apart, in the map.
-    static B: OperationSpec = spec("b", 0);
+    static B: OperationSpec = get("b", "/", 0);
     /// Beyond the table.
-    static C: OperationSpec = spec("c", 5);
+    static C: OperationSpec = get("c", "/", 5);
 
     #[test]
     fn each_operation_has_its_own_state_in_or_beside_the_table() {

@@ -208,3 +208,32 @@ impl OperationSpec {
         self.security.unwrap_or(self.api.security)
     }
 }
+
+/// Descriptions for the runtime's unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{ApiSpec, HttpMethod, OperationSpec};
+
+    /// An API of one operation, without security.
+    pub(crate) static API: ApiSpec = ApiSpec {
+        title: "t",
+        version: "1",
+        default_server: None,
+        security: &[],
+        schemes: &[],
+        envelope: None,
+        operation_count: 1,
+    };
+
+    /// A `GET path` operation of [`API`] at `index`.
+    pub(crate) const fn get(id: &'static str, path: &'static str, index: usize) -> OperationSpec {
+        OperationSpec {
+            id,
+            method: HttpMethod::Get,
+            path,
+            security: None,
+            api: &API,
+            index,
+        }
+    }
+}

@@ -330,25 +330,8 @@ impl<T> Parser<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{ApiSpec, HttpMethod};
 
-    static API: ApiSpec = ApiSpec {
-        title: "t",
-        version: "1",
-        default_server: None,
-        security: &[],
-        schemes: &[],
-        envelope: None,
-        operation_count: 1,
-    };
-    static SPEC: OperationSpec = OperationSpec {
-        id: "events",
-        method: HttpMethod::Get,
-        path: "/events",
-        security: None,
-        api: &API,
-        index: 0,
-    };
+    static SPEC: OperationSpec = crate::spec::fixtures::get("events", "/events", 0);
 
     fn chunks(parts: &[&'static str]) -> ByteStream {
         Box::pin(stream::iter(
