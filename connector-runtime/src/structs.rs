@@ -255,7 +255,8 @@ pub fn fill_field<'de, T: Deserialize<'de> + 'static, A: MapAccess<'de>>(
     if slot.is_some() {
         return Err(<A::Error as de::Error>::duplicate_field(wire));
     }
-    // Timestamps take the fast path of `timestamp`; the type test is decided at compile time.
+    // Timestamps take the fast path of `timestamp`; in an optimised build the type test folds
+    // away, leaving one path per field type.
     let any: &mut dyn Any = slot;
     if let Some(slot) = any.downcast_mut::<Option<DateTime>>() {
         *slot = Some(map.next_value::<Timestamp>()?.0);
@@ -405,6 +406,38 @@ mod tests {
         assert_eq!(serde_json::to_string(&open).unwrap(), r#"{"name":"n","a":1,"b":2}"#);
         let wrong = serde_json::from_str::<Open>(r#"{"a": "text"}"#).unwrap_err();
         assert!(wrong.to_string().contains("invalid type"), "{wrong}");
+    }
+
+    crate::__object! {
+        de
+        /// A struct with timestamps.
+        #[derive(Debug, Clone, PartialEq)]
+        struct Stamped {
+            /// Required.
+            at: crate::types::DateTime = "at",
+            /// Optional.
+            until: Option<crate::types::DateTime> = "until" optional,
+        }
+    }
+
+    /// Timestamp fields decode as chrono decodes them, whichever path the value takes.
+    #[test]
+    fn timestamp_fields_decode_as_chrono_does() {
+        let chrono = |text: &str| text.parse::<chrono::DateTime<chrono::FixedOffset>>().unwrap().to_utc();
+        let both: Stamped =
+            serde_json::from_str(r#"{"at": "2024-05-01T12:30:45.5+02:00", "until": "2024-05-01t23:59:60z"}"#).unwrap();
+        assert_eq!(both.at, chrono("2024-05-01T12:30:45.5+02:00"));
+        assert_eq!(both.until, Some(chrono("2024-05-01t23:59:60z")), "left to chrono");
+        let absent: Stamped = serde_json::from_str(r#"{"at": "2024-05-01T12:30:45Z", "until": null}"#).unwrap();
+        assert_eq!(absent.until, None);
+        // The same message; only the position differs.
+        let message = |err: serde_json::Error| err.to_string().split(" at line").next().unwrap_or_default().to_owned();
+        let wrong = serde_json::from_str::<Stamped>(r#"{"at": "yesterday"}"#).unwrap_err();
+        let expected = serde_json::from_str::<chrono::DateTime<chrono::Utc>>(r#""yesterday""#).unwrap_err();
+        assert_eq!(message(wrong), message(expected));
+        let twice = serde_json::from_str::<Stamped>(r#"{"at": "2024-05-01T12:30:45Z", "at": "2024-05-01T12:30:45Z"}"#)
+            .unwrap_err();
+        assert!(twice.to_string().contains("duplicate field `at`"), "{twice}");
     }
 
     use serde::Deserialize as _;
