@@ -509,7 +509,6 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     }
 }
 
-/// Encodes a multipart body field by field: files as file parts, the rest as text parts.
 /// Writes the request path from the template's fixed parts and the path parameters, in
 /// order; nothing when the template has no parameters (the path is the template).
 fn path_encode(op: &Operation) -> TokenStream {
@@ -558,6 +557,7 @@ fn path_encode(op: &Operation) -> TokenStream {
     }
 }
 
+/// Encodes a multipart body field by field: files as file parts, the rest as text parts.
 fn multipart_encode(space: &TypeSpace<'_>, ty: &TypeRef, value: &TokenStream) -> TokenStream {
     let fields = match space.resolved(ty.strip_option()) {
         TypeRef::Named(id) => match &space.def(*id).kind {
