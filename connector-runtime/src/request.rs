@@ -401,11 +401,8 @@ fn segment<'t>(name: &str, text: Cow<'t, str>) -> Result<Cow<'t, str>, EncodeErr
     Ok(encoded)
 }
 
-/// Replaces every `{name}` in `path` with `value`, in one pass over the template.
+/// Replaces every `{name}` in `path` with `value`.
 fn substitute(path: &mut String, name: &str, value: &str) {
-    let mut substituted: Option<String> = None;
-    // Bytes of `path` copied into `substituted` so far.
-    let mut copied = 0;
     let mut from = 0;
     while let Some(offset) = path.get(from..).and_then(|rest| rest.find('{')) {
         let at = from + offset;
@@ -413,18 +410,11 @@ fn substitute(path: &mut String, name: &str, value: &str) {
             .get(at + 1..)
             .is_some_and(|rest| rest.starts_with(name) && rest[name.len()..].starts_with('}'));
         if matches {
-            let out = substituted.get_or_insert_with(|| String::with_capacity(path.len() + value.len()));
-            out.push_str(&path[copied..at]);
-            out.push_str(value);
-            copied = at + name.len() + 2;
-            from = copied;
+            path.replace_range(at..at + name.len() + 2, value);
+            from = at + value.len();
         } else {
             from = at + 1;
         }
-    }
-    if let Some(mut out) = substituted {
-        out.push_str(&path[copied..]);
-        *path = out;
     }
 }
 
