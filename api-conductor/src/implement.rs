@@ -323,10 +323,9 @@ fn lib_rs(name: &str, plan: &Plan, raw: &Value, settings: &Settings, workspace: 
     )
 }
 
-/// A value of `schema` that the generated types decode, or `None` when this simple generator
-/// cannot be sure (discriminated unions).
 /// The properties and required names of an object schema and of every `allOf` part under it;
-/// `None` when a part is not an object.
+/// `None` when a part is not an object. A property declared more than once keeps its first
+/// declaration, the schema's own before its parts', as the generated type does.
 fn collect_object(
     raw: &Value,
     schema: &Value,
@@ -339,7 +338,9 @@ fn collect_object(
         return None;
     }
     if let Some(own) = schema.get("properties").and_then(Value::as_object) {
-        properties.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (name, declared) in own {
+            properties.entry(name.clone()).or_insert_with(|| declared.clone());
+        }
     }
     required.extend(
         schema
@@ -356,6 +357,8 @@ fn collect_object(
     Some(())
 }
 
+/// A value of `schema` that the generated types decode, or `None` when this simple generator
+/// cannot be sure (discriminated unions).
 fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
     let schema = spec_info::resolve(raw, schema);
     if depth > 8 || schema.get("discriminator").is_some() {
@@ -365,7 +368,8 @@ fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
         return Some(first.clone());
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        if let [only] = parts.as_slice() {
+        let own = schema.get("properties").is_some() || schema.get("required").is_some();
+        if let ([only], false) = (parts.as_slice(), own) {
             return sample(raw, only, depth + 1);
         }
         // The parts as one object: a property one part declares may be required by another
@@ -446,6 +450,13 @@ fn required_parameters<'a>(raw: &'a Value, op: &OperationInfo) -> Vec<&'a Value>
         .filter(|p| {
             p.get("required").and_then(Value::as_bool) == Some(true)
                 || p.get("in").and_then(Value::as_str) == Some("path")
+        })
+        // The generated client leaves these out (OpenAPI ignores them), so no argument is owed.
+        .filter(|p| {
+            !(p.get("in").and_then(Value::as_str) == Some("header")
+                && p.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(conductor_spec::is_ignored_header))
         })
         .collect();
     required.sort_by_key(|p| {
@@ -812,5 +823,43 @@ mod tests {
             sample(&raw, &json!({"allOf": [{"type": "string"}]}), 0),
             Some(json!("x"))
         );
+    }
+
+    #[test]
+    fn a_property_keeps_the_schema_s_own_declaration_over_its_parts() {
+        // SendGrid's message: `template_id` is a UUID in the schema's own properties and a
+        // plain string in an `allOf` part; the generated field is a UUID.
+        let raw = json!({});
+        let schema = json!({
+            "type": "object",
+            "required": ["template_id"],
+            "properties": {"template_id": {"type": "string", "format": "uuid"}},
+            "allOf": [{"type": "object", "properties": {"template_id": {"type": "string"}}}]
+        });
+        assert_eq!(
+            sample(&raw, &schema, 0),
+            Some(json!({"template_id": "00000000-0000-0000-0000-000000000000"}))
+        );
+    }
+
+    #[test]
+    fn headers_openapi_ignores_are_not_arguments() {
+        // SendGrid declares a required `Authorization` header on every operation; the generated
+        // method takes no argument for it, so neither may the test that calls it.
+        let raw = json!({"paths": {"/messages/{id}": {"get": {
+            "operationId": "getMessage",
+            "parameters": [
+                {"name": "Authorization", "in": "header", "required": true, "schema": {"type": "string"}},
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "X-Query-Id", "in": "header", "required": true, "schema": {"type": "string"}},
+                {"name": "content-type", "in": "header", "required": true, "schema": {"type": "string"}}
+            ]
+        }}}});
+        let op = spec_info::operations(&raw).remove(0);
+        let names: Vec<&str> = required_parameters(&raw, &op)
+            .iter()
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        assert_eq!(names, ["id", "X-Query-Id"]);
     }
 }

@@ -480,9 +480,7 @@ fn build_operation(
             Parameter::Header { .. } => (Location::Header, Style::Simple, false),
             Parameter::Cookie { .. } => (Location::Cookie, Style::Form, true),
         };
-        if location == Location::Header
-            && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
-        {
+        if location == Location::Header && conductor_spec::is_ignored_header(&data.name) {
             continue;
         }
         let hint = Hint::Part {

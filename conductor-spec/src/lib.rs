@@ -9,6 +9,7 @@
 mod bundle;
 mod error;
 mod exact;
+mod headers;
 mod ids;
 mod json;
 mod model;
@@ -24,6 +25,7 @@ pub mod suggest;
 use std::path::{Path, PathBuf};
 
 pub use error::SpecError;
+pub use headers::is_ignored_header;
 pub use ids::derived_id;
 pub use openapiv3;
 pub use origins::Origins;
