@@ -254,6 +254,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
             space.use_files_in(&body.ty);
         }
     }
+    warn_equivalent_templates(&operations, &mut space.warnings);
     let mut operations = operations;
     for (op, types) in operations.iter_mut().zip(&response_types) {
         let Some(pagination) = &op.pagination else { continue };
@@ -396,4 +397,42 @@ fn by_status(
     let doc = format!("The {what} of `{}`, by status.", op.id);
     let origin = format!("{} {}", op.id, suffix.to_ascii_lowercase());
     TypeRef::Named(space.add_by_status(format!("{}{suffix}", op.builder_name), origin, doc, variants))
+}
+
+/// Warns about an operation whose method and path template are another's but for the
+/// parameters' names (`/cards/{filter}` beside `/cards/{idCard}`): OpenAPI forbids such
+/// templates, as no request can say which operation it is for; servers and the mock take the
+/// first.
+fn warn_equivalent_templates(operations: &[operations::Operation], warnings: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashMap<(&str, String), &operations::Operation> = std::collections::HashMap::new();
+    for op in operations {
+        let mut shape = String::with_capacity(op.path.len());
+        let mut in_name = false;
+        for c in op.path.chars() {
+            match c {
+                '{' => {
+                    in_name = true;
+                    shape.push_str("{}");
+                }
+                '}' => in_name = false,
+                _ if in_name => {}
+                _ => shape.push(c),
+            }
+        }
+        match seen.entry((op.http_method, shape)) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(op);
+            }
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = first.get();
+                let message = format!(
+                    "`{} {}` ({}) is the same path as `{} {}` ({}) but for the parameters' names, which \
+                     OpenAPI forbids: no request can say which of the two it is for, and servers and the \
+                     mock take the first",
+                    op.http_method, op.path, op.id, first.http_method, first.path, first.id
+                );
+                warnings.push(Diagnostic::warning(&op.pointer, message));
+            }
+        }
+    }
 }

@@ -137,3 +137,37 @@ components:
     assert!(rendered.contains("-9223372036854775808"), "{rendered}");
     assert!(rendered.contains("9223372036854775807"), "{rendered}");
 }
+
+#[test]
+fn a_template_equal_to_another_but_for_names_is_a_warning() {
+    // Trello's `/boards/{idBoard}/cards/{filter}` and `/boards/{idBoard}/cards/{idCard}`.
+    let operation = |id: &str, last: &str| {
+        format!(
+            "    get:
+      operationId: {id}
+      parameters:
+        - {{name: b, in: path, required: true, schema: {{type: string}}}}
+        - {{name: {last}, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200': {{description: ok}}
+"
+        )
+    };
+    let text = format!(
+        "{HEAD}paths:\n  /boards/{{b}}/cards/{{c}}:\n{}  /boards/{{b}}/cards/{{d}}:\n{}  /boards/{{b}}/lists/{{d}}:\n{}",
+        operation("first", "c"),
+        operation("other", "d"),
+        operation("lists", "d"),
+    );
+    let report = check_yaml(&text);
+    assert!(report.is_ok(), "{:#?}", messages(&report));
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    let equivalent: Vec<&String> = warnings.iter().filter(|w| w.contains("same path")).collect();
+    assert_eq!(equivalent.len(), 1, "{warnings:#?}");
+    assert!(
+        equivalent[0]
+            .contains("`GET /boards/{b}/cards/{d}` (other) is the same path as `GET /boards/{b}/cards/{c}` (first)"),
+        "{}",
+        equivalent[0]
+    );
+}
