@@ -26,6 +26,7 @@ mod report;
 mod typespace;
 mod validate;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
@@ -254,7 +255,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
             space.use_files_in(&body.ty);
         }
     }
-    warn_equivalent_templates(&operations, &mut space.warnings);
+    warn_equivalent_templates(&operations, &mut space);
     let mut operations = operations;
     for (op, types) in operations.iter_mut().zip(&response_types) {
         let Some(pagination) = &op.pagination else { continue };
@@ -403,9 +404,10 @@ fn by_status(
 /// parameters' names (`/cards/{filter}` beside `/cards/{idCard}`): OpenAPI forbids such
 /// templates, as no request can say which operation it is for; servers and the mock take the
 /// first.
-fn warn_equivalent_templates(operations: &[operations::Operation], warnings: &mut Vec<Diagnostic>) {
-    let mut seen: std::collections::HashMap<(&str, String), &operations::Operation> = std::collections::HashMap::new();
+fn warn_equivalent_templates(operations: &[Operation], space: &mut TypeSpace<'_>) {
+    let mut first_by_shape: HashMap<(&str, String), &Operation> = HashMap::new();
     for op in operations {
+        // The template with every parameter's name left out: `/cards/{}`.
         let mut shape = String::with_capacity(op.path.len());
         let mut in_name = false;
         for c in op.path.chars() {
@@ -419,20 +421,17 @@ fn warn_equivalent_templates(operations: &[operations::Operation], warnings: &mu
                 _ => shape.push(c),
             }
         }
-        match seen.entry((op.http_method, shape)) {
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(op);
-            }
-            std::collections::hash_map::Entry::Occupied(first) => {
-                let first = first.get();
-                let message = format!(
+        let first = *first_by_shape.entry((op.http_method, shape)).or_insert(op);
+        if !std::ptr::eq(first, op) {
+            space.warn(
+                &op.pointer,
+                format!(
                     "`{} {}` ({}) is the same path as `{} {}` ({}) but for the parameters' names, which \
                      OpenAPI forbids: no request can say which of the two it is for, and servers and the \
                      mock take the first",
                     op.http_method, op.path, op.id, first.http_method, first.path, first.id
-                );
-                warnings.push(Diagnostic::warning(&op.pointer, message));
-            }
+                ),
+            );
         }
     }
 }

@@ -602,6 +602,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A cursor strategy, as the tests expect it.
+    fn cursor(param: &str, next: &str) -> Strategy {
+        Strategy::Cursor {
+            param: param.into(),
+            next: next.into(),
+        }
+    }
+
     fn decide_for(operation: &Value, raw: &Value, query: &[&str]) -> Result<Option<Pagination>, String> {
         decide_with_text(operation, raw, query, &[])
     }
@@ -671,13 +679,7 @@ mod tests {
         let found = decide_for(&operation, &json!({}), &["page_size", "next_page_token", "page_number"])
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "next_page_token".into(),
-                next: "/next_page_token".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("next_page_token", "/next_page_token"));
         assert_eq!(found.items, "/meetings");
     }
 
@@ -691,13 +693,7 @@ mod tests {
         let found = decide_for(&operation, &json!({}), &["cursor", "limit"])
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "cursor".into(),
-                next: "/response_metadata/next_cursor".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("cursor", "/response_metadata/next_cursor"));
         assert_eq!(found.items, "/channels");
     }
 
@@ -759,13 +755,7 @@ mod tests {
         let found = decide_with_text(&operation, &raw, &["limit", "offset"], &["offset"])
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "offset".into(),
-                next: "/next_page/offset".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("offset", "/next_page/offset"));
         assert_eq!(found.items, "/data");
         // Stripe's search: a string `page` answered in `next_page`.
         let operation = json_response(json!({"type": "object", "properties": {
@@ -775,13 +765,7 @@ mod tests {
         let found = decide_with_text(&operation, &json!({}), &["limit", "page"], &["page"])
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "page".into(),
-                next: "/next_page".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("page", "/next_page"));
         // A string page answered by a cursor field.
         let operation = json_response(json!({"type": "object", "properties": {
             "items": {"type": "array", "items": {}}, "next_cursor": {"type": "string"}
@@ -789,13 +773,7 @@ mod tests {
         let found = decide_with_text(&operation, &json!({}), &["page"], &["page"])
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "page".into(),
-                next: "/next_cursor".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("page", "/next_cursor"));
         // A token whose next value the body does not document: not counted, not paginated.
         let operation =
             json_response(json!({"type": "object", "properties": {"data": {"type": "array", "items": {}}}}));
@@ -824,13 +802,7 @@ mod tests {
             "outputs": {"nextCursor": "$.meta.next", "results": "$.results"}
         });
         let found = decide_for(&operation, &json!({}), &["page"]).unwrap().unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "after".into(),
-                next: "/meta/next".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("after", "/meta/next"));
         assert_eq!(found.source, "x-speakeasy-pagination");
 
         operation["x-fern-pagination"] = json!({"offset": "$request.page", "results": "$response.results"});
@@ -856,13 +828,7 @@ mod tests {
         let found = decide(&inputs, Some("cursor param=after next=meta.next_cursor"))
             .unwrap()
             .unwrap();
-        assert_eq!(
-            found.strategy,
-            Strategy::Cursor {
-                param: "after".into(),
-                next: "/meta/next_cursor".into()
-            }
-        );
+        assert_eq!(found.strategy, cursor("after", "/meta/next_cursor"));
         assert_eq!(found.items, "/rows");
         assert_eq!(decide(&inputs, Some("none")).unwrap(), None);
         assert!(decide(&inputs, Some("cursor next=/x")).unwrap_err().contains("`param`"));

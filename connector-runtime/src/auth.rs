@@ -347,6 +347,20 @@ impl<'c> Sources<'c> {
     }
 }
 
+impl<'c> Choice<'c> {
+    /// The chosen schemes and their credentials, in the alternative's order.
+    fn credentials(self, sources: Sources<'c>) -> impl Iterator<Item = (&'static SecuritySchemeSpec, &'c Stored)> {
+        let (single, alternative): (_, &'static [&'static str]) = match self {
+            Self::Anonymous => (None, &[]),
+            Self::Single(scheme, stored) => (Some((scheme, stored)), &[]),
+            Self::Alternative(alternative) => (None, alternative),
+        };
+        single
+            .into_iter()
+            .chain(alternative.iter().filter_map(move |name| sources.resolve(name)))
+    }
+}
+
 #[cold]
 fn missing(requirements: &[&[&str]]) -> AuthFailure {
     let wanted: Vec<String> = requirements.iter().map(|alternative| alternative.join(" + ")).collect();
@@ -369,15 +383,11 @@ pub(crate) fn apply_now(
     parts: &mut RequestParts,
 ) -> Result<(), AuthFailure> {
     let sources = Sources { api, call, client };
-    match sources.choose(requirements)? {
-        Choice::Anonymous => Ok(()),
-        Choice::Single(scheme, stored) => apply_one(scheme, stored, method, parts).map_err(AuthFailure::Invalid),
-        Choice::Alternative(alternative) => alternative
-            .iter()
-            .filter_map(|name| sources.resolve(name))
-            .try_for_each(|(scheme, stored)| apply_one(scheme, stored, method, parts))
-            .map_err(AuthFailure::Invalid),
-    }
+    sources
+        .choose(requirements)?
+        .credentials(sources)
+        .try_for_each(|(scheme, stored)| apply_one(scheme, stored, method, parts))
+        .map_err(AuthFailure::Invalid)
 }
 
 /// The headers the client's credentials add to every request under `requirements`, when
@@ -394,28 +404,12 @@ pub(crate) fn fixed_headers(
         call: None,
         client,
     };
-    let header = |scheme: &SecuritySchemeSpec, stored: &Stored| match (&stored.credential, scheme.kind) {
-        (
-            Credential::ApiKey(_),
-            SchemeKind::ApiKey {
-                location: ApiKeyLocation::Header,
-                name,
-            },
-        ) => Some((stored.api_key_header(name).ok()?, stored.header_value(name).ok()?)),
-        (Credential::Basic { .. } | Credential::Bearer(_), _) => {
-            Some((AUTHORIZATION, stored.header_value("Authorization").ok()?))
-        }
-        _ => None,
-    };
-    match sources.choose(requirements).ok()? {
-        Choice::Anonymous => Some(Box::new([])),
-        Choice::Single(scheme, stored) => Some(Box::new([header(scheme, stored)?])),
-        Choice::Alternative(alternative) => alternative
-            .iter()
-            .filter_map(|name| sources.resolve(name))
-            .map(|(scheme, stored)| header(scheme, stored))
-            .collect(),
-    }
+    sources
+        .choose(requirements)
+        .ok()?
+        .credentials(sources)
+        .map(|(scheme, stored)| header_of(scheme, stored)?.ok())
+        .collect()
 }
 
 /// [`apply_now`] for credentials that may hold a token manager, which is asked for its token
@@ -430,19 +424,13 @@ pub(crate) async fn apply(
     parts: &mut RequestParts,
 ) -> Result<IssuedToken, AuthFailure> {
     let sources = Sources { api, call, client };
-    match sources.choose(requirements)? {
-        Choice::Anonymous => Ok(None),
-        Choice::Single(scheme, stored) => apply_credential(scheme, stored, clock, method, parts).await,
-        Choice::Alternative(alternative) => {
-            let mut issued = None;
-            for (scheme, stored) in alternative.iter().filter_map(|name| sources.resolve(name)) {
-                if let Some(token) = apply_credential(scheme, stored, clock, method, parts).await? {
-                    issued = Some(token);
-                }
-            }
-            Ok(issued)
+    let mut issued = None;
+    for (scheme, stored) in sources.choose(requirements)?.credentials(sources) {
+        if let Some(token) = apply_credential(scheme, stored, clock, method, parts).await? {
+            issued = Some(token);
         }
     }
+    Ok(issued)
 }
 
 /// The schemes assumed for an API whose spec declares none.
@@ -489,32 +477,66 @@ fn push_secret(parts: &mut RequestParts, name: HeaderName, value: String) -> Res
     Ok(())
 }
 
+/// The header a credential is sent in under `scheme`, when it is one header of its own (an API
+/// key in a header, basic, bearer); `Err` when its secret cannot be a header value. `None` for
+/// the rest: query and cookie keys, custom schemes, OAuth tokens, mismatches.
+fn header_of(scheme: &SecuritySchemeSpec, stored: &Stored) -> Option<Result<(HeaderName, HeaderValue), String>> {
+    match (&stored.credential, scheme.kind) {
+        (
+            Credential::ApiKey(_),
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Header,
+                name,
+            },
+        ) => Some(
+            stored
+                .header_value(name)
+                .and_then(|value| Ok((stored.api_key_header(name)?, value))),
+        ),
+        (Credential::Basic { .. } | Credential::Bearer(_), _) => {
+            Some(stored.header_value("Authorization").map(|value| (AUTHORIZATION, value)))
+        }
+        _ => None,
+    }
+}
+
 fn apply_one(
     scheme: &SecuritySchemeSpec,
     stored: &Stored,
     method: &str,
     parts: &mut RequestParts,
 ) -> Result<(), String> {
+    let secret = |key: &SecretString, name: &str| (name.to_owned(), key.expose_secret().to_owned());
     match (&stored.credential, scheme.kind) {
         (Credential::Custom(custom), _) => custom.apply(method, parts),
-        (Credential::ApiKey(key), SchemeKind::ApiKey { location, name }) => {
-            match location {
-                ApiKeyLocation::Header => {
-                    let value = stored.header_value(name)?;
-                    parts.headers.push((stored.api_key_header(name)?, value));
-                }
-                ApiKeyLocation::Query => parts.query.push((name.to_owned(), key.expose_secret().to_owned())),
-                ApiKeyLocation::Cookie => parts.cookies.push((name.to_owned(), key.expose_secret().to_owned())),
-            }
+        (
+            Credential::ApiKey(key),
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Query,
+                name,
+            },
+        ) => {
+            parts.query.push(secret(key, name));
             Ok(())
         }
-        (Credential::Basic { .. } | Credential::Bearer(_), _) => {
-            let value = stored.header_value("Authorization")?;
-            parts.headers.push((AUTHORIZATION, value));
+        (
+            Credential::ApiKey(key),
+            SchemeKind::ApiKey {
+                location: ApiKeyLocation::Cookie,
+                name,
+            },
+        ) => {
+            parts.cookies.push(secret(key, name));
             Ok(())
         }
-        (Credential::ApiKey(_), _) => Err(format!("scheme `{}` does not take an API key", scheme.name)),
         (Credential::OAuth2(_), _) => Err(format!("scheme `{}` needs its token fetched first", scheme.name)),
+        _ => match header_of(scheme, stored) {
+            Some(header) => {
+                parts.headers.push(header?);
+                Ok(())
+            }
+            None => Err(format!("scheme `{}` does not take an API key", scheme.name)),
+        },
     }
 }
 

@@ -415,8 +415,9 @@ impl Client {
                     body_stream: None,
                 });
             }
-            let may_refresh = issued.is_some() && unauthenticated.is_some();
-            match self.after_refusal(spec, policy, &mut state, raw, replayable, may_refresh, parts) {
+            // A 401 can be answered with a new token when we issued the one refused.
+            let refreshable = may_refresh && issued.is_some();
+            match self.after_refusal(spec, policy, &mut state, raw, replayable, refreshable, parts) {
                 Refusal::Refresh => {
                     if let (Some((manager, token)), Some(unauthenticated)) = (&issued, &unauthenticated) {
                         manager.invalidate(token);
@@ -450,14 +451,7 @@ impl Client {
         replayable: bool,
         parts: &RequestParts,
     ) -> Result<Duration, Box<ErrorInner>> {
-        let outcome = if err.is_connect() {
-            Outcome::NotSent
-        } else if err.is_timeout() {
-            Outcome::Timeout
-        } else {
-            Outcome::Interrupted
-        };
-        match self.next_step(policy, state, outcome, replayable) {
+        match self.next_step(policy, state, transport_outcome(&err), replayable) {
             Some(wait) => {
                 tracing::debug!(attempt = state.attempt, error = %err, "retrying after a transport error");
                 Ok(wait)
@@ -494,11 +488,11 @@ impl Client {
         state: &mut CallState,
         raw: RawResponse,
         replayable: bool,
-        may_refresh: bool,
+        refreshable: bool,
         parts: &RequestParts,
     ) -> Refusal {
         let status = raw.status;
-        if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed && may_refresh {
+        if status == reqwest::StatusCode::UNAUTHORIZED && !state.refreshed && refreshable {
             // A token we issued was refused: get a new one and send once more. The server did
             // not act on an unauthenticated request, so this is safe for any method.
             state.refreshed = true;
@@ -916,35 +910,36 @@ fn auth_error(spec: &'static OperationSpec, failure: AuthFailure) -> Box<ErrorIn
     }
 }
 
-#[cold]
-fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: String) -> Box<ErrorInner> {
-    let kind = if err.is_connect() {
-        ErrorKind::Connect
+/// How an attempt that got no response failed: before the request was sent (connecting), by
+/// running out of time, or cut off on the way.
+fn transport_outcome(err: &reqwest::Error) -> Outcome {
+    if err.is_connect() {
+        Outcome::NotSent
     } else if err.is_timeout() {
-        ErrorKind::Timeout
+        Outcome::Timeout
     } else {
-        ErrorKind::Transport
-    };
-    let mut inner = ErrorInner::new(kind, spec, describe_reqwest_error(&err));
-    inner.attempts = attempts;
-    inner.url = Some(url);
-    inner.source = Some(Box::new(err.without_url()));
-    inner
+        Outcome::Interrupted
+    }
 }
 
-fn describe_reqwest_error(err: &reqwest::Error) -> String {
-    let mut message = if err.is_connect() {
-        "could not connect".to_owned()
-    } else if err.is_timeout() {
-        "timed out".to_owned()
-    } else {
-        "the request failed".to_owned()
+#[cold]
+fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: u32, url: String) -> Box<ErrorInner> {
+    let (kind, what) = match transport_outcome(&err) {
+        Outcome::NotSent => (ErrorKind::Connect, "could not connect"),
+        Outcome::Timeout => (ErrorKind::Timeout, "timed out"),
+        _ => (ErrorKind::Transport, "the request failed"),
     };
-    let mut source = std::error::Error::source(err);
+    // What failed, then each cause in turn.
+    let mut message = what.to_owned();
+    let mut source = std::error::Error::source(&err);
     while let Some(cause) = source {
         message.push_str(": ");
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    message
+    let mut inner = ErrorInner::new(kind, spec, message);
+    inner.attempts = attempts;
+    inner.url = Some(url);
+    inner.source = Some(Box::new(err.without_url()));
+    inner
 }

@@ -57,23 +57,19 @@ pub fn server_hold(status: u16, headers: &HeaderMap, now: SystemTime) -> Option<
 /// Whether `headers` say anything about the budget (remaining requests or a policy), so
 /// [`read`] can find something in a response that is not a refusal.
 pub(crate) fn has_budget_header(headers: &HeaderMap) -> bool {
-    // A few headers are compared by name faster than the names are hashed for lookups.
+    let names = [
+        &X_RATELIMIT_REMAINING,
+        &RATELIMIT_REMAINING,
+        &RATELIMIT,
+        &RATELIMIT_POLICY,
+    ];
+    // A few headers are compared by name, as text, faster than the names are hashed for lookups.
     if headers.keys_len() <= 8 {
-        headers.keys().any(|key| {
-            matches!(
-                key.as_str(),
-                "x-ratelimit-remaining" | "ratelimit-remaining" | "ratelimit" | "ratelimit-policy"
-            )
-        })
+        headers
+            .keys()
+            .any(|key| names.iter().any(|name| name.as_str() == key.as_str()))
     } else {
-        [
-            &X_RATELIMIT_REMAINING,
-            &RATELIMIT_REMAINING,
-            &RATELIMIT,
-            &RATELIMIT_POLICY,
-        ]
-        .into_iter()
-        .any(|name| headers.contains_key(name))
+        names.into_iter().any(|name| headers.contains_key(name))
     }
 }
 

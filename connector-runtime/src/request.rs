@@ -110,7 +110,8 @@ impl RequestParts {
 
     /// Starts writing the path piece by piece ([`RequestParts::path_literal`],
     /// [`RequestParts::path_value`]) instead of substituting into the template; generated code
-    /// writes it so, in the template's order.
+    /// writes it so, in the template's order. The template's copy made by
+    /// [`RequestParts::new`] is emptied, its room kept for the pieces.
     #[doc(hidden)]
     pub fn start_path(&mut self) {
         self.path.clear();

@@ -4,8 +4,8 @@
 //! ```sh
 //! cargo bench -p workspace-tests --bench overhead              # 20 rounds × 1,000 requests per path
 //! cargo bench -p workspace-tests --bench overhead -- 40 2000   # rounds, requests per round
-//! ONLY=bare cargo bench -p workspace-tests --bench overhead      # one path alone (also: decoded, generated,
-//!                                                                # decoded-timed, generated-timed)
+//! ONLY=bare cargo bench -p workspace-tests --bench overhead      # one path alone (also: bare-timed, decoded,
+//!                                                                # decoded-timed, generated, generated-timed)
 //! ONLY=answered cargo bench -p workspace-tests --bench overhead  # the no-network calls alone (also:
 //!                                                                # built, a bare request built and the
 //!                                                                # body decoded), for callgrind counts
@@ -71,6 +71,16 @@ fn stats(samples: &mut [Duration]) -> (Duration, Duration, Duration) {
 fn micros(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
+
+/// The paths measured: the name `ONLY=` takes, and the row's name.
+const PATHS: [(&str, &str); 6] = [
+    ("bare", "bare reqwest (bytes)"),
+    ("bare-timed", "bare reqwest + 30 s timeout"),
+    ("decoded", "bare reqwest + serde decode"),
+    ("decoded-timed", "bare reqwest + 30 s timeout + serde decode"),
+    ("generated-timed", "generated client (defaults: 30 s attempt timeout)"),
+    ("generated", "generated client, `.timeout(None)`"),
+];
 
 /// Answers every call with the pet, so a call runs the whole runtime but not the network.
 struct Answer;
@@ -157,6 +167,16 @@ fn main() {
             (request, pet)
         };
         let only = std::env::var("ONLY").ok();
+        if let Some(only) = only.as_deref() {
+            if !matches!(only, "answered" | "built") && !PATHS.iter().any(|(short, _)| *short == only) {
+                let names: Vec<&str> = PATHS.iter().map(|(short, _)| *short).collect();
+                eprintln!(
+                    "ONLY={only} is not a path; one of: {}, answered, built",
+                    names.join(", ")
+                );
+                std::process::exit(2);
+            }
+        }
         if matches!(only.as_deref(), Some("answered" | "built")) {
             // Instruction counts per call come from running this under callgrind and dividing
             // by `rounds × per_round`.
@@ -191,19 +211,31 @@ fn main() {
             untimed.get_pet_by_id(7).await.unwrap();
         }
 
+        let thirty = Some(Duration::from_secs(30));
+        // One request on path `path` (an index of `PATHS`).
+        let (bare, bare_decoded, client, untimed) = (&bare, &bare_decoded, &client, &untimed);
+        let send = move |path: usize| async move {
+            match path {
+                0 => drop(std::hint::black_box(bare(None).await)),
+                1 => drop(std::hint::black_box(bare(thirty).await)),
+                2 => drop(std::hint::black_box(bare_decoded(None).await)),
+                3 => drop(std::hint::black_box(bare_decoded(thirty).await)),
+                4 => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
+                _ => drop(std::hint::black_box(untimed.get_pet_by_id(7).await.unwrap())),
+            }
+        };
+
         if let Some(only) = only {
+            let path = PATHS
+                .iter()
+                .position(|(short, _)| *short == only)
+                .expect("ONLY was checked when read");
             let n = rounds * per_round;
             let mut samples = Vec::with_capacity(n);
             let cpu_start = thread_cpu();
             for _ in 0..n {
                 let start = Instant::now();
-                match only.as_str() {
-                    "bare" => drop(std::hint::black_box(bare(None).await)),
-                    "decoded" => drop(std::hint::black_box(bare_decoded(None).await)),
-                    "decoded-timed" => drop(std::hint::black_box(bare_decoded(Some(Duration::from_secs(30))).await)),
-                    "generated-timed" => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
-                    _ => drop(std::hint::black_box(untimed.get_pet_by_id(7).await.unwrap())),
-                }
+                send(path).await;
                 samples.push(start.elapsed());
             }
             let cpu = cpu_start.zip(thread_cpu()).map_or(Duration::ZERO, |(a, b)| b - a);
@@ -218,34 +250,19 @@ fn main() {
             return;
         }
 
-        let names = [
-            "bare reqwest (bytes)",
-            "bare reqwest + 30 s timeout",
-            "bare reqwest + serde decode",
-            "bare reqwest + 30 s timeout + serde decode",
-            "generated client (defaults: 30 s attempt timeout)",
-            "generated client, `.timeout(None)`",
-        ];
-        let thirty = Some(Duration::from_secs(30));
+        let names: Vec<&str> = PATHS.iter().map(|(_, long)| *long).collect();
         let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds * per_round); names.len()];
         // Each round's median per path: the paired comparisons below divide medians of the same
         // round, so drift between rounds falls on both sides of each ratio.
         let mut round_medians: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); names.len()];
-        let mut cpu = [Duration::ZERO; 6];
+        let mut cpu = [Duration::ZERO; PATHS.len()];
         for _ in 0..rounds {
             for (path, samples) in samples.iter_mut().enumerate() {
                 let cpu_start = thread_cpu();
                 let first = samples.len();
                 for _ in 0..per_round {
                     let start = Instant::now();
-                    match path {
-                        0 => drop(std::hint::black_box(bare(None).await)),
-                        1 => drop(std::hint::black_box(bare(thirty).await)),
-                        2 => drop(std::hint::black_box(bare_decoded(None).await)),
-                        3 => drop(std::hint::black_box(bare_decoded(thirty).await)),
-                        4 => drop(std::hint::black_box(client.get_pet_by_id(7).await.unwrap())),
-                        _ => drop(std::hint::black_box(untimed.get_pet_by_id(7).await.unwrap())),
-                    }
+                    send(path).await;
                     samples.push(start.elapsed());
                 }
                 let mut round = samples[first..].to_vec();
