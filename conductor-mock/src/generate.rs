@@ -1,5 +1,5 @@
 //! Example data generated from a schema: deterministic for a seed, respecting types, formats,
-//! enums, bounds, lengths and required properties, and bounded on recursion.
+//! enums, bounds, lengths and required properties, and bounded in depth and size.
 
 use serde_json::{Map, Number, Value};
 
@@ -8,65 +8,180 @@ use crate::routes::deref;
 /// How deep objects and arrays nest before generation stops adding optional content.
 const MAX_DEPTH: usize = 4;
 
-/// Generates a value for `schema`; `root` resolves `$ref`s.
-pub(crate) fn generate(root: &Value, schema: &Value, rng: &mut fastrand::Rng) -> Value {
-    value_for(root, schema, rng, 0)
+/// How deep required content may nest before generation gives up on it (`null`).
+const MAX_REQUIRED_DEPTH: usize = MAX_DEPTH + 4;
+
+/// How many values one answer may hold (a string counts one per 16 bytes); past it, required
+/// content gets the smallest value of its type and arrays stop. With the caps below it bounds a
+/// generated answer to about a megabyte whatever the schema.
+pub(crate) const MAX_VALUES: usize = 1_000;
+
+/// The most items a generated array holds, whatever its `minItems`.
+pub(crate) const MAX_ITEMS: usize = 100;
+
+/// The longest generated string, whatever its `minLength`.
+pub(crate) const MAX_STRING: usize = 1_024;
+
+/// Whether a value is valid for a schema (both inside the document); decides which branch of a
+/// `oneOf` to generate, as a value for one branch can match several.
+pub(crate) type Accepts<'a> = &'a dyn Fn(&Value, &Value) -> bool;
+
+/// Generates a value for `schema`; `root` resolves `$ref`s. With `examples`, a schema's own
+/// `example` is taken where one is given; without, every value is generated.
+pub(crate) fn generate(
+    root: &Value,
+    schema: &Value,
+    rng: &mut fastrand::Rng,
+    examples: bool,
+    accepts: Accepts<'_>,
+) -> Value {
+    let mut generator = Generator {
+        root,
+        rng,
+        examples,
+        accepts,
+        left: MAX_VALUES,
+    };
+    generator.value_for(schema, 0)
 }
 
-fn value_for(root: &Value, schema: &Value, rng: &mut fastrand::Rng, depth: usize) -> Value {
-    let schema = deref(root, schema);
-    if depth > MAX_DEPTH + 4 {
-        return Value::Null;
-    }
-    if let Some(example) = schema.get("example") {
-        return example.clone();
-    }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let choices: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-        if !choices.is_empty() {
-            return choices[rng.usize(..choices.len())].clone();
+/// One generation: the document, the random source, whether examples are used, the validity
+/// check for unions, and how many values may still be added.
+struct Generator<'a, 'r> {
+    root: &'a Value,
+    rng: &'r mut fastrand::Rng,
+    examples: bool,
+    accepts: Accepts<'r>,
+    left: usize,
+}
+
+impl Generator<'_, '_> {
+    fn value_for(&mut self, schema: &Value, depth: usize) -> Value {
+        let root = self.root;
+        let schema = deref(root, schema);
+        if depth > MAX_REQUIRED_DEPTH {
+            return Value::Null;
         }
-    }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        for part in parts {
-            match value_for(root, part, rng, depth) {
-                Value::Object(fields) => merged.extend(fields),
-                other if parts.len() == 1 => return other,
-                _ => {}
+        if self.left == 0 {
+            return minimal(schema);
+        }
+        self.left -= 1;
+        if self.examples {
+            if let Some(example) = schema.get("example") {
+                return example.clone();
             }
         }
-        if let Value::Object(own) = object_value(root, schema, rng, depth) {
-            merged.extend(own);
-        }
-        return Value::Object(merged);
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|b| b.first()) {
-            let mut value = value_for(root, first, rng, depth);
-            if let (Some(tag), Value::Object(fields)) = (discriminator_tag(schema, first), &mut value) {
-                fields.insert(tag.0, Value::String(tag.1));
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            let choices: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if !choices.is_empty() {
+                return choices[self.rng.usize(..choices.len())].clone();
             }
-            return value;
+        }
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            let mut merged = Map::new();
+            for part in parts {
+                match self.value_for(part, depth) {
+                    Value::Object(fields) => merged.extend(fields),
+                    other if parts.len() == 1 => return other,
+                    _ => {}
+                }
+            }
+            if let Value::Object(own) = self.object_value(schema, depth) {
+                merged.extend(own);
+            }
+            return Value::Object(merged);
+        }
+        if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
+            // The first branch whose value matches exactly one branch.
+            let mut first = None;
+            for branch in branches {
+                let value = self.branch_value(schema, branch, depth);
+                if branches.len() == 1 || (self.accepts)(schema, &value) {
+                    return value;
+                }
+                first.get_or_insert(value);
+            }
+            if let Some(value) = first {
+                return value;
+            }
+        }
+        if let Some(first) = schema.get("anyOf").and_then(Value::as_array).and_then(|b| b.first()) {
+            return self.branch_value(schema, first, depth);
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("string") => {
+                let text = string_value(schema, self.rng);
+                // Long strings spend the budget too, so text cannot make an answer large.
+                let length = text.as_str().map_or(0, str::len);
+                self.left = self.left.saturating_sub(length / 16);
+                text
+            }
+            Some("integer") => integer_value(schema, self.rng),
+            Some("number") => number_value(schema, self.rng),
+            Some("boolean") => Value::Bool(self.rng.bool()),
+            Some("array") => {
+                let min = schema
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .map_or(0, |m| (m as usize).min(MAX_ITEMS));
+                let max = schema
+                    .get("maxItems")
+                    .and_then(Value::as_u64)
+                    .map_or(usize::MAX, |m| m as usize);
+                let count = if depth >= MAX_DEPTH || self.left == 0 {
+                    min
+                } else {
+                    min.max(1).min(max)
+                };
+                let items = schema.get("items").cloned().unwrap_or(Value::Object(Map::new()));
+                let mut values = Vec::with_capacity(count);
+                while values.len() < count && self.left > 0 {
+                    values.push(self.value_for(&items, depth + 1));
+                }
+                Value::Array(values)
+            }
+            Some("object") => self.object_value(schema, depth),
+            _ if schema.get("properties").is_some() => self.object_value(schema, depth),
+            _ => Value::Object(Map::new()),
         }
     }
+
+    /// A value for one branch of a union, with the discriminator's tag for it.
+    fn branch_value(&mut self, union: &Value, branch: &Value, depth: usize) -> Value {
+        let mut value = self.value_for(branch, depth);
+        if let (Some(tag), Value::Object(fields)) = (discriminator_tag(union, branch), &mut value) {
+            fields.insert(tag.0, Value::String(tag.1));
+        }
+        value
+    }
+
+    fn object_value(&mut self, schema: &Value, depth: usize) -> Value {
+        let mut object = Map::new();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                let is_required = required.contains(&name.as_str());
+                let write_only = deref(self.root, property).get("writeOnly") == Some(&Value::Bool(true));
+                if is_required || (depth < MAX_DEPTH && self.left > 0 && !write_only) {
+                    object.insert(name.clone(), self.value_for(property, depth + 1));
+                }
+            }
+        }
+        Value::Object(object)
+    }
+}
+
+/// The smallest value of the schema's type, for content past the budget: nothing nested.
+fn minimal(schema: &Value) -> Value {
     match schema.get("type").and_then(Value::as_str) {
-        Some("string") => string_value(schema, rng),
-        Some("integer") => integer_value(schema, rng),
-        Some("number") => number_value(schema, rng),
-        Some("boolean") => Value::Bool(rng.bool()),
-        Some("array") => {
-            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-            let max = schema
-                .get("maxItems")
-                .and_then(Value::as_u64)
-                .map_or(usize::MAX, |m| m as usize);
-            let count = if depth >= MAX_DEPTH { min } else { min.max(1).min(max) };
-            let items = schema.get("items").cloned().unwrap_or(Value::Object(Map::new()));
-            Value::Array((0..count).map(|_| value_for(root, &items, rng, depth + 1)).collect())
-        }
-        Some("object") => object_value(root, schema, rng, depth),
-        _ if schema.get("properties").is_some() => object_value(root, schema, rng, depth),
+        Some("string") => Value::String(String::new()),
+        Some("integer" | "number") => Value::from(0),
+        Some("boolean") => Value::Bool(false),
+        Some("array") => Value::Array(Vec::new()),
         _ => Value::Object(Map::new()),
     }
 }
@@ -83,25 +198,6 @@ fn discriminator_tag(schema: &Value, branch: &Value) -> Option<(String, String)>
         .map(|(tag, _)| tag.clone());
     let tag = mapped.or_else(|| reference.rsplit('/').next().map(str::to_owned))?;
     Some((property, tag))
-}
-
-fn object_value(root: &Value, schema: &Value, rng: &mut fastrand::Rng, depth: usize) -> Value {
-    let mut object = Map::new();
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in properties {
-            let is_required = required.contains(&name.as_str());
-            let write_only = deref(root, property).get("writeOnly") == Some(&Value::Bool(true));
-            if is_required || (depth < MAX_DEPTH && !write_only) {
-                object.insert(name.clone(), value_for(root, property, rng, depth + 1));
-            }
-        }
-    }
-    Value::Object(object)
 }
 
 fn string_value(schema: &Value, rng: &mut fastrand::Rng) -> Value {
@@ -131,6 +227,7 @@ fn string_value(schema: &Value, rng: &mut fastrand::Rng) -> Value {
         .and_then(Value::as_u64)
         .map_or(usize::MAX, |m| m as usize);
     let mut text = text;
+    let min = min.min(MAX_STRING);
     while text.chars().count() < min {
         text.push('x');
     }
@@ -187,12 +284,12 @@ mod tests {
             }}
         }}});
         let schema = json!({"$ref": "#/components/schemas/Pet"});
-        let value = generate(&root, &schema, &mut fastrand::Rng::with_seed(1));
+        let value = generate(&root, &schema, &mut fastrand::Rng::with_seed(1), true, &|_, _| true);
         assert_eq!(value["id"], 5);
         assert!(value["name"].as_str().unwrap().len() >= 12);
         assert_eq!(value["status"], "a");
         assert_eq!(value["born"], "2024-01-02T03:04:05Z");
-        let again = generate(&root, &schema, &mut fastrand::Rng::with_seed(1));
+        let again = generate(&root, &schema, &mut fastrand::Rng::with_seed(1), true, &|_, _| true);
         assert_eq!(value, again, "deterministic for a seed");
         // Recursion is bounded.
         let mut depth = 0;

@@ -92,11 +92,29 @@ pub(crate) fn parse_query(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) -> Response<Body> {
-    // A body that cannot be read (the client went away) is treated as empty.
-    if !body.is_end_stream() {
-        received.body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+/// Reads a request body of at most [`crate::MAX_REQUEST_BODY`] bytes; `None` when it is larger.
+/// A body that cannot be read (the client went away) is empty.
+async fn read_body(body: Incoming) -> Option<bytes::Bytes> {
+    if body.is_end_stream() {
+        return Some(bytes::Bytes::new());
     }
+    if body.size_hint().lower() > crate::MAX_REQUEST_BODY as u64 {
+        return None;
+    }
+    match http_body_util::Limited::new(body, crate::MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
+        Ok(collected) => Some(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => None,
+        Err(_) => Some(bytes::Bytes::new()),
+    }
+}
+
+async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) -> Response<Body> {
+    let body = read_body(body).await;
+    let too_large = body.is_none();
+    received.body = body.unwrap_or_default();
     let query = parse_query(received.query.as_deref());
     let route = state.spec.as_ref().and_then(|spec| {
         spec.routes
@@ -122,14 +140,14 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
     let scripted = {
         let mut script = lock(state);
         script.record(Arc::clone(&received));
-        let by_path = if script.routes.is_empty() {
+        let by_path = if too_large || script.routes.is_empty() {
             None
         } else {
             let key = (received.method.clone(), received.path.clone());
             script.routes.get_mut(&key).and_then(|r| stub::take(r, &view))
         };
         by_path.or_else(|| {
-            let id = received.operation.as_ref()?;
+            let id = received.operation.as_ref().filter(|_| !too_large)?;
             script.operations.get_mut(id).and_then(|r| stub::take(r, &view))
         })
     };
@@ -139,6 +157,10 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
         None => (Vec::new(), None),
     };
     let reply = match (rejected, scripted) {
+        _ if too_large => Reply::Stub(StubResponse::json(
+            413,
+            &json!({"error": "the request body is larger than the mock server accepts", "limit_bytes": crate::MAX_REQUEST_BODY}),
+        )),
         (Some(rejected), _) => Reply::Stub(rejected),
         (_, Some(stub)) => {
             if let Some(delay) = stub.delay {
@@ -289,7 +311,7 @@ fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubR
             merged.insert("message".to_owned(), Value::String(error));
         }
         let merged = Value::Object(merged);
-        if spec.validators.is_valid(&spec.raw, schema, &merged) {
+        if spec.validators.is_valid_answer(schema, &merged) {
             return shaped.body(merged.to_string());
         }
     }

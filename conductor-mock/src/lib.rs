@@ -26,6 +26,7 @@ mod prepared;
 mod ratelimit;
 mod record;
 mod routes;
+mod schema_check;
 pub mod standalone;
 mod stub;
 mod validate;
@@ -43,6 +44,10 @@ pub use stub::{Fault, StubResponse};
 pub use validate::Violation;
 
 use bytes::Bytes;
+
+/// The largest request body the server reads (10 MiB); a larger one is answered 413 without
+/// being read to the end, and recorded with an empty body.
+pub const MAX_REQUEST_BODY: usize = 10 * 1024 * 1024;
 
 /// A request the server received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,9 +129,9 @@ impl Script {
 /// What the server knows of its spec.
 struct SpecState {
     title: String,
-    raw: Value,
+    raw: Arc<Value>,
     routes: Vec<routes::Route>,
-    validators: validate::Validators,
+    validators: schema_check::Validators,
     /// Seeds the generation of every prepared answer.
     seed: u64,
 }
@@ -239,11 +244,12 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let raw = Arc::new(spec.raw);
     Ok(SpecState {
         title,
-        routes: routes::routes(&spec.raw),
-        validators: validate::Validators::new(),
-        raw: spec.raw,
+        routes: routes::routes(&raw),
+        validators: schema_check::Validators::new(Arc::clone(&raw)),
+        raw,
         seed,
     })
 }
@@ -328,7 +334,7 @@ impl MockServer {
         address: &str,
     ) -> Result<Self, MockError> {
         let spec = spec.map(|p| load_spec(p, 0)).transpose()?;
-        let recorder = record::Recorder::new(upstream, fixtures.as_ref(), spec.as_ref().map(|s| &s.raw))
+        let recorder = record::Recorder::new(upstream, fixtures.as_ref(), spec.as_ref().map(|s| &*s.raw))
             .map_err(MockError::Fixtures)?;
         Self::serve(spec, Mode::Record(recorder), address)
             .await
@@ -345,7 +351,7 @@ impl MockServer {
     pub async fn replaying(fixtures: impl AsRef<Path>, spec: Option<&Path>, address: &str) -> Result<Self, MockError> {
         let spec = spec.map(|p| load_spec(p, 0)).transpose()?;
         let replayer =
-            record::Replayer::load(fixtures.as_ref(), spec.as_ref().map(|s| &s.raw)).map_err(MockError::Fixtures)?;
+            record::Replayer::load(fixtures.as_ref(), spec.as_ref().map(|s| &*s.raw)).map_err(MockError::Fixtures)?;
         Self::serve(spec, Mode::Replay(replayer), address)
             .await
             .map_err(MockError::Io)
@@ -356,7 +362,7 @@ impl MockServer {
         let address = listener.local_addr()?;
         let state: Shared = Arc::new(State {
             script: Mutex::default(),
-            oauth: oauth::OAuthServer::new(spec.as_ref().map(|s| &s.raw)),
+            oauth: oauth::OAuthServer::new(spec.as_ref().map(|s| &*s.raw)),
             spec,
             mode,
             limits: ratelimit::Limits::default(),

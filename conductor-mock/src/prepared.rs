@@ -1,8 +1,10 @@
 //! Answers from the spec, prepared once per documented response of an operation.
 //!
 //! Nothing in an answer from the spec depends on the request: it is the documented response's
-//! example when that validates, else data generated from its schema, with its declared headers
-//! filled. Generation is deterministic for the server's seed, so each (operation, documented
+//! example when that validates against the response schema (formats included), else data
+//! generated from its schema that does, with its declared headers filled the same way. Why an
+//! example was passed over is kept on the answer and sent in `x-conductor-mock-note`.
+//! Generation is deterministic for the server's seed, so each (operation, documented
 //! response) is generated on first use with a generator seeded from the server's seed, the
 //! operation id and the status key, then served as the same `Bytes` every time — no schema is
 //! walked and no JSON is written per request. What does depend on the request (stubs,
@@ -66,10 +68,65 @@ fn stable_hash(parts: &[&str]) -> u64 {
     hash
 }
 
-/// The documented response's headers and its example when that validates, else generated data.
+/// The header that says why spec examples were not served, when some were not (the reasons
+/// joined by ` | `, at most 1,000 characters).
+pub(crate) const NOTE_HEADER: &str = "x-conductor-mock-note";
+
+/// The first of `candidates` (the spec's examples, labelled) that is a valid answer for
+/// `schema`, else data generated from it — first with the schema's nested examples, then
+/// without them, as those can be wrong too. Every candidate passed over is noted with why.
+fn valid_answer(
+    spec: &SpecState,
+    schema: &Value,
+    candidates: impl IntoIterator<Item = (String, Value)>,
+    rng: &mut fastrand::Rng,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Value {
+    let problem_of = |value: &Value| {
+        if schema.is_null() {
+            None
+        } else {
+            spec.validators.answer_problem(schema, value)
+        }
+    };
+    for (label, example) in candidates {
+        match problem_of(&example) {
+            None => return example,
+            Some(problem) => notes.push(format!("{what}: {label} skipped: {problem}")),
+        }
+    }
+    let accepts = |schema: &Value, value: &Value| spec.validators.is_valid_answer(schema, value);
+    let generated = generate::generate(&spec.raw, schema, rng, true, &accepts);
+    let Some(problem) = problem_of(&generated) else {
+        return generated;
+    };
+    notes.push(format!("{what}: the schema's own examples skipped: {problem}"));
+    let generated = generate::generate(&spec.raw, schema, rng, false, &accepts);
+    if let Some(problem) = problem_of(&generated) {
+        notes.push(format!("{what}: generated data does not validate either: {problem}"));
+    }
+    generated
+}
+
+/// The `example` and `examples` of a media type or header object, labelled.
+fn examples_of(spec: &SpecState, object: &Value) -> Vec<(String, Value)> {
+    let single = object.get("example").map(|e| ("the example".to_owned(), e.clone()));
+    let named = object
+        .get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, e)| Some((format!("example `{name}`"), deref(&spec.raw, e).get("value")?.clone())));
+    single.into_iter().chain(named).collect()
+}
+
+/// The documented response's headers and body: the spec's examples when they validate against
+/// their schemas (formats included), else data generated from the schemas that does.
 fn prepare(spec: &SpecState, route: &Route, index: usize) -> Prepared {
     let (status, response) = &route.responses[index];
     let mut rng = fastrand::Rng::with_seed(spec.seed ^ stable_hash(&[&route.id, status]));
+    let mut notes = Vec::new();
     let mut headers = Vec::new();
     let mut add = |name: &str, value: &str| {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
@@ -77,51 +134,69 @@ fn prepare(spec: &SpecState, route: &Route, index: usize) -> Prepared {
         }
     };
     if let Some(declared) = response.get("headers").and_then(Value::as_object) {
+        // The body's framing and the connection are the server's to set: a documented
+        // `Content-Length: 279` sent with another body leaves the client waiting for bytes.
+        let framing = [
+            "content-length",
+            "transfer-encoding",
+            "connection",
+            "keep-alive",
+            "upgrade",
+            "trailer",
+            "te",
+        ];
         for (name, header) in declared {
+            let lower = name.to_ascii_lowercase();
+            if framing.contains(&lower.as_str()) || (lower == "content-type" && response.get("content").is_some()) {
+                continue;
+            }
             let header = deref(&spec.raw, header);
             if let Some(schema) = header.get("schema") {
-                let value = generate::generate(&spec.raw, schema, &mut rng);
+                let candidates = examples_of(spec, header);
+                let value = valid_answer(
+                    spec,
+                    schema,
+                    candidates,
+                    &mut rng,
+                    &format!("header {name}"),
+                    &mut notes,
+                );
                 add(name, &value.as_str().map_or_else(|| value.to_string(), str::to_owned));
             }
         }
     }
-    let Some((content_type, media)) = response.get("content").and_then(Value::as_object).and_then(|content| {
+    let content = response.get("content").and_then(Value::as_object).and_then(|content| {
         content
             .iter()
             .find(|(t, _)| t.contains("json"))
             .or_else(|| content.iter().next())
-    }) else {
-        return Prepared {
-            headers,
-            body: Bytes::new(),
-        };
-    };
-    let schema = media.get("schema").unwrap_or(&Value::Null);
-    let examples = media.get("example").cloned().into_iter().chain(
-        media
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|e| e.values())
-            .filter_map(|e| deref(&spec.raw, e).get("value").cloned()),
-    );
-    let mut body = None;
-    for example in examples {
-        if schema.is_null() || spec.validators.is_valid(&spec.raw, schema, &example) {
-            body = Some(example);
-            break;
+    });
+    let body = content.map(|(content_type, media)| {
+        let schema = media.get("schema").unwrap_or(&Value::Null);
+        let candidates = examples_of(spec, media);
+        let body = valid_answer(spec, schema, candidates, &mut rng, "body", &mut notes);
+        add("content-type", content_type);
+        if content_type.contains("json") {
+            body.to_string()
+        } else {
+            body.as_str().map_or_else(|| body.to_string(), str::to_owned)
         }
+    });
+    if !notes.is_empty() {
+        let printable: String = notes
+            .join(" | ")
+            .chars()
+            .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+            .take(1000)
+            .collect();
+        add(NOTE_HEADER, &printable);
     }
-    let body = body.unwrap_or_else(|| generate::generate(&spec.raw, schema, &mut rng));
-    let text = if content_type.contains("json") {
-        body.to_string()
-    } else {
-        body.as_str().map_or_else(|| body.to_string(), str::to_owned)
-    };
-    add("content-type", content_type);
     Prepared {
         headers,
-        body: Bytes::from(text),
+        // Exactly the text's size: the serialiser leaves up to half its buffer spare, kept per answer.
+        body: body
+            .map(|text| Bytes::from(text.into_bytes().into_boxed_slice()))
+            .unwrap_or_default(),
     }
 }
 

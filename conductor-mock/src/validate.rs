@@ -1,16 +1,13 @@
-//! Request validation against the spec: parameters, body, content type and credentials.
-//!
-//! OpenAPI 3.0 schemas are translated to JSON Schema (draft 4, whose boolean
-//! `exclusiveMinimum` matches 3.0's): `nullable` becomes a `null` alternative, and properties
-//! that are `readOnly` are not required of requests. Validators are compiled lazily, once per
-//! schema, so start-up stays fast on large specs.
+//! Request validation against the spec: parameters, body, content type and credentials. The
+//! schemas are checked by [`crate::schema_check`], formats included (a `date-time` parameter
+//! that is not one is a violation, as is a body property that should be a `uuid`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::routes::{deref, Route};
+use crate::schema_check::{self, Direction, Validators};
 
 /// One problem with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,135 +45,10 @@ pub(crate) fn status_for(violations: &[Violation]) -> u16 {
     }
 }
 
-/// Translates an OpenAPI 3.0 schema into JSON Schema for requests.
-fn translate(schema: &Value) -> Value {
-    match schema {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (key, value) in map {
-                match key.as_str() {
-                    "nullable" | "discriminator" | "xml" | "externalDocs" | "example" | "deprecated" => {}
-                    "properties" | "patternProperties" => {
-                        let translated = value
-                            .as_object()
-                            .map(|props| props.iter().map(|(k, v)| (k.clone(), translate(v))).collect())
-                            .unwrap_or_default();
-                        out.insert(key.clone(), Value::Object(translated));
-                    }
-                    "required" => {
-                        let read_only = |name: &str| {
-                            map.get("properties")
-                                .and_then(|p| p.get(name))
-                                .and_then(|p| p.get("readOnly"))
-                                == Some(&Value::Bool(true))
-                        };
-                        let kept: Vec<Value> = value
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter(|n| n.as_str().is_some_and(|n| !read_only(n)))
-                            .cloned()
-                            .collect();
-                        if !kept.is_empty() {
-                            out.insert(key.clone(), Value::Array(kept));
-                        }
-                    }
-                    "items" | "not" | "additionalProperties" => {
-                        out.insert(key.clone(), translate(value));
-                    }
-                    "allOf" | "anyOf" | "oneOf" => {
-                        let translated = value
-                            .as_array()
-                            .map(|v| v.iter().map(translate).collect())
-                            .unwrap_or_default();
-                        out.insert(key.clone(), Value::Array(translated));
-                    }
-                    _ => {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                return json!({"anyOf": [Value::Object(out), {"type": "null"}]});
-            }
-            Value::Object(out)
-        }
-        other => other.clone(),
-    }
-}
-
-/// Compiled validators, keyed by the schema's address and checked for equality on a hit, so
-/// a lookup does not serialise the schema (the spec's values live as long as the server; a
-/// temporary at a reused address is caught by the equality check).
-type Cache = HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>;
-
-/// The request validators of a spec, compiled on first use.
-pub(crate) struct Validators {
-    components: OnceLock<Value>,
-    cache: Mutex<Cache>,
-}
-
-impl Validators {
-    pub(crate) fn new() -> Self {
-        Self {
-            components: OnceLock::new(),
-            cache: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// The document's component schemas, translated when the first validator is compiled (not
-    /// at start-up: on a large spec that is a copy of most of the document).
-    fn components(&self, root: &Value) -> &Value {
-        self.components.get_or_init(|| {
-            let schemas = root
-                .pointer("/components/schemas")
-                .and_then(Value::as_object)
-                .map(|schemas| {
-                    schemas
-                        .iter()
-                        .map(|(k, v)| (k.clone(), translate(v)))
-                        .collect::<Map<_, _>>()
-                })
-                .unwrap_or_default();
-            json!({"schemas": schemas})
-        })
-    }
-
-    /// The validator for `schema` (a value inside `root`), compiled on first use.
-    fn validator(&self, root: &Value, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
-        let key = std::ptr::from_ref(schema) as usize;
-        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entries = cache.entry(key).or_default();
-        if let Some((_, found)) = entries.iter().find(|(s, _)| s == schema) {
-            return Some(Arc::clone(found));
-        }
-        let document = json!({"allOf": [translate(schema)], "components": self.components(root)});
-        let validator = Arc::new(jsonschema::draft4::new(&document).ok()?);
-        entries.push((schema.clone(), Arc::clone(&validator)));
-        Some(validator)
-    }
-
-    /// Checks `value` against `schema`, reporting each violation under `location`.
-    pub(crate) fn check(&self, root: &Value, schema: &Value, value: &Value, location: &str, out: &mut Vec<Violation>) {
-        if let Some(validator) = self.validator(root, schema) {
-            report(&validator, value, location, out);
-        }
-    }
-
-    /// Whether `value` is valid against `schema` (used for the spec's own examples).
-    pub(crate) fn is_valid(&self, root: &Value, schema: &Value, value: &Value) -> bool {
-        self.validator(root, schema).is_none_or(|v| v.is_valid(value))
-    }
-}
-
 /// Reports each way `value` fails `validator` under `location`.
 fn report(validator: &jsonschema::Validator, value: &Value, location: &str, out: &mut Vec<Violation>) {
-    if validator.is_valid(value) {
-        return;
-    }
-    for error in validator.iter_errors(value) {
-        let path = error.instance_path().to_string();
-        out.push(Violation::new(format!("{location}{path}"), error.to_string()));
+    for problem in schema_check::problems(validator, value) {
+        out.push(Violation::new(format!("{location}{}", problem.path), problem.message));
     }
 }
 
@@ -527,18 +399,18 @@ pub(crate) fn validate(root: &Value, validators: &Validators, route: &Route, req
             let validator = plan.validator.get_or_init(|| {
                 route.parameters[plan.index]
                     .get("schema")
-                    .and_then(|schema| validators.validator(root, schema))
+                    .and_then(|schema| validators.validator(schema, Direction::Request))
             });
             if let Some(validator) = validator {
                 report(validator, &value, &parameter.place, &mut violations);
             }
         }
     }
-    check_body(root, validators, route, request, &mut violations);
+    check_body(validators, route, request, &mut violations);
     violations
 }
 
-fn check_body(root: &Value, validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
+fn check_body(validators: &Validators, route: &Route, request: &Incoming<'_>, out: &mut Vec<Violation>) {
     let Some(body) = &route.request_body else {
         return;
     };
@@ -586,7 +458,9 @@ fn check_body(root: &Value, validators: &Validators, route: &Route, request: &In
         }
     };
     if let Some(schema) = media.get("schema") {
-        validators.check(root, schema, &parsed, "body", out);
+        for problem in validators.problems(schema, &parsed, Direction::Request) {
+            out.push(Violation::new(format!("body{}", problem.path), problem.message));
+        }
     }
 }
 
@@ -622,19 +496,6 @@ fn check_security(plan: &Plan, route: &Route, request: &Incoming<'_>, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn nullable_and_read_only_are_translated() {
-        let schema = json!({"type": "object", "required": ["id", "name"], "properties": {
-            "id": {"type": "integer", "readOnly": true},
-            "name": {"type": "string", "nullable": true}
-        }});
-        let validators = Validators::new();
-        let root = json!({});
-        assert!(validators.is_valid(&root, &schema, &json!({"name": null})));
-        assert!(!validators.is_valid(&root, &schema, &json!({"name": 3})));
-        assert!(!validators.is_valid(&root, &schema, &json!({})));
-    }
 
     #[test]
     fn only_unconstrained_types_skip_the_validator() {
