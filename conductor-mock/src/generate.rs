@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::pattern;
 use crate::routes::deref;
 
 /// How deep objects and arrays nest before generation stops adding optional content.
@@ -14,7 +15,7 @@ const MAX_REQUIRED_DEPTH: usize = MAX_DEPTH + 4;
 /// How many values one answer may hold (a string counts one per 16 bytes); past it, required
 /// content gets the smallest value of its type and arrays stop. With the caps below it bounds a
 /// generated answer to about a megabyte whatever the schema.
-pub(crate) const MAX_VALUES: usize = 1_000;
+pub(crate) const MAX_VALUES: usize = 500;
 
 /// The most items a generated array holds, whatever its `minItems`.
 pub(crate) const MAX_ITEMS: usize = 100;
@@ -63,7 +64,7 @@ impl Generator<'_, '_> {
             return Value::Null;
         }
         if self.left == 0 {
-            return minimal(schema);
+            return self.minimal(schema, 0);
         }
         self.left -= 1;
         if self.examples {
@@ -146,6 +147,55 @@ impl Generator<'_, '_> {
         }
     }
 
+    /// A value for content past the budget, as small as the schema allows: `null` where it is
+    /// nullable, an enum's first value, a scalar as usual (bounded), an empty array, an object
+    /// with only its required properties (themselves minimal, a few levels deep).
+    fn minimal(&mut self, schema: &Value, depth: usize) -> Value {
+        let schema = deref(self.root, schema);
+        if schema.get("nullable") == Some(&Value::Bool(true)) || depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|values| values.iter().find(|v| !v.is_null()))
+        {
+            return first.clone();
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(first) = schema.get(key).and_then(Value::as_array).and_then(|b| b.first()) {
+                return self.minimal(first, depth);
+            }
+        }
+        let mut object = Map::new();
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            for part in parts {
+                match self.minimal(part, depth) {
+                    Value::Object(fields) => object.extend(fields),
+                    other if parts.len() == 1 => return other,
+                    _ => {}
+                }
+            }
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("string") => string_value(schema, self.rng),
+            Some("integer") => integer_value(schema, self.rng),
+            Some("number") => number_value(schema, self.rng),
+            Some("boolean") => Value::Bool(false),
+            Some("array") => Value::Array(Vec::new()),
+            _ => {
+                let required = schema.get("required").and_then(Value::as_array).into_iter().flatten();
+                for name in required.filter_map(Value::as_str) {
+                    if let Some(property) = schema.get("properties").and_then(|p| p.get(name)) {
+                        let value = self.minimal(property, depth + 1);
+                        object.insert(name.to_owned(), value);
+                    }
+                }
+                Value::Object(object)
+            }
+        }
+    }
+
     /// A value for one branch of a union, with the discriminator's tag for it.
     fn branch_value(&mut self, union: &Value, branch: &Value, depth: usize) -> Value {
         let mut value = self.value_for(branch, depth);
@@ -175,17 +225,6 @@ impl Generator<'_, '_> {
     }
 }
 
-/// The smallest value of the schema's type, for content past the budget: nothing nested.
-fn minimal(schema: &Value) -> Value {
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => Value::String(String::new()),
-        Some("integer" | "number") => Value::from(0),
-        Some("boolean") => Value::Bool(false),
-        Some("array") => Value::Array(Vec::new()),
-        _ => Value::Object(Map::new()),
-    }
-}
-
 /// The discriminator property and the tag that selects `branch`, if the union has one.
 fn discriminator_tag(schema: &Value, branch: &Value) -> Option<(String, String)> {
     let discriminator = schema.get("discriminator")?;
@@ -201,6 +240,13 @@ fn discriminator_tag(schema: &Value, branch: &Value) -> Option<(String, String)>
 }
 
 fn string_value(schema: &Value, rng: &mut fastrand::Rng) -> Value {
+    if let Some(text) = schema
+        .get("pattern")
+        .and_then(Value::as_str)
+        .and_then(pattern::matching)
+    {
+        return Value::String(text);
+    }
     let text = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => "2024-01-02T03:04:05Z".to_owned(),
         Some("date") => "2024-01-02".to_owned(),

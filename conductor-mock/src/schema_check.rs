@@ -59,9 +59,13 @@ const MAX_MESSAGE: usize = 1_000;
 /// reference that is not to a whole component schema is inlined; this bounds a cycle of them).
 const MAX_INLINED: usize = 32;
 
-/// How many compiled validators for whole schemas are kept (oldest dropped first); components
-/// are kept for the server's life, once each.
-const CACHED_VALIDATORS: usize = 512;
+/// How many compiled validators for whole request schemas are kept (oldest dropped first): each
+/// route's are reached on every request. Components are kept for the server's life, once each.
+const CACHED_REQUEST_VALIDATORS: usize = 512;
+
+/// How many for answers: an answer is prepared once, so these serve only the unions met while
+/// generating one and the mock's own error bodies.
+const CACHED_ANSWER_VALIDATORS: usize = 64;
 
 /// How many backtracking steps a `pattern` may take on one value before the match gives up (the
 /// value is then reported invalid): a pathological pattern cannot stall a request.
@@ -95,7 +99,10 @@ fn translate(root: &Value, schema: &Value, direction: Direction, inlined: &mut u
     let mut out = Map::new();
     for (key, value) in map {
         match key.as_str() {
-            "nullable" | "discriminator" | "xml" | "externalDocs" | "example" | "deprecated" => {}
+            // Annotations constrain nothing; left out, they cost the compiled validators nothing.
+            "nullable" | "discriminator" | "xml" | "externalDocs" | "example" | "examples" | "deprecated"
+            | "description" | "title" | "default" | "readOnly" | "writeOnly" => {}
+            extension if extension.starts_with("x-") => {}
             "properties" | "patternProperties" => {
                 let translated = value
                     .as_object()
@@ -343,27 +350,59 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// A compiled validator for a whole schema, with the schema it was compiled from.
-struct Compiled {
-    direction: Direction,
-    schema: Value,
-    validator: Arc<jsonschema::Validator>,
+/// Validators for whole schemas of one direction, keyed by the schema's address and checked for
+/// equality on a hit (the spec's values live as long as the server; a temporary at a reused
+/// address is caught by the equality check), at most `capacity`, the oldest dropped first.
+struct Cache {
+    by_address: HashMap<usize, Vec<(Value, Arc<jsonschema::Validator>)>>,
+    /// One address per entry, oldest first (entries at one address are in the same order).
+    order: VecDeque<usize>,
+    capacity: usize,
 }
 
-/// Validators for whole schemas, keyed by the schema's address and checked for equality on a
-/// hit (the spec's values live as long as the server; a temporary at a reused address is caught
-/// by the equality check), oldest first for eviction.
-#[derive(Default)]
-struct Cache {
-    by_address: HashMap<usize, Vec<Compiled>>,
-    order: VecDeque<usize>,
+impl Cache {
+    fn new(capacity: usize) -> Self {
+        Self {
+            by_address: HashMap::new(),
+            order: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    fn get(&self, schema: &Value) -> Option<Arc<jsonschema::Validator>> {
+        let key = std::ptr::from_ref(schema) as usize;
+        let entries = self.by_address.get(&key)?;
+        let (_, validator) = entries.iter().find(|(s, _)| s == schema)?;
+        Some(Arc::clone(validator))
+    }
+
+    fn insert(&mut self, schema: &Value, validator: Arc<jsonschema::Validator>) {
+        while self.order.len() >= self.capacity {
+            let Some(oldest) = self.order.pop_front() else { break };
+            if let Some(entries) = self.by_address.get_mut(&oldest) {
+                if !entries.is_empty() {
+                    entries.remove(0);
+                }
+                if entries.is_empty() {
+                    self.by_address.remove(&oldest);
+                }
+            }
+        }
+        let key = std::ptr::from_ref(schema) as usize;
+        self.by_address
+            .entry(key)
+            .or_default()
+            .push((schema.clone(), validator));
+        self.order.push_back(key);
+    }
 }
 
 /// The validators of a spec. Formats are checked (`date-time`, `date`, `time`, `email`, `uri`,
 /// `hostname`, `ipv4`, `ipv6`, `regex`, `uuid`), in requests and answers alike.
 pub(crate) struct Validators {
     components: Arc<Components>,
-    cache: Mutex<Cache>,
+    requests: Mutex<Cache>,
+    answers: Mutex<Cache>,
 }
 
 impl Validators {
@@ -375,44 +414,56 @@ impl Validators {
                 sensitive: OnceLock::new(),
                 compiled: Mutex::new(HashMap::new()),
             }),
-            cache: Mutex::new(Cache::default()),
+            requests: Mutex::new(Cache::new(CACHED_REQUEST_VALIDATORS)),
+            answers: Mutex::new(Cache::new(CACHED_ANSWER_VALIDATORS)),
+        }
+    }
+
+    /// Compiles every component schema now (in each direction where they differ) rather than
+    /// on the requests that first reach them.
+    pub(crate) fn compile_components(&self) {
+        let components = &self.components;
+        let sensitive = components
+            .sensitive
+            .get_or_init(|| direction_sensitive(&components.root));
+        let names: Vec<String> = components
+            .root
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|schemas| schemas.keys().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            let directions: &[Direction] = if sensitive.contains(&name) {
+                &[Direction::Request, Direction::Response]
+            } else {
+                &[Direction::Request]
+            };
+            for &direction in directions {
+                let keyword = ComponentKeyword {
+                    components: Arc::clone(components),
+                    direction,
+                    name: name.clone(),
+                    cell: OnceLock::new(),
+                };
+                keyword.validator();
+            }
         }
     }
 
     /// The validator for `schema` (a value inside the document), compiled on first use.
     pub(crate) fn validator(&self, schema: &Value, direction: Direction) -> Option<Arc<jsonschema::Validator>> {
-        let key = std::ptr::from_ref(schema) as usize;
-        {
-            let cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let found = cache
-                .by_address
-                .get(&key)
-                .and_then(|entries| entries.iter().find(|c| c.direction == direction && c.schema == *schema));
-            if let Some(found) = found {
-                return Some(Arc::clone(&found.validator));
-            }
+        let cache = match direction {
+            Direction::Request => &self.requests,
+            Direction::Response => &self.answers,
+        };
+        let lock = || cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(found) = lock().get(schema) {
+            return Some(found);
         }
         // Compiled outside the lock: other requests are served meanwhile.
         let document = translate(&self.components.root, schema, direction, &mut 0);
         let validator = Arc::new(compile(&self.components, &document, direction)?);
-        let mut cache = self.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        while cache.order.len() >= CACHED_VALIDATORS {
-            let Some(oldest) = cache.order.pop_front() else { break };
-            if let Some(entries) = cache.by_address.get_mut(&oldest) {
-                if !entries.is_empty() {
-                    entries.remove(0);
-                }
-                if entries.is_empty() {
-                    cache.by_address.remove(&oldest);
-                }
-            }
-        }
-        cache.by_address.entry(key).or_default().push(Compiled {
-            direction,
-            schema: schema.clone(),
-            validator: Arc::clone(&validator),
-        });
-        cache.order.push_back(key);
+        lock().insert(schema, Arc::clone(&validator));
         Some(validator)
     }
 

@@ -48,7 +48,7 @@ pub async fn serve(
 ) -> Result<(Coverage, Vec<String>), MockError> {
     let address = format!("127.0.0.1:{port}");
     let server = match &mode {
-        Mode::Spec { seed } => MockServer::from_spec_on(&spec, &address, *seed).await?,
+        Mode::Spec { seed } => MockServer::from_spec_compiled(&spec, &address, *seed).await?,
         Mode::Record { upstream, fixtures } => MockServer::recording(upstream, fixtures, Some(&spec), &address).await?,
         Mode::Replay { fixtures } => MockServer::replaying(fixtures, Some(&spec), &address).await?,
     };
