@@ -239,7 +239,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let rt = &settings.runtime_path;
     let document = &spec.document;
     // Invalid renames were reported by `report::run`; here they are simply applied.
-    let (renames, _) = renames::check(document, &settings.renames);
+    let (renames, _) = renames::check(document, &spec.raw, &settings.renames);
     let mut space = TypeSpace::new(document, &spec.raw, &renames);
     space.convert_components();
     let selection = operations::Selection {

@@ -122,13 +122,13 @@ fn check_raw(
     };
     report
         .errors
-        .extend(crate::operations::unknown_selection(&spec.document, &selection));
+        .extend(crate::operations::unknown_selection(&spec.raw, &selection));
     report
         .errors
-        .extend(crate::renames::check(&spec.document, &settings.renames).1);
+        .extend(crate::renames::check(&spec.document, &spec.raw, &settings.renames).1);
     report
         .errors
-        .extend(crate::operations::bad_pagination(&spec.document, &settings.pagination));
+        .extend(crate::operations::bad_pagination(&spec.raw, &settings.pagination));
     let envelope = match &settings.envelope {
         Some(text) => crate::envelope::parse_attribute(text)
             .err()

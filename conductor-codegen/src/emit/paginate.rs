@@ -16,7 +16,7 @@ pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &st
     let segments: Vec<String> = pointer
         .split('/')
         .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .map(|s| conductor_spec::unescape_token(s).into_owned())
         .collect();
     if segments.is_empty() {
         return match space.resolved(output) {

@@ -59,26 +59,3 @@ fn push_index(pointer: &mut String, index: usize) {
     // Writing to a String cannot fail.
     let _ = write!(pointer, "/{index}");
 }
-
-/// Follows a local `$ref` string (`#/...`).
-fn follow<'v>(document: &'v Value, reference: &str) -> Option<&'v Value> {
-    let pointer = reference.strip_prefix('#')?;
-    conductor_spec::resolve_pointer(document, pointer)
-}
-
-/// Follows a value that may be a chain of local `$ref`s to what it finally is, with the
-/// pointer (with `#`) where that was found; `None` when a link is missing or loops.
-fn deref<'v>(document: &'v Value, value: &'v Value, pointer: String) -> Option<(&'v Value, String)> {
-    let mut current = value;
-    let mut at = pointer;
-    for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                current = follow(document, reference)?;
-                at = reference.to_owned();
-            }
-            None => return Some((current, at)),
-        }
-    }
-    None
-}
