@@ -76,7 +76,7 @@ pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings, locate: 
             if path.is_file() {
                 report.files.push(path.to_path_buf());
             }
-            locator.locate_all(&mut report);
+            locator.locate_all(report.errors.iter_mut().chain(report.warnings.iter_mut()));
             return (None, report);
         }
     };
@@ -84,7 +84,7 @@ pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings, locate: 
     let (generated, mut report) = check_raw(raw, settings, report, &mut locator);
     report.files.retain(|f| f.is_file());
     if locate == Locate::Always || !report.errors.is_empty() {
-        locator.locate_all(&mut report);
+        locator.locate_all(report.errors.iter_mut().chain(report.warnings.iter_mut()));
     }
     let generated = generated.map(|mut generated| {
         generated.warnings.clone_from(&report.warnings);
