@@ -23,6 +23,7 @@ mod pagination;
 mod pretty;
 mod renames;
 mod report;
+mod selection;
 mod typespace;
 mod validate;
 
@@ -242,7 +243,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
     let (renames, _) = renames::check(document, &spec.raw, &settings.renames);
     let mut space = TypeSpace::new(document, &spec.raw, &renames);
     space.convert_components();
-    let selection = operations::Selection {
+    let selection = selection::Selection {
         tags: &settings.tags,
         operations: &settings.operations,
         exclude: &settings.exclude_operations,

@@ -115,20 +115,20 @@ fn check_raw(
             return (None, report);
         }
     };
-    let selection = crate::operations::Selection {
+    let selection = crate::selection::Selection {
         tags: &settings.tags,
         operations: &settings.operations,
         exclude: &settings.exclude_operations,
     };
     report
         .errors
-        .extend(crate::operations::unknown_selection(&spec.raw, &selection));
+        .extend(crate::selection::unknown_selection(&spec.raw, &selection));
     report
         .errors
         .extend(crate::renames::check(&spec.document, &spec.raw, &settings.renames).1);
     report
         .errors
-        .extend(crate::operations::bad_pagination(&spec.raw, &settings.pagination));
+        .extend(crate::selection::bad_pagination(&spec.raw, &settings.pagination));
     let envelope = match &settings.envelope {
         Some(text) => crate::envelope::parse_attribute(text)
             .err()
