@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use conductor_spec::{RawSpec, SpecError};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::expand::{generate, Generated};
 use crate::locate::Locator;
-use crate::{validate, Generated, Settings};
+use crate::settings::Settings;
+use crate::validate;
 
 /// Everything a check found.
 #[derive(Debug, Clone, Default)]
@@ -141,7 +143,7 @@ fn check_raw(
     if !report.errors.is_empty() {
         return (None, report);
     }
-    let generated = crate::generate(&spec, settings);
+    let generated = generate(&spec, settings);
     report.warnings.extend(generated.warnings.iter().cloned());
     drop_aside(spec);
     (Some(generated), report)
