@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{child, params, Findings};
+use super::findings::{child, Findings};
+use super::params;
 
 pub(super) fn check(document: &Value, findings: &mut Findings) {
     let mut operation_ids: BTreeMap<&str, String> = BTreeMap::new();
