@@ -121,7 +121,8 @@ fn operations(raw: &Value) -> BTreeMap<String, Value> {
                 }
             }
             let parameters: Vec<Value> = spec_info::parameters(raw, &op).into_iter().cloned().collect();
-            let value = json!({ "method": op.method, "path": op.path, "operation": shape, "parameters": parameters });
+            let value =
+                json!({ "method": op.method.as_str(), "path": op.path, "operation": shape, "parameters": parameters });
             (op.id.clone(), value)
         })
         .collect()

@@ -104,7 +104,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Create the connector crate from its plan: the #[connector] module, tests against the mock and a README.
+    /// Create the connector crate from its plan: the `#[connector]` module, tests against the mock and a README.
     Implement {
         /// The connector's name.
         name: String,

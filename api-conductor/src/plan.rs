@@ -158,7 +158,7 @@ fn plan_text(name: &str, spec: &str, raw: &serde_json::Value, paginated: &[(Stri
             "\n[operations.{}.{}]\nmethod = {}\npath = {}\nsummary = {}\n",
             key(&info.tag),
             key(&info.id),
-            quote(&info.method),
+            quote(info.method.as_str()),
             quote(&info.path),
             quote(&info.summary),
         ));

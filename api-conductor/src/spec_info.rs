@@ -1,16 +1,14 @@
 //! What the plan, the scaffold and `status` need to know about a spec, read from its bundled
 //! JSON (every `$ref` inside one document).
 
+use conductor_spec::Method;
 use serde_json::Value;
-
-/// The HTTP methods an OpenAPI path item can hold, in the spec's order.
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// One operation.
 #[derive(Debug, Clone)]
 pub(crate) struct OperationInfo {
     pub(crate) id: String,
-    pub(crate) method: String,
+    pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) tag: String,
     pub(crate) summary: String,
@@ -18,18 +16,12 @@ pub(crate) struct OperationInfo {
     pub(crate) derived: bool,
 }
 
-/// Every operation, in document order; one without an `operationId` gets the id the generator
-/// derives from its method and path.
+/// Every operation, in document order (conductor_spec's walk); one without an `operationId`
+/// (or with a blank one) gets the id the generator derives from its method and path.
 pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
-    let mut out = Vec::new();
-    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let given = op.get("operationId").and_then(Value::as_str);
-            let id = given.map_or_else(|| conductor_spec::derived_id(method, path), str::to_owned);
+    conductor_spec::operations(raw)
+        .map(|walked| {
+            let op = walked.operation;
             let tag = op
                 .get("tags")
                 .and_then(|t| t.get(0))
@@ -42,43 +34,30 @@ pub(crate) fn operations(raw: &Value) -> Vec<OperationInfo> {
                 .lines()
                 .next()
                 .unwrap_or_default();
-            out.push(OperationInfo {
-                id,
-                derived: given.is_none(),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
+            OperationInfo {
+                id: walked.id().into_owned(),
+                derived: walked.given_id().is_none(),
+                method: walked.method,
+                path: walked.path.to_owned(),
                 tag: tag.to_owned(),
                 summary: summary.to_owned(),
-            });
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
 
 /// The operation object for `(method, path)`.
 pub(crate) fn operation<'a>(raw: &'a Value, info: &OperationInfo) -> Option<&'a Value> {
-    raw.get("paths")?.get(&info.path)?.get(info.method.to_ascii_lowercase())
+    conductor_spec::operation(raw, &info.path, info.method).map(|walked| walked.operation)
 }
 
-/// The parameters of an operation, path-level ones included (operation-level win), `$ref`s resolved.
+/// The parameters of an operation, path-level ones merged in as the generator merges them,
+/// `$ref`s resolved.
 pub(crate) fn parameters<'a>(raw: &'a Value, info: &OperationInfo) -> Vec<&'a Value> {
-    let item = raw.get("paths").and_then(|p| p.get(&info.path));
-    let level = |v: Option<&'a Value>| -> Vec<&'a Value> {
-        v.and_then(|v| v.get("parameters"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(|p| resolve(raw, p)).collect())
-            .unwrap_or_default()
+    let Some(walked) = conductor_spec::operation(raw, &info.path, info.method) else {
+        return Vec::new();
     };
-    let own = level(operation(raw, info));
-    let mut all: Vec<&Value> = level(item)
-        .into_iter()
-        .filter(|p| {
-            !own.iter()
-                .any(|o| o.get("name") == p.get("name") && o.get("in") == p.get("in"))
-        })
-        .collect();
-    all.extend(own);
-    all
+    walked.parameters().merged.into_iter().map(|p| p.value).collect()
 }
 
 /// Follows local `$ref`s to what they point at.

@@ -95,21 +95,6 @@ impl Diagnostic {
             }
         }
     }
-
-    /// The diagnostic followed by a frame of `source` (the text of [`Diagnostic::file`])
-    /// around its line, as a command line tool prints it:
-    ///
-    /// ```text
-    /// error: unresolved $ref `#/components/schemas/Pett` ...
-    ///   --> specs/petstore.yaml:12:15
-    ///    |
-    /// 12 |               $ref: '#/components/schemas/Pett'
-    ///    |               ^
-    ///    = at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref
-    /// ```
-    pub fn render_with_frame(&self, source: &str) -> String {
-        crate::frame::render(self, source)
-    }
 }
 
 impl fmt::Display for Diagnostic {

@@ -11,7 +11,24 @@ const CONTEXT_BEFORE: usize = 2;
 /// window around the column, with `…` where it was cut.
 const MAX_WIDTH: usize = 120;
 
-pub(crate) fn render(diagnostic: &Diagnostic, source: &str) -> String {
+impl Diagnostic {
+    /// The diagnostic followed by a frame of `source` (the text of [`Diagnostic::file`])
+    /// around its line, as a command line tool prints it:
+    ///
+    /// ```text
+    /// error: unresolved $ref `#/components/schemas/Pett` ...
+    ///   --> specs/petstore.yaml:12:15
+    ///    |
+    /// 12 |               $ref: '#/components/schemas/Pett'
+    ///    |               ^
+    ///    = at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref
+    /// ```
+    pub fn render_with_frame(&self, source: &str) -> String {
+        render(self, source)
+    }
+}
+
+fn render(diagnostic: &Diagnostic, source: &str) -> String {
     let mut out = String::new();
     let label = match diagnostic.severity {
         Severity::Error => "error",

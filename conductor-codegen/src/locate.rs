@@ -9,7 +9,6 @@ use conductor_spec::positions::PositionIndex;
 use conductor_spec::Origins;
 
 use crate::diagnostics::Diagnostic;
-use crate::report::Report;
 
 pub(crate) struct Locator {
     root: PathBuf,
@@ -42,8 +41,8 @@ impl Locator {
         self.origins = origins;
     }
 
-    pub(crate) fn locate_all(&mut self, report: &mut Report) {
-        for diagnostic in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+    pub(crate) fn locate_all<'d>(&mut self, diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>) {
+        for diagnostic in diagnostics {
             self.locate(diagnostic);
         }
     }

@@ -1,13 +1,15 @@
 //! The model of the operations: parameters, bodies, responses and security, with every
 //! reference resolved and every name chosen.
 
-use conductor_spec::derived_id;
+use conductor_spec::{Level, OperationEntry};
 use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation as SpecOperation, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr,
     RequestBody, Response, StatusCode,
 };
 use serde::de::DeserializeOwned;
+use serde::Deserialize as _;
+use serde_json::Value;
 use std::borrow::Cow;
 
 use crate::names::{field_name, type_name, NameSet};
@@ -123,144 +125,37 @@ pub(crate) struct Operation {
 /// Method names the generated `Client` already uses.
 const RESERVED_METHODS: &[&str] = &["new", "builder", "runtime", "base_url", "from", "clone", "fmt"];
 
-/// Which operations to generate (empty lists select everything).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Selection<'s> {
-    pub(crate) tags: &'s [String],
-    pub(crate) operations: &'s [String],
-    pub(crate) exclude: &'s [String],
-}
-
-impl Selection<'_> {
-    fn includes(&self, id: &str, tags: &[String]) -> bool {
-        if self.exclude.iter().any(|e| e == id) {
-            return false;
-        }
-        if self.tags.is_empty() && self.operations.is_empty() {
-            return true;
-        }
-        self.operations.iter().any(|o| o == id) || tags.iter().any(|t| self.tags.contains(t))
-    }
-}
-
-/// Every operation id (derived from method and path where the spec has none) and every tag.
-pub(crate) fn ids_and_tags(
-    document: &OpenAPI,
-) -> (std::collections::BTreeSet<String>, std::collections::BTreeSet<String>) {
-    let mut ids = std::collections::BTreeSet::new();
-    let mut tags = std::collections::BTreeSet::new();
-    for (path, item) in &document.paths.paths {
-        let ReferenceOr::Item(item) = item else { continue };
-        for (method, operation) in item.iter() {
-            ids.insert(
-                operation
-                    .operation_id
-                    .clone()
-                    .filter(|id| !id.trim().is_empty())
-                    .unwrap_or_else(|| derived_id(method, path)),
-            );
-            tags.extend(operation.tags.iter().cloned());
-        }
-    }
-    (ids, tags)
-}
-
-/// Errors for tags and operation ids in the selection that the spec does not have, each with
-/// the closest existing name as a suggestion.
-pub(crate) fn unknown_selection(document: &OpenAPI, selection: &Selection<'_>) -> Vec<crate::Diagnostic> {
-    if selection.operations.is_empty() && selection.exclude.is_empty() && selection.tags.is_empty() {
-        return Vec::new();
-    }
-    let (ids, tags) = ids_and_tags(document);
-    let mut errors = Vec::new();
-    for (kind, key, names, known) in [
-        ("operation", "operations", selection.operations, &ids),
-        ("operation", "exclude_operations", selection.exclude, &ids),
-        ("tag", "tags", selection.tags, &tags),
-    ] {
-        for name in names.iter().filter(|n| !known.contains(*n)) {
-            let hint = crate::names::closest(name, known.iter().map(String::as_str))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            // About the attribute, not a place in the spec: no file or pointer.
-            errors.push(crate::Diagnostic::error(
-                None,
-                None,
-                format!("`{key}` names the {kind} `{name}`, which the spec does not have{hint}"),
-            ));
-        }
-    }
-    errors
-}
-
-/// Errors for the attribute's pagination declarations: unknown operations and declarations
-/// that do not parse.
-pub(crate) fn bad_pagination(document: &OpenAPI, declared: &[(String, String)]) -> Vec<crate::Diagnostic> {
-    if declared.is_empty() {
-        return Vec::new();
-    }
-    let (ids, _) = ids_and_tags(document);
-    let mut errors = Vec::new();
-    for (index, (id, text)) in declared.iter().enumerate() {
-        let message = if !ids.contains(id) {
-            let hint = crate::names::closest(id, ids.iter().map(String::as_str))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            format!("`pagination` names the operation `{id}`, which the spec does not have{hint}")
-        } else if let Err(problem) = crate::pagination::check_attribute(text) {
-            format!("`pagination` for `{id}` is `{text}`: {problem}")
-        } else if declared[..index].iter().any(|(earlier, _)| earlier == id) {
-            format!("`pagination` for `{id}` is `{text}`, but `{id}` was declared before")
-        } else {
-            continue;
-        };
-        errors.push(crate::Diagnostic::error(None, None, message));
-    }
-    errors
-}
-
 pub(crate) fn collect(
     document: &OpenAPI,
     space: &mut TypeSpace<'_>,
-    selection: &Selection<'_>,
+    selection: &crate::selection::Selection<'_>,
     renames: &crate::renames::Renames,
     pagination: &[(String, String)],
 ) -> Vec<Operation> {
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
     let mut operations = Vec::new();
-    for (path, item) in &document.paths.paths {
-        let item: Cow<'_, PathItem> = match item {
-            ReferenceOr::Item(item) => Cow::Borrowed(item),
-            ReferenceOr::Reference { reference } => match resolve::<PathItem>(space.raw, reference) {
-                Some(item) => Cow::Owned(item),
-                None => {
-                    space.warn(
-                        &path_pointer(path),
-                        format!("unresolved path item reference `{reference}`; its operations are skipped"),
-                    );
+    for entry in conductor_spec::path_items(space.raw) {
+        let written = document.paths.paths.get(entry.path);
+        let item: Cow<'_, PathItem> = match (written, entry.item) {
+            (Some(ReferenceOr::Item(item)), _) => Cow::Borrowed(item),
+            (_, Some(raw_item)) if entry.reference.is_some() => match PathItem::deserialize(raw_item) {
+                Ok(item) => Cow::Owned(item),
+                Err(_) => {
+                    unresolved_path_item(space, &entry);
                     continue;
                 }
             },
+            _ => {
+                unresolved_path_item(space, &entry);
+                continue;
+            }
         };
-        let methods: [(&'static str, &Option<SpecOperation>); 8] = [
-            ("GET", &item.get),
-            ("PUT", &item.put),
-            ("POST", &item.post),
-            ("DELETE", &item.delete),
-            ("OPTIONS", &item.options),
-            ("HEAD", &item.head),
-            ("PATCH", &item.patch),
-            ("TRACE", &item.trace),
-        ];
-        for (method, operation) in methods {
-            let Some(operation) = operation else { continue };
-            let pointer = format!("{}/{}", path_pointer(path), method.to_ascii_lowercase());
-            let id = operation
-                .operation_id
-                .clone()
-                .filter(|id| !id.trim().is_empty())
-                .unwrap_or_else(|| derived_id(method, path));
+        for walked in entry.operations() {
+            let Some(operation) = walked.method.operation_of(&item) else {
+                continue;
+            };
+            let id = walked.id().into_owned();
             if !selection.includes(&id, &operation.tags) {
                 continue;
             }
@@ -275,20 +170,26 @@ pub(crate) fn collect(
                 space,
                 &item,
                 operation,
+                &walked,
                 OperationNames {
                     id,
                     method_name,
                     builder_name,
                 },
-                method,
-                path,
-                &pointer,
             );
-            op.pagination = paginate(space, &op, &pointer, declared);
+            op.pagination = paginate(space, &op, walked.operation, declared);
             operations.push(op);
         }
     }
     operations
+}
+
+fn unresolved_path_item(space: &mut TypeSpace<'_>, entry: &conductor_spec::PathEntry<'_>) {
+    let reference = entry.reference.unwrap_or_default();
+    space.warn(
+        &entry.pointer,
+        format!("unresolved path item reference `{reference}`; its operations are skipped"),
+    );
 }
 
 struct OperationNames {
@@ -302,10 +203,9 @@ struct OperationNames {
 fn paginate(
     space: &mut TypeSpace<'_>,
     op: &Operation,
-    pointer: &str,
+    raw_operation: &Value,
     declared: Option<&str>,
 ) -> Option<crate::pagination::Pagination> {
-    let raw_operation = conductor_spec::resolve_pointer(space.raw, pointer.strip_prefix('#')?)?;
     let inputs = crate::pagination::Inputs {
         raw: space.raw,
         operation: raw_operation,
@@ -325,19 +225,10 @@ fn paginate(
     match crate::pagination::decide(&inputs, declared) {
         Ok(found) => found,
         Err(problem) => {
-            space.warn(pointer, format!("pagination not generated: {problem}"));
+            space.warn(&op.pointer, format!("pagination not generated: {problem}"));
             None
         }
     }
-}
-
-fn path_pointer(path: &str) -> String {
-    format!("#/paths/{}", conductor_spec::escape_token(path))
-}
-
-fn resolve<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {
-    let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
-    T::deserialize(target).ok()
 }
 
 /// What a reference can point at in `components`, where the model already holds it.
@@ -368,54 +259,36 @@ impl Component for Response {
     }
 }
 
-/// The value, following references: borrowed from the model where the reference names a
+/// The value, following references: borrowed from the model where the chain ends at a
 /// component (the model was read from the same JSON), read from the raw document otherwise.
 fn resolve_or<'v, T: Component>(
     document: &'v OpenAPI,
     raw: &serde_json::Value,
     value: &'v ReferenceOr<T>,
 ) -> Option<Cow<'v, T>> {
-    let mut reference = match value {
+    let reference = match value {
         ReferenceOr::Item(item) => return Some(Cow::Borrowed(item)),
         ReferenceOr::Reference { reference } => reference.as_str(),
     };
-    // References may chain (`#/components/parameters/A` → `#/components/parameters/B`).
-    for _ in 0..16 {
-        let name = reference
-            .strip_prefix(T::PREFIX)
-            .filter(|name| !name.contains(['/', '~', '%']));
-        let in_model = name.and_then(|name| T::table(document.components.as_ref()?).get(name));
-        match in_model {
-            Some(ReferenceOr::Item(item)) => return Some(Cow::Borrowed(item)),
-            Some(ReferenceOr::Reference { reference: next }) => reference = next,
-            None => return resolve_raw(raw, reference).map(Cow::Owned),
-        }
+    let resolved = conductor_spec::resolve_reference(raw, reference)?;
+    let name = resolved
+        .reference
+        .and_then(|reference| reference.strip_prefix(T::PREFIX))
+        .filter(|name| !name.contains(['/', '~', '%']));
+    if let Some(ReferenceOr::Item(item)) = name.and_then(|name| T::table(document.components.as_ref()?).get(name)) {
+        return Some(Cow::Borrowed(item));
     }
-    None
-}
-
-/// As [`resolve_or`] for a reference the model does not hold, read from the raw document.
-fn resolve_raw<T: DeserializeOwned>(raw: &serde_json::Value, reference: &str) -> Option<T> {
-    let mut reference = reference.to_owned();
-    for _ in 0..16 {
-        let target = conductor_spec::resolve_pointer(raw, reference.strip_prefix('#')?)?;
-        match target.get("$ref").and_then(|r| r.as_str()) {
-            Some(next) => reference = next.to_owned(),
-            None => return T::deserialize(target).ok(),
-        }
-    }
-    None
+    T::deserialize(resolved.value).ok().map(Cow::Owned)
 }
 
 fn build_operation(
     space: &mut TypeSpace<'_>,
     item: &PathItem,
     operation: &SpecOperation,
+    walked: &OperationEntry<'_>,
     names: OperationNames,
-    method: &'static str,
-    path: &str,
-    pointer: &str,
 ) -> Operation {
+    let pointer = walked.pointer.as_str();
     let type_base = names.builder_name.clone();
     // Builder methods the runtime adds: `paginate` (any list may be paginated) and `events`.
     let streams_events = operation.responses.responses.values().any(|response| {
@@ -428,43 +301,28 @@ fn build_operation(
         NameSet::new(&["call", "paginate"])
     };
 
-    // Path-level parameters first, replaced by operation parameters with the same name and location.
+    // Path-level parameters first, replaced by operation parameters with the same name and
+    // location (the walk merges them); each read from the model.
     let document = space.document;
-    let mut merged: IndexMap<(String, &'static str), (Cow<'_, Parameter>, String)> = IndexMap::new();
-    let sources = item
-        .parameters
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p, format!("{}/parameters/{i}", path_pointer(path))))
-        .chain(
-            operation
-                .parameters
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p, format!("{pointer}/parameters/{i}"))),
-        );
-    for (parameter, param_pointer) in sources {
-        let Some(parameter) = resolve_or(document, space.raw, parameter) else {
-            space.warn(
-                &param_pointer,
-                "unresolved parameter reference; the parameter is skipped".to_owned(),
-            );
-            continue;
+    let parameters = walked.parameters();
+    let unresolved = "unresolved parameter reference; the parameter is skipped";
+    for param_pointer in &parameters.skipped {
+        space.warn(param_pointer, unresolved.to_owned());
+    }
+    let mut merged: Vec<(Cow<'_, Parameter>, &str)> = Vec::with_capacity(parameters.merged.len());
+    for entry in &parameters.merged {
+        let written = match entry.level {
+            Level::PathItem => item.parameters.get(entry.index),
+            Level::Operation => operation.parameters.get(entry.index),
         };
-        let location = match &*parameter {
-            Parameter::Path { .. } => "path",
-            Parameter::Query { .. } => "query",
-            Parameter::Header { .. } => "header",
-            Parameter::Cookie { .. } => "cookie",
-        };
-        merged.insert(
-            (parameter.parameter_data_ref().name.clone(), location),
-            (parameter, param_pointer),
-        );
+        match written.and_then(|parameter| resolve_or(document, space.raw, parameter)) {
+            Some(parameter) => merged.push((parameter, &entry.pointer)),
+            None => space.warn(&entry.pointer, unresolved.to_owned()),
+        }
     }
 
     let mut params = Vec::new();
-    for (parameter, param_pointer) in merged.values() {
+    for (parameter, param_pointer) in &merged {
         let data = parameter.parameter_data_ref();
         let (location, style, explode_default) = match &**parameter {
             Parameter::Path { .. } => (Location::Path, Style::Simple, false),
@@ -488,18 +346,14 @@ fn build_operation(
             part: &data.name,
         };
         let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => space.convert(
-                SchemaRef::from(schema),
-                hint,
-                &[param_pointer.as_str(), "/schema"].concat(),
-            ),
+            ParameterSchemaOrContent::Schema(schema) => {
+                space.convert(SchemaRef::from(schema), hint, &[*param_pointer, "/schema"].concat())
+            }
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, media)| media.schema.as_ref()) {
-                    Some(schema) => space.convert(
-                        SchemaRef::from(schema),
-                        hint,
-                        &[param_pointer.as_str(), "/content"].concat(),
-                    ),
+                    Some(schema) => {
+                        space.convert(SchemaRef::from(schema), hint, &[*param_pointer, "/content"].concat())
+                    }
                     None => TypeRef::String,
                 }
             }
@@ -585,8 +439,8 @@ fn build_operation(
         id: names.id,
         method_name: names.method_name,
         builder_name: names.builder_name,
-        http_method: method,
-        path: path.to_owned(),
+        http_method: walked.method.as_str(),
+        path: walked.path.to_owned(),
         summary: operation.summary.clone(),
         description: operation.description.clone(),
         deprecated: operation.deprecated,

@@ -229,11 +229,7 @@ fn find_items(body: &SuccessBody<'_>) -> Option<String> {
             .into_iter()
             .find(|preferred| several.contains(preferred)),
     };
-    chosen.map(|name| format!("/{}", escape(name)))
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    chosen.map(|name| format!("/{}", conductor_spec::escape_token(name)))
 }
 
 /// A string field of the body, searched two levels deep, by the first matching name.
@@ -243,7 +239,7 @@ fn find_field(body: &SuccessBody<'_>, names: &[&str], wanted_type: &str) -> Opti
     for name in names {
         if let Some((field, property)) = top.iter().find(|(field, _)| field == name) {
             if is_type(property, wanted_type) {
-                return Some(format!("/{}", escape(field)));
+                return Some(format!("/{}", conductor_spec::escape_token(field)));
             }
         }
     }
@@ -255,7 +251,11 @@ fn find_field(body: &SuccessBody<'_>, names: &[&str], wanted_type: &str) -> Opti
         for name in names {
             if let Some((field, child)) = nested.iter().find(|(field, _)| field == name) {
                 if is_type(child, wanted_type) {
-                    return Some(format!("/{}/{}", escape(parent), escape(field)));
+                    return Some(format!(
+                        "/{}/{}",
+                        conductor_spec::escape_token(parent),
+                        conductor_spec::escape_token(field)
+                    ));
                 }
             }
         }
@@ -584,7 +584,7 @@ fn json_path(path: &str) -> Result<String, String> {
     Ok(rest
         .split('.')
         .filter(|s| !s.is_empty())
-        .map(|s| format!("/{}", escape(s)))
+        .map(|s| format!("/{}", conductor_spec::escape_token(s)))
         .collect())
 }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;
 
+use crate::diagnostics::Diagnostic;
 use crate::names::{closest, field_name, type_name};
-use crate::Diagnostic;
 
 /// The renames split by what they apply to.
 #[derive(Debug, Default, Clone)]
@@ -24,7 +24,11 @@ fn is_identifier(name: &str) -> bool {
 
 /// Sorts the renames into type and method renames, with an error for each one that names
 /// nothing, is not an identifier, or collides with another generated name.
-pub(crate) fn check(document: &OpenAPI, renames: &[(String, String)]) -> (Renames, Vec<Diagnostic>) {
+pub(crate) fn check(
+    document: &OpenAPI,
+    raw: &serde_json::Value,
+    renames: &[(String, String)],
+) -> (Renames, Vec<Diagnostic>) {
     if renames.is_empty() {
         return (Renames::default(), Vec::new());
     }
@@ -33,7 +37,7 @@ pub(crate) fn check(document: &OpenAPI, renames: &[(String, String)]) -> (Rename
         .as_ref()
         .map(|c| c.schemas.keys().cloned().collect())
         .unwrap_or_default();
-    let operations: Vec<String> = crate::operations::ids_and_tags(document).0.into_iter().collect();
+    let operations: Vec<String> = crate::selection::ids_and_tags(raw).0.into_iter().collect();
     let mut result = Renames::default();
     let mut errors = Vec::new();
     // About the attribute, not a place in the spec: no file or pointer.

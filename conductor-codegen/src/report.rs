@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use conductor_spec::{RawSpec, SpecError};
 
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::expand::{generate, Generated};
 use crate::locate::Locator;
-use crate::{validate, Generated, Settings};
+use crate::settings::Settings;
+use crate::validate;
 
 /// Everything a check found.
 #[derive(Debug, Clone, Default)]
@@ -76,7 +78,7 @@ pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings, locate: 
             if path.is_file() {
                 report.files.push(path.to_path_buf());
             }
-            locator.locate_all(&mut report);
+            locator.locate_all(report.errors.iter_mut().chain(report.warnings.iter_mut()));
             return (None, report);
         }
     };
@@ -84,7 +86,7 @@ pub(crate) fn run(path: &Path, source: Source<'_>, settings: &Settings, locate: 
     let (generated, mut report) = check_raw(raw, settings, report, &mut locator);
     report.files.retain(|f| f.is_file());
     if locate == Locate::Always || !report.errors.is_empty() {
-        locator.locate_all(&mut report);
+        locator.locate_all(report.errors.iter_mut().chain(report.warnings.iter_mut()));
     }
     let generated = generated.map(|mut generated| {
         generated.warnings.clone_from(&report.warnings);
@@ -115,20 +117,20 @@ fn check_raw(
             return (None, report);
         }
     };
-    let selection = crate::operations::Selection {
+    let selection = crate::selection::Selection {
         tags: &settings.tags,
         operations: &settings.operations,
         exclude: &settings.exclude_operations,
     };
     report
         .errors
-        .extend(crate::operations::unknown_selection(&spec.document, &selection));
+        .extend(crate::selection::unknown_selection(&spec.raw, &selection));
     report
         .errors
-        .extend(crate::renames::check(&spec.document, &settings.renames).1);
+        .extend(crate::renames::check(&spec.document, &spec.raw, &settings.renames).1);
     report
         .errors
-        .extend(crate::operations::bad_pagination(&spec.document, &settings.pagination));
+        .extend(crate::selection::bad_pagination(&spec.raw, &settings.pagination));
     let envelope = match &settings.envelope {
         Some(text) => crate::envelope::parse_attribute(text)
             .err()
@@ -141,7 +143,7 @@ fn check_raw(
     if !report.errors.is_empty() {
         return (None, report);
     }
-    let generated = crate::generate(&spec, settings);
+    let generated = generate(&spec, settings);
     report.warnings.extend(generated.warnings.iter().cloned());
     drop_aside(spec);
     (Some(generated), report)

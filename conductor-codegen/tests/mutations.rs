@@ -209,7 +209,7 @@ fn pointers(value: &Value, at: &mut String, out: &mut Vec<String>) {
 /// The parent of the value at `pointer` and the last token.
 fn parent_mut<'v>(doc: &'v mut Value, pointer: &str) -> Option<(&'v mut Value, String)> {
     let (parent, last) = pointer.rsplit_once('/')?;
-    let last = last.replace("~1", "/").replace("~0", "~");
+    let last = conductor_codegen::conductor_spec::unescape_token(last).into_owned();
     Some((doc.pointer_mut(parent)?, last))
 }
 

@@ -42,8 +42,6 @@ pub(crate) struct Route {
     pub(crate) security: Vec<Vec<String>>,
 }
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 /// Follows local `$ref`s (the spec loader has bundled the rest).
 pub(crate) use conductor_spec::follow_refs as deref;
 
@@ -66,58 +64,37 @@ fn parse_template(template: &str) -> Vec<Segment> {
 pub(crate) fn routes(root: &Value) -> Vec<Route> {
     let mut routes = Vec::new();
     let global_security = security_of(root.get("security")).unwrap_or_default();
-    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
-        return routes;
-    };
-    for (template, item) in paths {
-        let item = deref(root, item);
-        let shared: Vec<Value> = item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .map(|ps| ps.iter().map(|p| deref(root, p).clone()).collect())
+    // The spec crate's walk: the same operations, ids and merged parameters as the generator's.
+    for walked in conductor_spec::operations(root) {
+        let operation = walked.operation;
+        let parameters = walked
+            .parameters()
+            .merged
+            .into_iter()
+            .map(|p| p.value.clone())
+            .collect();
+        let responses: Vec<(String, Value)> = operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .map(|rs| {
+                rs.iter()
+                    .map(|(status, r)| (status.clone(), deref(root, r).clone()))
+                    .collect()
+            })
             .unwrap_or_default();
-        for method in METHODS {
-            let Some(operation) = item.get(*method) else { continue };
-            let mut parameters = shared.clone();
-            for parameter in operation
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let parameter = deref(root, parameter).clone();
-                let key = (parameter.get("name").cloned(), parameter.get("in").cloned());
-                parameters.retain(|p| (p.get("name").cloned(), p.get("in").cloned()) != key);
-                parameters.push(parameter);
-            }
-            let id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .unwrap_or_else(|| conductor_spec::derived_id(method, template));
-            let responses: Vec<(String, Value)> = operation
-                .get("responses")
-                .and_then(Value::as_object)
-                .map(|rs| {
-                    rs.iter()
-                        .map(|(status, r)| (status.clone(), deref(root, r).clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            routes.push(Route {
-                id,
-                method: method.to_ascii_uppercase(),
-                template: template.clone(),
-                segments: parse_template(template),
-                parameters,
-                request_body: operation.get("requestBody").map(|b| deref(root, b).clone()),
-                prepared: responses.iter().map(|_| OnceLock::new()).collect(),
-                answer: answer_of(&responses),
-                plan: OnceLock::new(),
-                responses,
-                security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
-            });
-        }
+        routes.push(Route {
+            id: walked.id().into_owned(),
+            method: walked.method.as_str().to_owned(),
+            template: walked.path.to_owned(),
+            segments: parse_template(walked.path),
+            parameters,
+            request_body: operation.get("requestBody").map(|b| deref(root, b).clone()),
+            prepared: responses.iter().map(|_| OnceLock::new()).collect(),
+            answer: answer_of(&responses),
+            plan: OnceLock::new(),
+            responses,
+            security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
+        });
     }
     // Literal segments beat parameters: `/pets/mine` before `/pets/{id}`.
     routes.sort_by_key(|route| {
@@ -236,5 +213,19 @@ mod tests {
             vec![("name".to_owned(), "x".to_owned())]
         );
         assert!(find("/pets").is_none());
+    }
+
+    #[test]
+    fn a_blank_operation_id_is_the_derived_one_as_for_the_generator() {
+        let doc = json!({"paths": {"/things/{id}": {
+            "parameters": [{"name": "id", "in": "path"}, {"name": "v", "in": "query"}],
+            "get": {"operationId": " ", "responses": {},
+                    "parameters": [{"name": "id", "in": "path", "description": "own"}]}
+        }}});
+        let routes = routes(&doc);
+        assert_eq!(routes[0].id, "get_things_id");
+        let names: Vec<&Value> = routes[0].parameters.iter().map(|p| &p["name"]).collect();
+        assert_eq!(names, [&json!("id"), &json!("v")]);
+        assert_eq!(routes[0].parameters[0]["description"], "own");
     }
 }

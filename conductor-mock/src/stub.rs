@@ -183,7 +183,7 @@ impl StubResponse {
     }
 
     /// Answers only requests whose body is JSON for which `predicate` holds. A panic in the
-    /// predicate is reported by the server (see [`crate::MockServer::panics`]).
+    /// predicate is reported by the server (see [`crate::MockServer::take_panics`], and dropping the server fails the test).
     pub fn when_body(mut self, predicate: impl Fn(&Value) -> bool + Send + Sync + 'static) -> Self {
         self.predicates.push(Predicate::Body(Arc::new(predicate)));
         self

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::origins::Origins;
 use crate::parse::parse_document;
-use crate::pointer::{escape_token, push_token, resolve_pointer, unescape_token};
+use crate::pointer::{escape_token, push_token, resolve_pointer, unescape_fragment_token};
 use crate::SpecError;
 
 /// How deep inlined references may nest before we call it a cycle.
@@ -269,7 +269,7 @@ impl Bundler {
             .rsplit('/')
             .next()
             .filter(|last| !last.is_empty())
-            .map(unescape_token)
+            .map(|token| unescape_fragment_token(token).into_owned())
             .or_else(|| file.file_stem().map(|s| s.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "Schema".to_owned());
         let mut name = base.clone();

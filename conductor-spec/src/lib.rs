@@ -21,6 +21,7 @@ mod pointer;
 pub mod positions;
 mod schema;
 pub mod suggest;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -29,8 +30,15 @@ pub use headers::is_ignored_header;
 pub use ids::derived_id;
 pub use openapiv3;
 pub use origins::Origins;
-pub use pointer::{escape_token, follow_refs, push_token, resolve_pointer};
+pub use pointer::{
+    escape_token, follow_refs, push_token, resolve_pointer, resolve_reference, resolve_refs, unescape_token, Resolved,
+    MAX_REF_HOPS,
+};
 pub use schema::schema_from_json;
+pub use walk::{
+    operation, operation_id, operations, path_items, Level, Method, OperationEntry, ParameterEntry, Parameters,
+    PathEntry,
+};
 
 /// The OpenAPI version a document declared before normalisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

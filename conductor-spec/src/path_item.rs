@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::json::{entries, extensions, nullable, reference_or, text};
+use crate::walk::Method;
 
 /// A path item or a reference to one, as `ReferenceOr::<PathItem>::deserialize(value)` reads
 /// it (`None` exactly when serde refuses it).
@@ -38,17 +39,13 @@ fn path_item(value: &Value) -> Option<ReferenceOr<PathItem>> {
             match key.as_str() {
                 "summary" => item.summary = nullable(value, text)?,
                 "description" => item.description = nullable(value, text)?,
-                "get" => item.get = nullable(value, operation)?,
-                "put" => item.put = nullable(value, operation)?,
-                "post" => item.post = nullable(value, operation)?,
-                "delete" => item.delete = nullable(value, operation)?,
-                "options" => item.options = nullable(value, operation)?,
-                "head" => item.head = nullable(value, operation)?,
-                "patch" => item.patch = nullable(value, operation)?,
-                "trace" => item.trace = nullable(value, operation)?,
                 "servers" => item.servers = serde(value)?,
                 "parameters" => item.parameters = serde::<Vec<ReferenceOr<Parameter>>>(value)?,
-                _ => {}
+                other => {
+                    if let Some(method) = Method::from_key(other) {
+                        *method.slot_mut(&mut item) = nullable(value, operation)?;
+                    }
+                }
             }
         }
         item.extensions = extensions(object);

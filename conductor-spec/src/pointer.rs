@@ -31,19 +31,37 @@ fn push_escaped(pointer: &mut String, token: &str) {
     }
 }
 
-/// Unescapes one reference token of a JSON pointer, including percent-encoding as found in
-/// URI fragments.
-pub(crate) fn unescape_token(token: &str) -> String {
-    unescape(token).into_owned()
-}
-
-/// As [`unescape_token`], borrowing the token when it has nothing to unescape (most do).
-fn unescape(token: &str) -> Cow<'_, str> {
-    if !token.contains(['~', '%']) {
+/// Unescapes one reference token of a JSON pointer (`~1` → `/`, `~0` → `~`), borrowing it when
+/// it has nothing to unescape.
+pub fn unescape_token(token: &str) -> Cow<'_, str> {
+    if !token.contains('~') {
         return Cow::Borrowed(token);
     }
-    let decoded = percent_decode(token);
-    Cow::Owned(decoded.replace("~1", "/").replace("~0", "~"))
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('~', Some('1')) => {
+                out.push('/');
+                chars.next();
+            }
+            ('~', Some('0')) => {
+                out.push('~');
+                chars.next();
+            }
+            (other, _) => out.push(other),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// As [`unescape_token`], for a token of a URI fragment (a `$ref`'s part after `#`), which may
+/// also be percent-encoded.
+pub(crate) fn unescape_fragment_token(token: &str) -> Cow<'_, str> {
+    if !token.contains('%') {
+        return unescape_token(token);
+    }
+    Cow::Owned(unescape_token(&percent_decode(token)).into_owned())
 }
 
 fn percent_decode(text: &str) -> String {
@@ -78,7 +96,7 @@ pub fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> 
     let rest = pointer.strip_prefix('/')?;
     let mut current = root;
     for raw in rest.split('/') {
-        let token = unescape(raw);
+        let token = unescape_fragment_token(raw);
         current = match current {
             Value::Object(map) => map.get(token.as_ref())?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -88,27 +106,61 @@ pub fn resolve_pointer<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> 
     Some(current)
 }
 
-/// How many `$ref`s in a row [`follow_refs`] follows before it stops (a cycle of references).
-const MAX_REF_HOPS: usize = 16;
+/// How many `$ref`s in a row are followed before a chain is taken for a cycle; the one limit of
+/// every reference follower ([`resolve_refs`], [`resolve_reference`], [`follow_refs`]).
+pub const MAX_REF_HOPS: usize = 16;
+
+/// What a chain of local `$ref`s leads to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Resolved<'a> {
+    /// The value at the end of the chain (not a `$ref`).
+    pub value: &'a Value,
+    /// The last reference followed (`#/components/...`), which says where `value` sits; `None`
+    /// when the value was not a reference.
+    pub reference: Option<&'a str>,
+}
 
 /// Follows local `$ref`s (`#/...`; the loader has bundled the rest into the document) from
-/// `value` to what they point at. A reference that does not resolve, or a chain longer than
-/// sixteen hops, stops at the last value reached.
-pub fn follow_refs<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
+/// `value` to what they point at. `None` when a reference does not resolve (or is not local),
+/// or the chain is longer than [`MAX_REF_HOPS`] (a cycle).
+pub fn resolve_refs<'a>(root: &'a Value, value: &'a Value) -> Option<Resolved<'a>> {
+    let (end, complete) = chase(root, value, None);
+    complete.then_some(end)
+}
+
+/// As [`resolve_refs`], from a reference string (`#/components/parameters/id`).
+pub fn resolve_reference<'a>(root: &'a Value, reference: &'a str) -> Option<Resolved<'a>> {
+    let target = resolve_pointer(root, reference.strip_prefix('#')?)?;
+    let (end, complete) = chase(root, target, Some(reference));
+    complete.then_some(end)
+}
+
+/// As [`resolve_refs`], but a reference that does not resolve, or a chain longer than
+/// [`MAX_REF_HOPS`], stops at the last value reached.
+pub fn follow_refs<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
+    chase(root, value, None).0.value
+}
+
+/// The one loop behind the followers: where the chain from `value` (reached through
+/// `reference`) ends, and whether it ended at a value that is not a reference.
+fn chase<'a>(root: &'a Value, mut value: &'a Value, mut reference: Option<&'a str>) -> (Resolved<'a>, bool) {
     for _ in 0..MAX_REF_HOPS {
-        let Some(pointer) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|reference| reference.strip_prefix('#'))
-        else {
-            return value;
+        let Some(next) = value.get("$ref").and_then(Value::as_str) else {
+            return (Resolved { value, reference }, true);
         };
-        match resolve_pointer(root, pointer) {
-            Some(target) => value = target,
-            None => return value,
+        match next
+            .strip_prefix('#')
+            .and_then(|pointer| resolve_pointer(root, pointer))
+        {
+            Some(target) => {
+                value = target;
+                reference = Some(next);
+            }
+            None => return (Resolved { value, reference }, false),
         }
     }
-    value
+    let complete = value.get("$ref").and_then(Value::as_str).is_none();
+    (Resolved { value, reference }, complete)
 }
 
 #[cfg(test)]
@@ -144,6 +196,15 @@ mod tests {
         assert_eq!(follow_refs(&doc, &doc["loop"]), &doc["loop"]);
         assert_eq!(follow_refs(&doc, &doc["dangling"]), &doc["dangling"]);
         assert_eq!(follow_refs(&doc, &doc["c/d"]), &doc["c/d"]);
+        let end = resolve_refs(&doc, &doc["a"]).unwrap();
+        assert_eq!((end.value, end.reference), (&doc["c/d"], Some("#/c~1d")));
+        assert_eq!(resolve_refs(&doc, &doc["c/d"]).unwrap().reference, None);
+        assert_eq!(resolve_refs(&doc, &doc["loop"]), None);
+        assert_eq!(resolve_refs(&doc, &doc["dangling"]), None);
+        let end = resolve_reference(&doc, "#/b").unwrap();
+        assert_eq!((end.value, end.reference), (&doc["c/d"], Some("#/c~1d")));
+        assert_eq!(resolve_reference(&doc, "#/c~1d").unwrap().reference, Some("#/c~1d"));
+        assert_eq!(resolve_reference(&doc, "#/nowhere"), None);
     }
 
     #[test]
@@ -154,6 +215,10 @@ mod tests {
         let mut pointer = "#/paths".to_owned();
         push_token(&mut pointer, "/a~b");
         assert_eq!(pointer, "#/paths/~1a~0b");
-        assert_eq!(unescape_token("~1a~0b%20c"), "/a~b c");
+        assert_eq!(unescape_fragment_token("~1a~0b%20c"), "/a~b c");
+        assert_eq!(unescape_token("~1a~0b%20c"), "/a~b%20c");
+        assert_eq!(unescape_token("~01"), "~1");
+        assert_eq!(unescape_token("a~b"), "a~b");
+        assert!(matches!(unescape_token("plain"), Cow::Borrowed("plain")));
     }
 }

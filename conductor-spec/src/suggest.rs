@@ -42,7 +42,7 @@ pub fn miss(document: &Value, pointer: &str) -> Option<Miss> {
     let tokens: Vec<String> = pointer
         .strip_prefix('/')?
         .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(|t| crate::pointer::unescape_token(t).into_owned())
         .collect();
     let mut current = document;
     let mut parent = String::new();

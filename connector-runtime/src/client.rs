@@ -519,18 +519,15 @@ impl Client {
             }
             Decision::WaitTooLong(wait) => {
                 self.finish_span(state, status.as_u16());
-                let mut error = ErrorInner::new(
+                let error = ErrorInner::answered(
                     ErrorKind::RateLimited,
                     spec,
                     format!("the server asked to wait {wait:?}, longer than the retry policy allows"),
+                    raw,
+                    state.attempt,
+                    self.redacted_url(parts),
                 );
-                error.status = Some(status);
-                error.headers = Some(raw.headers);
-                error.raw_body = Some(raw.body);
-                error.retry_after = Some(wait);
-                error.attempts = state.attempt;
-                error.url = Some(self.redacted_url(parts));
-                Refusal::Fail(error)
+                Refusal::Fail(error.with_retry_after(wait))
             }
             _ => {
                 self.finish_span(state, status.as_u16());
@@ -569,12 +566,12 @@ impl Client {
         match self.inner.limiter.acquire(key).await {
             Ok(permit) => Ok((permit, request)),
             Err(err) => {
-                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string());
+                let mut error = ErrorInner::new(ErrorKind::RateLimited, spec, err.to_string())
+                    .with_attempts(attempt - 1)
+                    .with_url(self.redacted_url(parts));
                 if let LimitError::WaitTooLong(wait) = err {
-                    error.retry_after = Some(wait);
+                    error = error.with_retry_after(wait);
                 }
-                error.attempts = attempt - 1;
-                error.url = Some(self.redacted_url(parts));
                 Err(error)
             }
         }
@@ -903,9 +900,7 @@ fn auth_error(spec: &'static OperationSpec, failure: AuthFailure) -> Box<ErrorIn
             ErrorInner::new(ErrorKind::MissingCredentials, spec, message)
         }
         AuthFailure::Token(err) => {
-            let mut inner = ErrorInner::new(ErrorKind::Auth, spec, format!("no access token: {err}"));
-            inner.source = Some(Box::new(err));
-            inner
+            ErrorInner::new(ErrorKind::Auth, spec, format!("no access token: {err}")).with_source(err)
         }
     }
 }
@@ -937,9 +932,8 @@ fn transport_error(spec: &'static OperationSpec, err: reqwest::Error, attempts: 
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    let mut inner = ErrorInner::new(kind, spec, message);
-    inner.attempts = attempts;
-    inner.url = Some(url);
-    inner.source = Some(Box::new(err.without_url()));
-    inner
+    ErrorInner::new(kind, spec, message)
+        .with_attempts(attempts)
+        .with_url(url)
+        .with_source(err.without_url())
 }

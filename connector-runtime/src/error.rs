@@ -7,6 +7,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use crate::request::RawResponse;
 use crate::spec::HttpMethod;
 
 /// What kind of failure an [`Error`] is.
@@ -49,23 +50,26 @@ pub enum ErrorKind {
 /// `E` is the typed body of the operation's documented error responses; [`Error::body`]
 /// gives it when the status was documented and the body matched.
 pub struct Error<E = ()> {
-    pub(crate) inner: Box<ErrorInner>,
-    pub(crate) body: Option<E>,
+    inner: Box<ErrorInner>,
+    body: Option<E>,
 }
 
+/// What an [`Error`] says besides its typed body. Its fields are set only here: the rest of the
+/// crate builds one with [`ErrorInner::new`] or [`ErrorInner::answered`] and adds what it knows
+/// with the `with_*` methods.
 #[derive(Debug)]
 pub(crate) struct ErrorInner {
-    pub(crate) kind: ErrorKind,
-    pub(crate) operation: &'static str,
-    pub(crate) method: HttpMethod,
-    pub(crate) url: Option<String>,
-    pub(crate) status: Option<StatusCode>,
-    pub(crate) headers: Option<HeaderMap>,
-    pub(crate) raw_body: Option<Bytes>,
-    pub(crate) attempts: u32,
-    pub(crate) retry_after: Option<Duration>,
-    pub(crate) message: String,
-    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    kind: ErrorKind,
+    operation: &'static str,
+    method: HttpMethod,
+    url: Option<String>,
+    status: Option<StatusCode>,
+    headers: Option<HeaderMap>,
+    raw_body: Option<Bytes>,
+    attempts: u32,
+    retry_after: Option<Duration>,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl ErrorInner {
@@ -87,11 +91,70 @@ impl ErrorInner {
             source: None,
         })
     }
+
+    /// An error of `kind` about the `response` that came back to the last of `attempts`, sent
+    /// to `url` (redacted): its status, headers and body are kept.
+    #[cold]
+    pub(crate) fn answered(
+        kind: ErrorKind,
+        spec: &crate::OperationSpec,
+        message: impl Into<String>,
+        response: RawResponse,
+        attempts: u32,
+        url: String,
+    ) -> Box<Self> {
+        let mut inner = Self::new(kind, spec, message);
+        inner.status = Some(response.status);
+        inner.headers = Some(response.headers);
+        inner.raw_body = Some(response.body);
+        inner.attempts = attempts;
+        inner.url = Some(url);
+        inner
+    }
+
+    /// The (redacted) URL the call was sent to.
+    pub(crate) fn with_url(mut self: Box<Self>, url: String) -> Box<Self> {
+        self.url = Some(url);
+        self
+    }
+
+    /// How many attempts were made.
+    pub(crate) fn with_attempts(mut self: Box<Self>, attempts: u32) -> Box<Self> {
+        self.attempts = attempts;
+        self
+    }
+
+    /// How long the server or the limiter asked to wait.
+    pub(crate) fn with_retry_after(mut self: Box<Self>, wait: Duration) -> Box<Self> {
+        self.retry_after = Some(wait);
+        self
+    }
+
+    /// Bytes that came back and could not be used (an event's data that did not decode).
+    pub(crate) fn with_raw_body(mut self: Box<Self>, raw: Bytes) -> Box<Self> {
+        self.raw_body = Some(raw);
+        self
+    }
+
+    /// The error underneath, given by [`std::error::Error::source`].
+    pub(crate) fn with_source(
+        mut self: Box<Self>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Box<Self> {
+        self.source = Some(Box::new(source));
+        self
+    }
 }
 
 impl<E> Error<E> {
+    /// An error without a typed body.
     pub(crate) fn untyped(inner: Box<ErrorInner>) -> Self {
         Self { inner, body: None }
+    }
+
+    /// An error with the typed body of a documented error response, when it matched.
+    pub(crate) fn with_body(inner: Box<ErrorInner>, body: Option<E>) -> Self {
+        Self { inner, body }
     }
 
     /// The kind of failure.

@@ -13,7 +13,8 @@
 //! `tracing` span per call and per-operation [`HealthSnapshot`] counters. All waiting goes
 //! through a [`Clock`], so tests use a [`ManualClock`] instead of real time.
 //!
-//! Users depend on this crate alone; it re-exports the [`connector`] attribute.
+//! Users depend on this crate alone; it re-exports the [`connector`] attribute (the default
+//! `macros` feature; without it the crate does not depend on the generator).
 
 mod auth;
 mod builder;
@@ -50,6 +51,7 @@ pub use builder::{install_crypto_provider, BuildError, ClientBuilder};
 pub use client::Client;
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use conditional::{Conditional, IfNoneMatch};
+#[cfg(feature = "macros")]
 pub use connector_macros::connector;
 pub use error::{DecodeError, Error, ErrorKind};
 pub use health::{HealthSnapshot, OperationHealth};

@@ -398,10 +398,9 @@ pub(crate) fn decode<O: Operation>(
     {
         // The typed body of an envelope error is the documented error type when it matches.
         let body = O::decode_error(&response).and_then(Result::ok);
-        let mut inner = ErrorInner::new(ErrorKind::Envelope, spec, message);
         let url = client.redacted_url(parts);
-        fill_from_response(&mut inner, response, exchange.attempts, url);
-        return Err(Error { inner, body });
+        let inner = ErrorInner::answered(ErrorKind::Envelope, spec, message, response, exchange.attempts, url);
+        return Err(Error::with_body(inner, body));
     }
     if status.is_success() {
         return match O::decode_success(&response) {
@@ -411,9 +410,15 @@ pub(crate) fn decode<O: Operation>(
                 body,
             }),
             Err(err) => {
-                let mut inner = ErrorInner::new(ErrorKind::Decode, spec, err.to_string());
                 let url = client.redacted_url(parts);
-                fill_from_response(&mut inner, response, exchange.attempts, url);
+                let inner = ErrorInner::answered(
+                    ErrorKind::Decode,
+                    spec,
+                    err.to_string(),
+                    response,
+                    exchange.attempts,
+                    url,
+                );
                 Err(Error::untyped(inner))
             }
         };
@@ -426,16 +431,7 @@ pub(crate) fn decode<O: Operation>(
         }
         None => None,
     };
-    let mut inner = ErrorInner::new(ErrorKind::Status, spec, String::new());
     let url = client.redacted_url(parts);
-    fill_from_response(&mut inner, response, exchange.attempts, url);
-    Err(Error { inner, body })
-}
-
-fn fill_from_response(inner: &mut ErrorInner, response: RawResponse, attempts: u32, url: String) {
-    inner.status = Some(response.status);
-    inner.headers = Some(response.headers);
-    inner.raw_body = Some(response.body);
-    inner.attempts = attempts;
-    inner.url = Some(url);
+    let inner = ErrorInner::answered(ErrorKind::Status, spec, String::new(), response, exchange.attempts, url);
+    Err(Error::with_body(inner, body))
 }

@@ -80,9 +80,9 @@ fn send_streamed<O: Operation>(
                 } else {
                     ErrorKind::Transport
                 };
-                let mut inner = ErrorInner::new(kind, spec, format!("the response body broke off: {err}"));
-                inner.url = Some(url.clone());
-                Error::untyped(inner)
+                Error::untyped(
+                    ErrorInner::new(kind, spec, format!("the response body broke off: {err}")).with_url(url.clone()),
+                )
             })
         });
         let response = exchange.response;
@@ -318,9 +318,8 @@ impl<T> Parser<T> {
                 data: decoded,
             }),
             Err(err) => {
-                let mut inner = ErrorInner::new(ErrorKind::Decode, self.spec, err.to_string());
-                inner.raw_body = Some(Bytes::from(data));
-                Err(Error::untyped(inner))
+                let inner = ErrorInner::new(ErrorKind::Decode, self.spec, err.to_string());
+                Err(Error::untyped(inner.with_raw_body(Bytes::from(data))))
             }
         };
         self.ready.push_back(event);

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::moved;
 use super::types::type_tokens;
 use crate::docs::doc_attrs;
+use crate::model::{status_variant, ResponseTypes};
 use crate::names::ident;
 use crate::operations::{BodyKind, Location, Operation, Payload, Status, Style};
 use crate::typespace::{TypeRef, TypeSpace};
@@ -272,12 +273,6 @@ pub(crate) fn builders_module(
             #builders
         }
     }
-}
-
-/// The success and error body types of an operation, as decided before emission.
-pub(crate) struct ResponseTypes {
-    pub(crate) output: TypeRef,
-    pub(crate) error: TypeRef,
 }
 
 fn status_pattern(status: Status) -> TokenStream {
@@ -702,14 +697,6 @@ fn error_decoder(
 
 fn is_by_status(space: &TypeSpace<'_>, id: usize) -> bool {
     matches!(space.def(id).kind, crate::typespace::TypeKind::ByStatus { .. })
-}
-
-pub(crate) fn status_variant(status: Status) -> String {
-    match status {
-        Status::Code(code) => format!("Status{code}"),
-        Status::Class(class) => format!("Status{class}XX"),
-        Status::Default => "Default".to_owned(),
-    }
 }
 
 /// The typed stubs module, present only when the runtime's `mock` feature is on.

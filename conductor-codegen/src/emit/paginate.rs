@@ -5,55 +5,36 @@ use quote::quote;
 
 use super::types::type_tokens;
 use crate::docs::doc_attrs;
+use crate::model::{items_path, ItemsPath};
 use crate::names::ident;
 use crate::operations::Operation;
 use crate::pagination::{Pagination, Strategy};
-use crate::typespace::{TypeKind, TypeRef, TypeSpace};
+use crate::typespace::{TypeRef, TypeSpace};
 
-/// The item type of the page type `output`'s items at `pointer`, and an expression taking them
-/// out of `page` as a `Vec`; `None` when the pointer does not lead to a typed array.
-pub(crate) fn items_access(space: &TypeSpace<'_>, output: &TypeRef, pointer: &str) -> Option<(TypeRef, TokenStream)> {
-    let segments: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    if segments.is_empty() {
-        return match space.resolved(output) {
-            TypeRef::Vec(item) => Some(((**item).clone(), quote! { page })),
-            TypeRef::Option(inner) => match space.resolved(inner) {
-                TypeRef::Vec(item) => Some(((**item).clone(), quote! { page.unwrap_or_default() })),
-                _ => None,
-            },
-            _ => None,
+/// An expression taking the items at `path` out of `page` as a `Vec`.
+fn items_access(path: &ItemsPath) -> TokenStream {
+    let Some(fields) = &path.fields else {
+        return if path.page_optional {
+            quote! { page.unwrap_or_default() }
+        } else {
+            quote! { page }
         };
-    }
-    // An `Option` of the value reached so far, narrowed one field at a time. The page itself is
-    // one already when a success may come without a body (Azure's 200 with a list or 202 without).
-    let mut expr = match space.resolved(output) {
-        TypeRef::Option(_) => quote! { page },
-        _ => quote! { ::std::option::Option::Some(page) },
     };
-    let mut ty = output.clone();
-    for segment in &segments {
-        let TypeRef::Named(id) = space.resolved(ty.strip_option()) else {
-            return None;
+    // An `Option` of the value reached so far, narrowed one field at a time.
+    let mut expr = if path.page_optional {
+        quote! { page }
+    } else {
+        quote! { ::std::option::Option::Some(page) }
+    };
+    for (name, optional) in fields {
+        let name = ident(name);
+        expr = if *optional {
+            quote! { #expr.and_then(|value| value.#name) }
+        } else {
+            quote! { #expr.map(|value| value.#name) }
         };
-        let TypeKind::Struct { fields, .. } = &space.def(*id).kind else {
-            return None;
-        };
-        let field = fields.iter().find(|f| f.wire == *segment)?;
-        let name = ident(&field.name);
-        expr = match &field.ty {
-            TypeRef::Option(_) => quote! { #expr.and_then(|value| value.#name) },
-            _ => quote! { #expr.map(|value| value.#name) },
-        };
-        ty = field.ty.clone();
     }
-    match space.resolved(ty.strip_option()) {
-        TypeRef::Vec(item) => Some(((**item).clone(), quote! { #expr.unwrap_or_default() })),
-        _ => None,
-    }
+    quote! { #expr.unwrap_or_default() }
 }
 
 /// `impl Paginated` and `paginate()` for an operation whose pagination was decided.
@@ -64,7 +45,9 @@ pub(crate) fn paginated_impl(
     output: &TypeRef,
 ) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
-    let (item, take_items) = items_access(space, output, &pagination.items)?;
+    let path = items_path(space, output, &pagination.items)?;
+    let take_items = items_access(&path);
+    let item = path.item;
     let prefix = quote! { types:: };
     let item = type_tokens(space, rt, &prefix, &item);
     let name = ident(&op.builder_name);

@@ -4,8 +4,32 @@ use std::collections::BTreeSet;
 
 use super::{FieldDefault, TypeId, TypeKind, TypeRef, TypeSpace};
 
+impl TypeSpace<'_> {
+    /// Finishes the model: breaks alias cycles, boxes recursive fields.
+    pub(crate) fn finish(&mut self) {
+        break_alias_cycles(self);
+        self.merged = merge_identical(self);
+        // Directions were marked on the types before merging; mark again so every canonical
+        // type carries the directions of the copies that now alias it.
+        for def in &mut self.defs {
+            def.ser = false;
+            def.de = false;
+        }
+        for (root, ser, de) in std::mem::take(&mut self.roots) {
+            mark_direction(self, &root, ser, de);
+        }
+        box_recursive_fields(self);
+    }
+
+    /// Marks every type reachable from `root` as sent (`ser`) and/or received (`de`).
+    pub(crate) fn mark(&mut self, root: &TypeRef, ser: bool, de: bool) {
+        self.roots.push((root.clone(), ser, de));
+        mark_direction(self, root, ser, de);
+    }
+}
+
 /// `A = B`, `B = A` cannot be spelled in Rust; such aliases become `serde_json::Value`.
-pub(super) fn break_alias_cycles(space: &mut TypeSpace<'_>) {
+fn break_alias_cycles(space: &mut TypeSpace<'_>) {
     for start in 0..space.defs.len() {
         let mut seen = BTreeSet::new();
         let mut current = start;
@@ -106,7 +130,7 @@ fn components(space: &TypeSpace<'_>) -> Vec<usize> {
 
 /// Boxes every by-value reference that stays within one strongly connected component, so
 /// recursive types have a finite size.
-pub(super) fn box_recursive_fields(space: &mut TypeSpace<'_>) {
+fn box_recursive_fields(space: &mut TypeSpace<'_>) {
     let component = components(space);
     let boxed = |ty: &mut TypeRef, from: TypeId| {
         let target = match ty.strip_option() {
@@ -145,7 +169,7 @@ pub(super) fn box_recursive_fields(space: &mut TypeSpace<'_>) {
 }
 
 /// Marks the types reachable from `root` as sent and/or received.
-pub(super) fn mark_direction(space: &mut TypeSpace<'_>, root: &TypeRef, ser: bool, de: bool) {
+fn mark_direction(space: &mut TypeSpace<'_>, root: &TypeRef, ser: bool, de: bool) {
     let mut pending = Vec::new();
     root.named(&mut pending);
     while let Some(id) = pending.pop() {
@@ -328,7 +352,7 @@ impl Key {
 /// Gives structurally identical inline schemas one type: every later copy becomes an alias of
 /// the first (or of an identical component schema), so names stay stable and the compiler
 /// sees each shape once. Returns how many types became aliases.
-pub(super) fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
+fn merge_identical(space: &mut TypeSpace<'_>) -> usize {
     let n = space.defs.len();
     let mut canonical: Vec<TypeId> = (0..n).collect();
     loop {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use conductor_spec::unescape_token;
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -100,8 +101,8 @@ impl<'a> TypeSpace<'a> {
     /// are followed and converted once per target.
     pub(crate) fn resolve_ref(&mut self, reference: &str, hint: Hint<'_>, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-            let name = unescape(name);
-            if let Some(&id) = self.components.get(&name) {
+            let name = unescape_token(name);
+            if let Some(&id) = self.components.get(name.as_ref()) {
                 let named = TypeRef::Named(id);
                 return if self.nullable_components.contains(&id) {
                     named.optional()
@@ -355,7 +356,7 @@ impl<'a> TypeSpace<'a> {
         pointer
             .rsplit('/')
             .find(|t| !t.is_empty() && !matches!(*t, "schema" | "items" | "properties" | "content"))
-            .map_or_else(|| "Item".to_owned(), |t| type_name(&unescape(t)))
+            .map_or_else(|| "Item".to_owned(), |t| type_name(&unescape_token(t)))
     }
 
     fn object_kind(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeKind {
@@ -551,7 +552,7 @@ impl<'a> TypeSpace<'a> {
             if let Some(schema) = document
                 .components
                 .as_ref()
-                .and_then(|c| c.schemas.get(&unescape(name)))
+                .and_then(|c| c.schemas.get(unescape_token(name).as_ref()))
             {
                 return Some(std::borrow::Cow::Borrowed(schema));
             }
@@ -588,7 +589,7 @@ impl<'a> TypeSpace<'a> {
                     .map(|(wire, _)| wire.clone())
                     .collect();
                 if wires.is_empty() {
-                    wires.push(unescape(reference.rsplit('/').next().unwrap_or(reference)));
+                    wires.push(unescape_token(reference.rsplit('/').next().unwrap_or(reference)).into_owned());
                 }
                 let variant = names.claim(self.variant_name(&ty));
                 variants.push((variant, ty, wires));
@@ -686,8 +687,4 @@ fn dedup<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
         }
     }
     out
-}
-
-pub(crate) fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }

@@ -305,28 +305,6 @@ impl<'a> TypeSpace<'a> {
         id
     }
 
-    /// Finishes the model: breaks alias cycles, boxes recursive fields.
-    pub(crate) fn finish(&mut self) {
-        analysis::break_alias_cycles(self);
-        self.merged = analysis::merge_identical(self);
-        // Directions were marked on the types before merging; mark again so every canonical
-        // type carries the directions of the copies that now alias it.
-        for def in &mut self.defs {
-            def.ser = false;
-            def.de = false;
-        }
-        for (root, ser, de) in std::mem::take(&mut self.roots) {
-            analysis::mark_direction(self, &root, ser, de);
-        }
-        analysis::box_recursive_fields(self);
-    }
-
-    /// Marks every type reachable from `root` as sent (`ser`) and/or received (`de`).
-    pub(crate) fn mark(&mut self, root: &TypeRef, ser: bool, de: bool) {
-        self.roots.push((root.clone(), ser, de));
-        analysis::mark_direction(self, root, ser, de);
-    }
-
     /// Makes the binary fields of the multipart body type `body` files (with a name, a content
     /// type, and bytes, a path or a stream behind them).
     pub(crate) fn use_files_in(&mut self, body: &TypeRef) {

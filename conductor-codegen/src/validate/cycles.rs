@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::findings::{child, Findings};
 use super::refs::Site;
-use super::{child, Findings};
 
 /// Keys that may sit next to a single `allOf`/`anyOf`/`oneOf` part without defining anything.
 const ANNOTATIONS: &[&str] = &[

@@ -8,6 +8,7 @@
 //! to files and `line:column`.
 
 mod cycles;
+mod findings;
 mod params;
 mod paths;
 mod refs;
@@ -15,24 +16,7 @@ mod schemas;
 
 use serde_json::Value;
 
-use crate::diagnostics::Diagnostic;
-
-/// What validation found.
-#[derive(Default)]
-pub(crate) struct Findings {
-    pub(crate) errors: Vec<Diagnostic>,
-    pub(crate) warnings: Vec<Diagnostic>,
-}
-
-impl Findings {
-    fn error(&mut self, pointer: String, message: String) {
-        self.errors.push(Diagnostic::at(pointer, message));
-    }
-
-    fn warning(&mut self, pointer: &str, message: String) {
-        self.warnings.push(Diagnostic::warning(pointer, message));
-    }
-}
+pub(crate) use findings::Findings;
 
 /// Validates the whole document.
 pub(crate) fn validate(document: &Value) -> Findings {
@@ -43,42 +27,4 @@ pub(crate) fn validate(document: &Value) -> Findings {
     params::check_components(document, &mut findings);
     schemas::check(document, &mut findings);
     findings
-}
-
-/// Appends one token to a pointer.
-fn child(pointer: &str, token: &str) -> String {
-    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
-    out.push_str(pointer);
-    conductor_spec::push_token(&mut out, token);
-    out
-}
-
-/// Appends `/` and an array index to a pointer.
-fn push_index(pointer: &mut String, index: usize) {
-    use std::fmt::Write as _;
-    // Writing to a String cannot fail.
-    let _ = write!(pointer, "/{index}");
-}
-
-/// Follows a local `$ref` string (`#/...`).
-fn follow<'v>(document: &'v Value, reference: &str) -> Option<&'v Value> {
-    let pointer = reference.strip_prefix('#')?;
-    conductor_spec::resolve_pointer(document, pointer)
-}
-
-/// Follows a value that may be a chain of local `$ref`s to what it finally is, with the
-/// pointer (with `#`) where that was found; `None` when a link is missing or loops.
-fn deref<'v>(document: &'v Value, value: &'v Value, pointer: String) -> Option<(&'v Value, String)> {
-    let mut current = value;
-    let mut at = pointer;
-    for _ in 0..32 {
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                current = follow(document, reference)?;
-                at = reference.to_owned();
-            }
-            None => return Some((current, at)),
-        }
-    }
-    None
 }

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{child, Findings};
+use super::findings::{child, Findings};
 
 /// The styles each location allows (OpenAPI 3, "Style Values"), the default first.
 const STYLES: &[(&str, &[&str])] = &[

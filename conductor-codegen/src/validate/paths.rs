@@ -5,21 +5,20 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::{child, deref, params, Findings};
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use super::findings::{child, Findings};
+use super::params;
 
 pub(super) fn check(document: &Value, findings: &mut Findings) {
-    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-        return;
-    };
     let mut operation_ids: BTreeMap<&str, String> = BTreeMap::new();
-    for (path, item) in paths {
-        let item_pointer = child("#/paths", path);
-        let Some(item) = item.as_object() else { continue };
-        if item.contains_key("$ref") {
+    for entry in conductor_spec::path_items(document) {
+        // Not a path item behind a `$ref`: one shared by two paths would repeat its ids here.
+        let Some(item) = entry.item.and_then(Value::as_object) else {
+            continue;
+        };
+        if entry.reference.is_some() || item.contains_key("$ref") {
             continue;
         }
+        let (path, item_pointer) = (entry.path, &entry.pointer);
         let template = template_names(path);
         let shared = declared(
             document,
@@ -35,13 +34,12 @@ pub(super) fn check(document: &Value, findings: &mut Findings) {
                 );
             }
         }
-        for method in METHODS {
-            let Some(operation) = item.get(*method).and_then(Value::as_object) else {
-                continue;
-            };
-            let operation_pointer = child(&item_pointer, method);
-            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                let id_pointer = child(&operation_pointer, "operationId");
+        for walked in entry.operations() {
+            let operation = walked.operation;
+            let operation_pointer = &walked.pointer;
+            // A blank `operationId` counts as absent: the id is derived.
+            if let Some(id) = walked.given_id() {
+                let id_pointer = child(operation_pointer, "operationId");
                 match operation_ids.get(id) {
                     Some(first) => findings.errors.push(
                         crate::diagnostics::Diagnostic::at(
@@ -75,7 +73,7 @@ pub(super) fn check(document: &Value, findings: &mut Findings) {
                         operation_pointer.clone(),
                         format!(
                             "`{} {path}` does not declare its path parameter `{name}`; add a parameter with `name: {name}`, `in: path` and `required: true`",
-                            method.to_ascii_uppercase()
+                            walked.method
                         ),
                     );
                 }
@@ -113,7 +111,7 @@ fn declared(
     for (index, parameter) in list.iter().enumerate() {
         let at = format!("{pointer}/{index}");
         params::check(parameter, &at, findings);
-        let Some((resolved, _)) = deref(document, parameter, at.clone()) else {
+        let Some(resolved) = conductor_spec::resolve_refs(document, parameter).map(|r| r.value) else {
             continue;
         };
         if resolved.get("in").and_then(Value::as_str) == Some("path") {

@@ -6,7 +6,7 @@ use conductor_spec::suggest::miss;
 
 use conductor_spec::push_token;
 
-use super::{child, push_index, Findings};
+use super::findings::{child, push_index, Findings};
 
 /// Keys whose value maps names (not keywords) to objects.
 const NAME_MAPS: &[&str] = &[

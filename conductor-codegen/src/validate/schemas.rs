@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use conductor_spec::push_token;
 
-use super::{child, push_index, Findings};
+use super::findings::{child, push_index, Findings};
 
 /// Keys whose value is one subschema.
 const SUBSCHEMA_KEYS: &[&str] = &[

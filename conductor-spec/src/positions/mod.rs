@@ -2,7 +2,7 @@
 //!
 //! `serde_json`, `serde_yaml` and `openapiv3` keep no positions, so when a diagnostic needs
 //! one the text is scanned again by a position-aware pass: a small hand-written scanner for
-//! JSON ([`json`]) and the `saphyr-parser` event stream for YAML ([`yaml`]). This only ever
+//! JSON (`json`) and the `saphyr-parser` event stream for YAML (`yaml`). This only ever
 //! runs on the error path.
 
 mod json;

@@ -11,6 +11,11 @@
 //! attempt (retried with the same idempotency key). With a key it calls api.stripe.com; it
 //! creates objects only with a test-mode key (`sk_test_`/`rk_test_`).
 
+// rustdoc works out the auto traits (`RefUnwindSafe`, ...) of every public type, and Stripe's
+// types nest deeper than the default limit of 128 (a `BalanceTransaction`'s `source` reaches
+// charges, their payment methods, setup attempts, ...): without it `cargo doc` fails (E0275).
+#![recursion_limit = "256"]
+
 use conductor_mock::StubResponse;
 use connector_runtime::{connector, OperationExt};
 use serde_json::json;

@@ -1,0 +1,91 @@
+//! The connector's items from a loaded spec: the model of the API, then its tokens. The one
+//! place the two stages meet; [`crate::report`] runs it after the checks.
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::diagnostics::Diagnostic;
+use crate::settings::{Schemas, Settings};
+use crate::{emit, model};
+
+/// The result of an expansion.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The items to place in the connector's module.
+    pub tokens: TokenStream,
+    /// Every file that was read (the spec and everything it `$ref`s).
+    pub files: Vec<PathBuf>,
+    /// Fallbacks taken (e.g. a schema represented as `serde_json::Value`) and skipped parts.
+    pub warnings: Vec<Diagnostic>,
+    /// How many operations were generated.
+    pub operation_count: usize,
+    /// How many types were generated (aliases included).
+    pub type_count: usize,
+    /// How many types are aliases of a structurally identical type.
+    pub merged_type_count: usize,
+    /// How many schemas no generated operation sends or receives (emitted only with
+    /// [`Schemas::All`]).
+    pub unreached_type_count: usize,
+    /// `(operation id, how it paginates)` for every paginated operation.
+    pub paginated: Vec<(String, String)>,
+    /// `(operation id, client method name)` for every generated operation.
+    pub methods: Vec<(String, String)>,
+    /// `(component schema name as in its pointer, type name)` for every schema of
+    /// `components/schemas` that became a type.
+    pub component_types: Vec<(String, String)>,
+}
+
+/// Generates the connector's items from a loaded spec.
+pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Generated {
+    let rt = &settings.runtime_path;
+    let document = &spec.document;
+    let model::Model {
+        space,
+        operations,
+        response_types,
+        envelope,
+    } = model::build(spec, settings);
+    let api = emit::client::api_static(document, rt, envelope.as_ref(), operations.len());
+    let client = emit::client::client(document, &space, rt, &operations);
+    let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
+    let types = emit::types::types_module(&space, rt, settings.schemas == Schemas::All);
+    let spec_path = spec.root.to_string_lossy();
+    let mock = emit::client::mock_module(rt, &spec_path, &operations);
+    let paginated = operations
+        .iter()
+        .filter_map(|op| Some((op.id.clone(), op.pagination.as_ref()?.describe())))
+        .collect();
+    let methods = operations
+        .iter()
+        .map(|op| (op.id.clone(), op.method_name.clone()))
+        .collect();
+    let component_types = space
+        .defs
+        .iter()
+        .filter_map(|def| {
+            let schema = def.origin.strip_prefix("#/components/schemas/")?;
+            (!schema.contains('/')).then(|| (schema.to_owned(), def.name.clone()))
+        })
+        .collect();
+    let tokens = quote! {
+        #api
+        #client
+        #types
+        #builders
+        #mock
+    };
+    Generated {
+        tokens,
+        files: spec.files.clone(),
+        warnings: space.warnings.clone(),
+        operation_count: operations.len(),
+        type_count: space.defs.len(),
+        merged_type_count: space.merged,
+        unreached_type_count: space.defs.iter().filter(|d| !d.ser && !d.de).count(),
+        paginated,
+        methods,
+        component_types,
+    }
+}
