@@ -93,16 +93,23 @@ impl Generator<'_, '_> {
             return Value::Object(merged);
         }
         if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
-            // The first branch whose value matches exactly one branch.
-            let mut first = None;
+            // The first branch whose value matches exactly one branch; failing that, a branch's
+            // value set apart from the others it also matches.
+            let mut values = Vec::with_capacity(branches.len());
             for branch in branches {
                 let value = self.branch_value(schema, branch, depth);
                 if branches.len() == 1 || (self.accepts)(schema, &value) {
                     return value;
                 }
-                first.get_or_insert(value);
+                values.push(value);
             }
-            if let Some(value) = first {
+            for (index, value) in values.iter().enumerate() {
+                let contrasted = self.contrasted(branches, index, value);
+                if (self.accepts)(schema, &contrasted) {
+                    return contrasted;
+                }
+            }
+            if let Some(value) = values.into_iter().next() {
                 return value;
             }
         }
@@ -194,6 +201,36 @@ impl Generator<'_, '_> {
                 Value::Object(object)
             }
         }
+    }
+
+    /// `value` (valid for `branches[chosen]`) with properties that the other branches declare
+    /// and the chosen one leaves open, each of a type the other branch refuses, so that it
+    /// matches the chosen branch alone. GitHub's 422 answer is `oneOf` a validation error and a
+    /// rule violation that requires nothing: every validation error is also a rule violation
+    /// until it carries a `status` that is not a string.
+    fn contrasted(&self, branches: &[Value], chosen: usize, value: &Value) -> Value {
+        let Value::Object(fields) = value else {
+            return value.clone();
+        };
+        let own = deref(self.root, &branches[chosen]);
+        if own.get("additionalProperties") == Some(&Value::Bool(false)) {
+            return value.clone();
+        }
+        let mut fields = fields.clone();
+        for (index, other) in branches.iter().enumerate() {
+            let properties = deref(self.root, other).get("properties").and_then(Value::as_object);
+            let open = properties.into_iter().flatten().find(|(name, _)| {
+                !fields.contains_key(*name) && own.get("properties").and_then(|p| p.get(name)).is_none()
+            });
+            if let (true, Some((name, property))) = (index != chosen, open) {
+                let refused = match deref(self.root, property).get("type").and_then(Value::as_str) {
+                    Some("string") => Value::from(0),
+                    _ => Value::String("x".to_owned()),
+                };
+                fields.insert(name.clone(), refused);
+            }
+        }
+        Value::Object(fields)
     }
 
     /// A value for one branch of a union, with the discriminator's tag for it.
@@ -317,6 +354,32 @@ fn number_value(schema: &Value, rng: &mut fastrand::Rng) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_one_of_whose_branches_overlap_gets_a_value_for_one_alone() {
+        let root = json!({"components": {"schemas": {
+            "Invalid": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}},
+            "Violation": {"type": "object", "properties": {"message": {"type": "string"}, "status": {"type": "string"}}}
+        }}});
+        let schema = json!({"oneOf": [
+            {"$ref": "#/components/schemas/Invalid"},
+            {"$ref": "#/components/schemas/Violation"}
+        ]});
+        let validator = jsonschema::draft4::new(&json!({
+            "oneOf": [
+                {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}},
+                {"type": "object", "properties": {"message": {"type": "string"}, "status": {"type": "string"}}}
+            ]
+        }))
+        .unwrap();
+        let accepts = |_: &Value, value: &Value| validator.is_valid(value);
+        let value = generate(&root, &schema, &mut fastrand::Rng::with_seed(1), true, &accepts);
+        assert!(validator.is_valid(&value), "{value}");
+        assert_eq!(
+            value["status"], 0,
+            "set apart by a status the other branch refuses: {value}"
+        );
+    }
 
     #[test]
     fn respects_types_bounds_and_required() {
