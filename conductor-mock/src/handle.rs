@@ -283,7 +283,7 @@ fn documented(route: &routes::Route, status: u16) -> Option<usize> {
 /// body gets the mock's fields added when the schema allows them, else the documented body is
 /// sent and the mock's explanation travels in `x-conductor-mock-error`. Undocumented statuses
 /// keep the mock's body.
-fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubResponse {
+pub(crate) fn conform(spec: &SpecState, route: &routes::Route, ours: StubResponse) -> StubResponse {
     let Some(index) = documented(route, ours.status) else {
         return ours;
     };

@@ -26,6 +26,7 @@ mod pattern;
 mod prepared;
 mod ratelimit;
 mod record;
+mod refused;
 mod routes;
 mod schema_check;
 pub mod standalone;
@@ -275,8 +276,15 @@ async fn accept(listener: tokio::net::TcpListener, state: Shared) {
         };
         // Answers are one write each; don't let Nagle hold them back.
         let _ = stream.set_nodelay(true);
-        let state = Arc::clone(&state);
-        let service = hyper::service::service_fn(move |request| handle::handle(Arc::clone(&state), request));
+        let served = Arc::new(refused::Served::default());
+        let counted = Arc::clone(&served);
+        let serving = Arc::clone(&state);
+        let service = hyper::service::service_fn(move |request| {
+            counted.count();
+            handle::handle(Arc::clone(&serving), request)
+        });
+        // Requests hyper refuses itself (a URI over 64 KiB) get the spec's error shape too.
+        let stream = refused::Guarded::new(stream, Arc::clone(&state), served);
         let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
         tokio::spawn(async move {
             // A connection error (the client went away, a malformed request) ends only that

@@ -152,15 +152,9 @@ fn prepare(spec: &SpecState, route: &Route, index: usize) -> Prepared {
             }
             let header = deref(&spec.raw, header);
             if let Some(schema) = header.get("schema") {
-                let candidates = examples_of(spec, header);
-                let value = valid_answer(
-                    spec,
-                    schema,
-                    candidates,
-                    &mut rng,
-                    &format!("header {name}"),
-                    &mut notes,
-                );
+                // A header's own example is not served: it can name the real API's host (GitHub's
+                // `Link: <https://api.github.com/resource?page=2>`), which a client would follow.
+                let value = valid_answer(spec, schema, [], &mut rng, &format!("header {name}"), &mut notes);
                 add(name, &value.as_str().map_or_else(|| value.to_string(), str::to_owned));
             }
         }

@@ -67,12 +67,23 @@ fn spec_file(name: &str) -> std::path::PathBuf {
                 "operationId": "runner",
                 "responses": {"200": {
                     "description": "examples that break their schema",
-                    "headers": {"X-Rate": {"schema": {"type": "integer"}, "example": "many"}},
+                    "headers": {"X-Rate": {"schema": {"type": "integer", "example": "many"}}},
                     "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/Runner"},
                         "example": {"display_name": 20.04, "page_url": "hello-world.github.io", "date": "\"2007-10-29T02:42:39.000-07:00\""}
                     }}
                 }}
+            }},
+            "/items/{id}": {"get": {
+                "operationId": "get_item",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "the item", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "default": {"description": "an error", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["error"],
+                        "properties": {"error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}}
+                    }}}}
+                }
             }},
             "/nested": {"get": {
                 "operationId": "nested",
@@ -133,6 +144,41 @@ async fn a_body_over_the_limit_gets_413_and_the_server_keeps_serving() {
     let received = server.received_by("upload");
     assert_eq!(received.len(), 2, "the refused request is recorded too");
     assert!(received[0].body.is_empty(), "without its body");
+}
+
+#[tokio::test]
+async fn a_uri_over_64_kib_gets_the_documented_error_shape_and_the_server_keeps_serving() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = MockServer::from_spec(spec_file("414")).await.unwrap();
+    let address = server.base_url().trim_start_matches("http://").to_owned();
+    let long = "x".repeat(70 * 1024);
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let request = format!("GET /items/{long} HTTP/1.1\r\nhost: mock\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 414 "), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("content-type: application/json"),
+        "{answer}"
+    );
+    let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert!(
+        body["error"]["message"].is_string(),
+        "the documented error shape: {body}"
+    );
+
+    let response = client()
+        .get(format!("{}/items/7", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200, "the next request is served");
+    let received = server.received_by("get_item");
+    assert_eq!(received.len(), 2, "the refused request is recorded too");
+    assert_eq!(received[0].path.len(), "/items/".len() + long.len());
+    assert_eq!(server.coverage().operations["get_item"].len(), 2);
 }
 
 #[tokio::test]
