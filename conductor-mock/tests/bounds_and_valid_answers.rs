@@ -26,6 +26,15 @@ async fn post_json(url: String, body: &Value) -> u16 {
         .as_u16()
 }
 
+/// GETs `path` from the server.
+async fn get(server: &MockServer, path: &str) -> reqwest::Response {
+    client()
+        .get(format!("{}{path}", server.base_url()))
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn json_of(response: reqwest::Response) -> Value {
     serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
 }
@@ -169,11 +178,7 @@ async fn a_uri_over_64_kib_gets_the_documented_error_shape_and_the_server_keeps_
         "the documented error shape: {body}"
     );
 
-    let response = client()
-        .get(format!("{}/items/7", server.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&server, "/items/7").await;
     assert_eq!(response.status().as_u16(), 200, "the next request is served");
     let received = server.received_by("get_item");
     assert_eq!(received.len(), 2, "the refused request is recorded too");
@@ -216,11 +221,7 @@ async fn request_formats_are_checked() {
 #[tokio::test]
 async fn a_schema_asking_for_a_huge_answer_gets_a_bounded_one() {
     let server = MockServer::from_spec(spec_file("huge")).await.unwrap();
-    let response = client()
-        .get(format!("{}/huge", server.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&server, "/huge").await;
     assert_eq!(response.status().as_u16(), 200);
     let body = response.bytes().await.unwrap();
     assert!(body.len() < 2_000_000, "{} bytes", body.len());
@@ -231,11 +232,7 @@ async fn a_schema_asking_for_a_huge_answer_gets_a_bounded_one() {
 #[tokio::test]
 async fn an_example_that_fails_its_schema_is_not_served() {
     let server = MockServer::from_spec(spec_file("examples")).await.unwrap();
-    let response = client()
-        .get(format!("{}/runners", server.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&server, "/runners").await;
     assert_eq!(response.status().as_u16(), 200);
     let rate = response.headers()["x-rate"].to_str().unwrap().to_owned();
     assert!(
@@ -252,11 +249,7 @@ async fn an_example_that_fails_its_schema_is_not_served() {
         "a date-time, not the quoted example: {body}"
     );
 
-    let response = client()
-        .get(format!("{}/nested", server.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let response = get(&server, "/nested").await;
     let note = response.headers()["x-conductor-mock-note"].to_str().unwrap().to_owned();
     assert!(note.contains("/size"), "says where the nested example failed: {note}");
     let body = json_of(response).await;
