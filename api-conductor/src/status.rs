@@ -94,7 +94,6 @@ fn connector(
         .unwrap_or_default();
     report["implemented_version"] = json!(spec_info::title_and_version(&implemented).1);
     report["drift"] = drift::drift(&implemented, &current);
-    let (implemented_title, _) = spec_info::title_and_version(&implemented);
     // The last `api-conductor test` run's reports, else whatever `cargo test` runs left in the
     // target directory.
     let own_dir = workspace.connector_dir(name).join(testing::COVERAGE);
@@ -105,10 +104,16 @@ fn connector(
         Some(own) => (own, format!("connectors/{name}/{}", testing::COVERAGE)),
         None => (coverage, "the target directory's conductor-coverage".to_owned()),
     };
-    let runs = coverage.get(&title).or_else(|| coverage.get(&implemented_title));
+    // The reports of mock servers that loaded this connector's spec file, never another
+    // workspace's spec of the same title; an operation counts when a request to it was handled
+    // (valid, answered as documented), not merely sent.
+    let spec_file = std::fs::canonicalize(workspace.root.join(&plan.spec))
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let runs = coverage.get(&spec_file);
     let covered: Vec<&String> = operations
         .iter()
-        .filter(|id| runs.and_then(|c| c.operations.get(*id)).is_some_and(|s| !s.is_empty()))
+        .filter(|id| runs.and_then(|c| c.handled.get(*id)).is_some_and(|n| *n > 0))
         .collect();
     let percent = if operations.is_empty() {
         100

@@ -478,8 +478,8 @@ fn journey_from_an_empty_folder_to_drift() {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     assert!(run(&dir, &["setup"]).status.success());
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    // A title of its own, so the coverage reports of other test runs (keyed by title) in the
-    // shared target directory do not count.
+    // A title of its own as well: coverage reports are keyed by the spec file, so other test
+    // runs' reports in the shared target directory do not count even under the same title.
     let title = format!("Petstore journey {}", std::process::id());
     let spec = std::fs::read_to_string(root.join("specs/petstore.yaml"))
         .unwrap()
@@ -581,6 +581,76 @@ fn journey_from_an_empty_folder_to_drift() {
         "{table}"
     );
     assert!(row["LAST TEST"].starts_with("passed 8 ("), "{table}");
+
+    // Covered means answered as documented: a run in which getPetById's only test sends a
+    // request the mock refuses (an id that is not an integer) leaves it uncovered.
+    let crate_dir = dir.join("connectors/petstore");
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
+    if !manifest.contains("reqwest") {
+        std::fs::write(
+            crate_dir.join("Cargo.toml"),
+            manifest.replace(
+                "[dev-dependencies]\n",
+                "[dev-dependencies]\nreqwest = { version = \"0.13\", default-features = false }\n",
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        crate_dir.join("tests/mock.rs"),
+        r#"use connector_runtime::mock::StubResponse;
+use connector_runtime::RetryPolicy;
+use ::petstore::petstore;
+
+#[tokio::test]
+async fn list_pets_is_answered() {
+    let server = petstore::mock::start().await.unwrap();
+    let client = ::petstore::builder()
+        .base_url(server.base_url())
+        .all_servers_to_base_url()
+        .api_key("k")
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    server.stub_operation("listPets", StubResponse::json(200, &serde_json::json!([])));
+    assert!(client.list_pets().await.is_ok());
+}
+
+#[tokio::test]
+async fn get_pet_by_id_with_a_bad_id_is_refused() {
+    let server = petstore::mock::start().await.unwrap();
+    let response = reqwest::Client::new()
+        .get(format!("{}/pets/not-a-number", server.base_url()))
+        .header("x-api-key", "k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    assert_eq!(server.received_by("getPetById").len(), 1);
+}
+"#,
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["test", "petstore", "--", "--offline", "--color", "never"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("NO_COLOR", "1")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let rejected = status_json(&dir, &target);
+    let coverage = &rejected["connectors"][0]["coverage"];
+    assert_eq!(coverage["covered"], serde_json::json!(["listPets"]), "{rejected}");
+    assert!(
+        coverage["missed"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("getPetById")),
+        "{rejected}"
+    );
+    assert_eq!(coverage["meets_standard"], false, "{rejected}");
 
     // The API moves on: a new operation and an optional field (compatible), an enum value
     // removed (incompatible), a new version.
@@ -840,7 +910,12 @@ fn mock_serves_the_spec_and_prints_coverage_records_and_replays() {
     assert!(exit.success(), "{exit:?}");
     assert!(table.contains("getPetById    200×2"), "{table}");
     assert!(table.contains("listPets      -"), "{table}");
-    assert!(table.trim_end().ends_with("1 of 5 operations exercised"), "{table}");
+    assert!(
+        table
+            .trim_end()
+            .ends_with("1 of 5 operations exercised, 1 covered (answered as documented)"),
+        "{table}"
+    );
 
     let replaying = Mock::start(&[spec, "--replay", fixtures.to_str().unwrap()]);
     let (status, replayed) = replaying.get("/pets/7");

@@ -1,4 +1,11 @@
-//! Which operations a test run exercised, and with which statuses.
+//! Which operations a test run exercised, with which statuses, and which it covered.
+//!
+//! An operation is *covered* by a request the mock handled: matched to the operation, valid
+//! against the spec, and answered with a status the spec documents for it (from a stub, an
+//! example or generated data) — not a validation 400/401/415/422, a route 404, a 413 or an
+//! injected fault, which only *exercise* it. Reports carry the spec file's canonical path, and
+//! [`Coverage::merge_dir`] keys them by it, so a connector's reports are told from another
+//! workspace's in a shared target directory even when the titles match.
 //!
 //! Each spec-backed [`crate::MockServer`] writes its report when dropped, as
 //! `<target>/conductor-coverage/<spec>-<process id>-<n>.json`, where `<target>` is
@@ -16,23 +23,40 @@ use serde_json::{json, Value};
 /// `<target>/conductor-coverage`.
 pub const DIR_VARIABLE: &str = "CONDUCTOR_COVERAGE_DIR";
 
-/// Operations exercised and the statuses they answered with.
+/// Operations exercised, the statuses they answered with, and the requests that covered them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     /// The spec's title.
     pub spec: String,
+    /// The spec file the server loaded, canonical (`None` in reports written before it was
+    /// recorded).
+    pub spec_path: Option<String>,
     /// Operation id → status → how many responses (an empty map: never exercised).
     pub operations: BTreeMap<String, BTreeMap<u16, u64>>,
+    /// Operation id → how many of its requests were handled (see the module documentation).
+    pub handled: BTreeMap<String, u64>,
 }
 
 impl Coverage {
-    pub(crate) fn record(&mut self, operation: &str, status: u16) {
+    pub(crate) fn record(&mut self, operation: &str, status: u16, handled: bool) {
         // Only the first response of an operation allocates its key.
         let statuses = match self.operations.get_mut(operation) {
             Some(statuses) => statuses,
             None => self.operations.entry(operation.to_owned()).or_default(),
         };
         *statuses.entry(status).or_default() += 1;
+        if handled {
+            *self.handled.entry(operation.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// The operations at least one handled request covered.
+    pub fn covered(&self) -> Vec<&str> {
+        self.operations
+            .keys()
+            .filter(|id| self.handled.get(*id).is_some_and(|n| *n > 0))
+            .map(String::as_str)
+            .collect()
     }
 
     /// The operations never exercised.
@@ -44,7 +68,8 @@ impl Coverage {
             .collect()
     }
 
-    /// The report as JSON: `{"spec": ..., "operations": {"id": {"200": 3}}}`.
+    /// The report as JSON: `{"spec": ..., "spec_path": ..., "operations": {"id": {"200": 3}},
+    /// "handled": {"id": 2}}`.
     pub fn to_json(&self) -> Value {
         let operations: serde_json::Map<String, Value> = self
             .operations
@@ -55,15 +80,19 @@ impl Coverage {
                 (id.clone(), Value::Object(statuses))
             })
             .collect();
-        json!({"spec": self.spec, "operations": operations})
+        json!({"spec": self.spec, "spec_path": self.spec_path, "operations": operations, "handled": self.handled})
     }
 
     /// Reads a report written by [`Coverage::to_json`].
     pub fn from_json(value: &Value) -> Option<Self> {
         let mut coverage = Coverage {
             spec: value.get("spec")?.as_str()?.to_owned(),
-            operations: BTreeMap::new(),
+            spec_path: value.get("spec_path").and_then(Value::as_str).map(str::to_owned),
+            ..Coverage::default()
         };
+        for (id, count) in value.get("handled").and_then(Value::as_object).into_iter().flatten() {
+            coverage.handled.insert(id.clone(), count.as_u64()?);
+        }
         for (id, statuses) in value.get("operations")?.as_object()? {
             let entry = coverage.operations.entry(id.clone()).or_default();
             for (status, count) in statuses.as_object()? {
@@ -89,10 +118,11 @@ impl Coverage {
             };
             out.push_str(&format!("{id:width$}  {text}\n"));
         }
-        let covered = self.operations.len() - self.missed().len();
+        let exercised = self.operations.len() - self.missed().len();
         out.push_str(&format!(
-            "{covered} of {} operations exercised\n",
-            self.operations.len()
+            "{exercised} of {} operations exercised, {} covered (answered as documented)\n",
+            self.operations.len(),
+            self.covered().len()
         ));
         out
     }
@@ -105,6 +135,15 @@ impl Coverage {
                 *entry.entry(*status).or_default() += count;
             }
         }
+        for (id, count) in &other.handled {
+            *self.handled.entry(id.clone()).or_default() += count;
+        }
+    }
+
+    /// The key [`Coverage::merge_dir`] files this report under: its spec file's canonical path,
+    /// or its title for a report without one.
+    pub fn key(&self) -> &str {
+        self.spec_path.as_deref().unwrap_or(&self.spec)
     }
 
     /// Writes the report into `dir` under a fresh name.
@@ -135,7 +174,8 @@ impl Coverage {
         Ok(path)
     }
 
-    /// Merges every report in `dir`, one [`Coverage`] per spec title.
+    /// Merges every report in `dir`, one [`Coverage`] per spec file ([`Coverage::key`]: the
+    /// canonical path, or the title for a report without one).
     ///
     /// # Errors
     ///
@@ -151,9 +191,10 @@ impl Coverage {
             else {
                 continue;
             };
-            let slot = merged.entry(report.spec.clone()).or_insert_with(|| Coverage {
+            let slot = merged.entry(report.key().to_owned()).or_insert_with(|| Coverage {
                 spec: report.spec.clone(),
-                operations: BTreeMap::new(),
+                spec_path: report.spec_path.clone(),
+                ..Coverage::default()
             });
             slot.merge(&report);
         }
@@ -187,24 +228,42 @@ mod tests {
     fn reports_round_trip_and_merge() {
         let mut a = Coverage {
             spec: "Petstore".into(),
+            spec_path: Some("/work/a/petstore.yaml".into()),
             ..Default::default()
         };
-        a.record("getPet", 200);
-        a.record("getPet", 200);
+        a.record("getPet", 200, true);
+        a.record("getPet", 200, true);
         a.operations.entry("deletePet".into()).or_default();
         let dir = std::env::temp_dir().join(format!("coverage-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         a.write_to(&dir).unwrap();
         let mut b = Coverage {
             spec: "Petstore".into(),
+            spec_path: Some("/work/a/petstore.yaml".into()),
             ..Default::default()
         };
-        b.record("getPet", 404);
+        b.record("getPet", 404, false);
+        b.record("deletePet", 422, false);
         b.write_to(&dir).unwrap();
+        // Another workspace's spec with the same title: a report of its own.
+        let mut other = Coverage {
+            spec: "Petstore".into(),
+            spec_path: Some("/work/b/petstore.yaml".into()),
+            ..Default::default()
+        };
+        other.record("deletePet", 204, true);
+        other.write_to(&dir).unwrap();
         let merged = Coverage::merge_dir(&dir).unwrap();
-        let petstore = &merged["Petstore"];
+        let petstore = &merged["/work/a/petstore.yaml"];
         assert_eq!(petstore.operations["getPet"], BTreeMap::from([(200, 2), (404, 1)]));
-        assert_eq!(petstore.missed(), vec!["deletePet"]);
-        assert!(petstore.table().contains("1 of 2 operations exercised"));
+        assert_eq!(petstore.missed(), Vec::<&str>::new());
+        assert_eq!(
+            petstore.covered(),
+            vec!["getPet"],
+            "a rejected request exercises, it does not cover"
+        );
+        assert!(petstore.table().contains("2 of 2 operations exercised, 1 covered"));
+        assert_eq!(merged["/work/b/petstore.yaml"].covered(), vec!["deletePet"]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -156,34 +156,60 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
         Some(Err(rejected)) => (Vec::new(), Some(*rejected)),
         None => (Vec::new(), None),
     };
-    let reply = match (rejected, scripted) {
-        _ if too_large => Reply::Stub(StubResponse::json(
-            413,
-            &json!({"error": "the request body is larger than the mock server accepts", "limit_bytes": crate::MAX_REQUEST_BODY}),
-        )),
-        (Some(rejected), _) => Reply::Stub(rejected),
+    let matched = route.as_ref().map(|(route, _)| *route);
+    // Whether the answer is one the operation gives (scripted, from the spec, recorded), as
+    // against the mock's own refusals (a 413, a spent rate-limit budget, violations).
+    let (reply, answered) = match (rejected, scripted) {
+        _ if too_large => (
+            Reply::Stub(StubResponse::json(
+                413,
+                &json!({"error": "the request body is larger than the mock server accepts", "limit_bytes": crate::MAX_REQUEST_BODY}),
+            )),
+            false,
+        ),
+        (Some(rejected), _) => (Reply::Stub(rejected), false),
         (_, Some(stub)) => {
             if let Some(delay) = stub.delay {
                 tokio::time::sleep(delay).await;
             }
-            Reply::Stub(stub)
+            // A stub answers whatever was sent; the request covers its operation only if valid.
+            let valid = match (&state.spec, &route) {
+                (Some(spec), Some((route, params))) => {
+                    let incoming = validate::Incoming {
+                        path_params: params,
+                        query: &query,
+                        headers: &received.headers,
+                        body: &received.body,
+                    };
+                    validate::validate(&spec.raw, &spec.validators, route, &incoming).is_empty()
+                }
+                _ => false,
+            };
+            (Reply::Stub(stub), valid)
         }
         (_, None) => match (oauth_endpoint, &state.mode) {
-            (Some(endpoint), _) => Reply::Stub(state.oauth.serve(endpoint, &received, &query)),
-            (None, Mode::Record(recorder)) => Reply::Stub(recorder.forward(&received).await),
-            (None, Mode::Replay(replayer)) => Reply::Stub(replayer.answer(&received)),
+            (Some(endpoint), _) => (Reply::Stub(state.oauth.serve(endpoint, &received, &query)), false),
+            (None, Mode::Record(recorder)) => (Reply::Stub(recorder.forward(&received).await), true),
+            (None, Mode::Replay(replayer)) => (Reply::Stub(replayer.answer(&received)), true),
             (None, Mode::Serve) => match (&state.spec, route) {
                 (Some(spec), Some((route, params))) => answer(state, spec, route, &params, &query, &received),
-                (Some(spec), None) => Reply::Stub(not_found(spec, &received)),
-                (None, _) => Reply::Stub(StubResponse::json(
-                    404,
-                    &json!({"error": "no stub", "method": received.method, "path": received.path}),
-                )),
+                (Some(spec), None) => (Reply::Stub(not_found(spec, &received)), false),
+                (None, _) => (
+                    Reply::Stub(StubResponse::json(
+                        404,
+                        &json!({"error": "no stub", "method": received.method, "path": received.path}),
+                    )),
+                    false,
+                ),
             },
         },
     };
     if let Some(operation) = &received.operation {
-        lock(state).coverage.record(operation, reply.status());
+        // Covered: answered as the spec documents the operation, without an injected fault.
+        let handled = answered
+            && matched.is_some_and(|route| documented(route, reply.status()).is_some())
+            && !matches!(&reply, Reply::Stub(stub) if stub.fault.is_some());
+        lock(state).coverage.record(operation, reply.status(), handled);
     }
     let mut response = match reply {
         Reply::Stub(stub) => fault::build(stub),
@@ -228,7 +254,8 @@ fn not_found(spec: &SpecState, request: &ReceivedRequest) -> StubResponse {
     )
 }
 
-/// Checks live tokens (when required), validates the request, then answers from the spec.
+/// Checks live tokens (when required), validates the request, then answers from the spec; with
+/// whether the answer is the operation's own (not one of the mock's refusals).
 fn answer<'a>(
     state: &Shared,
     spec: &SpecState,
@@ -236,9 +263,9 @@ fn answer<'a>(
     params: &[(String, String)],
     query: &[(String, String)],
     request: &ReceivedRequest,
-) -> Reply<'a> {
+) -> (Reply<'a>, bool) {
     if let Some(rejected) = state.oauth.check(&spec.raw, route, request) {
-        return Reply::Stub(conform(spec, route, rejected));
+        return (Reply::Stub(conform(spec, route, rejected)), false);
     }
     let incoming = validate::Incoming {
         path_params: params,
@@ -259,12 +286,13 @@ fn answer<'a>(
         } else {
             response
         };
-        return Reply::Stub(conform(spec, route, response));
+        return (Reply::Stub(conform(spec, route, response)), false);
     }
-    match route.answer {
+    let reply = match route.answer {
         Some((index, status)) => Reply::Spec(status, prepared::prepared(spec, route, index)),
         None => Reply::Stub(StubResponse::status(204)),
-    }
+    };
+    (reply, true)
 }
 
 /// The response the spec documents for `status`: exact, then `4XX`-style, then `default`; its

@@ -131,6 +131,8 @@ impl Script {
 /// What the server knows of its spec.
 struct SpecState {
     title: String,
+    /// The spec file, canonical: coverage reports are matched to a connector by it.
+    path: Option<String>,
     raw: Arc<Value>,
     routes: Vec<routes::Route>,
     validators: schema_check::Validators,
@@ -249,6 +251,9 @@ fn load_spec(path: &Path, seed: u64) -> Result<SpecState, MockError> {
     let raw = Arc::new(spec.raw);
     Ok(SpecState {
         title,
+        path: std::fs::canonicalize(path)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned()),
         routes: routes::routes(&raw),
         validators: schema_check::Validators::new(Arc::clone(&raw)),
         raw,
@@ -478,6 +483,7 @@ impl MockServer {
                 coverage.operations.entry(route.id.clone()).or_default();
             }
             coverage.spec = spec.title.clone();
+            coverage.spec_path = spec.path.clone();
         }
         coverage
     }

@@ -139,7 +139,7 @@ fn replacement(state: &Shared, status: u16, line: &[u8]) -> Bytes {
     {
         let mut script = lock(state);
         if let Some(operation) = &request.operation {
-            script.coverage.record(operation, answer.status);
+            script.coverage.record(operation, answer.status, false);
         }
         request.path.shrink_to_fit();
         script.record(Arc::new(request));

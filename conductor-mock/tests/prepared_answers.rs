@@ -66,3 +66,54 @@ async fn prepared_answers_still_follow_validation_and_stubs() {
     assert_eq!(get(&server, "/pets/1", Some("k")).await, (200, pet));
     assert_eq!(server.received_by("getPetById").len(), 5);
 }
+
+#[tokio::test]
+async fn only_requests_answered_as_documented_cover_their_operation() {
+    let server = MockServer::from_spec(petstore()).await.unwrap();
+    // Exercised, not covered: refused for missing credentials, with a stub or without one.
+    assert_eq!(get(&server, "/pets/1", None).await.0, 401);
+    server.stub_operation("deletePet", StubResponse::status(204));
+    let deleted = client()
+        .delete(format!("{}/pets/1", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status().as_u16(), 204, "the stub answers whatever was sent");
+    // A documented status with a fault, and a status the operation does not document.
+    server.stub_operation("getInventory", StubResponse::status(200).truncated(1));
+    let _ = client()
+        .get(format!("{}/store/inventory", server.base_url()))
+        .header("x-api-key", "k")
+        .send()
+        .await;
+    server.stub_operation(
+        "createPet",
+        StubResponse::json(418, &json!({"code": 1, "message": "x"})),
+    );
+    let created = client()
+        .post(format!("{}/pets", server.base_url()))
+        .header("x-api-key", "k")
+        .header("content-type", "application/json")
+        .body(r#"{"name": "Rex"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 418, "createPet documents 201 and 422 only");
+    let coverage = server.coverage();
+    assert!(coverage.covered().is_empty(), "{coverage:?}");
+    assert_eq!(coverage.missed(), ["listPets"]);
+
+    // Covered: a valid request answered from the spec, or by a stub with a documented status.
+    assert_eq!(get(&server, "/pets/1", Some("k")).await.0, 200);
+    server.stub_operation("listPets", StubResponse::json(200, &json!([])));
+    assert_eq!(get(&server, "/pets", Some("k")).await.0, 200);
+    let coverage = server.coverage();
+    assert_eq!(coverage.covered(), ["getPetById", "listPets"]);
+    assert!(
+        coverage
+            .spec_path
+            .as_deref()
+            .is_some_and(|p| p.ends_with("specs/petstore.yaml")),
+        "{coverage:?}"
+    );
+}
