@@ -254,14 +254,15 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
     let shown = id.replace('{', "{{").replace('}', "}}");
     format!(
         "// The scaffold cannot call `{method}` for you: {why}.\n\
-         // This test sends the request by hand and checks that it reaches `{id}` on the mock;\n\
+         // This test sends the request by hand and checks that `{id}` on the mock accepts it;\n\
          // replace it with a call through the client.\n\
          #[tokio::test]\nasync fn {method}_is_routed() {{\n    \
          let server = server().await;\n    \
          connector_runtime::install_crypto_provider();\n    \
          let response = {request}\n        .send()\n        .await\n        .expect(\"the mock answers\");\n    \
-         assert_eq!(\n        server.received_by({id:?}).len(),\n        1,\n        \
-         \"{shown} was routed (the mock answered {{}})\",\n        response.status()\n    );\n\
+         assert_eq!(server.received_by({id:?}).len(), 1, \"{shown} was routed\");\n    \
+         assert!(\n        response.status().is_success(),\n        \
+         \"{shown} was refused: {{}}\",\n        response.status()\n    );\n\
          }}\n"
     )
 }
@@ -641,8 +642,9 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                      #[tokio::test]\nasync fn {method}_is_accepted() {{\n    \
                      let server = server().await;\n    \
                      let client = client(&server);\n    \
-                     let _ = {call}.await;\n    \
-                     assert!(!server.received_by({id:?}).is_empty(), \"{shown} was routed\");\n\
+                     let result = {call}.await;\n    \
+                     assert!(result.is_ok(), \"{shown}: {{:?}}\", result.err());\n    \
+                     assert_eq!(server.received_by({id:?}).len(), 1);\n\
                      }}\n"
                 );
             }

@@ -619,6 +619,7 @@ async fn list_pets_is_answered() {
 #[tokio::test]
 async fn get_pet_by_id_with_a_bad_id_is_refused() {
     let server = petstore::mock::start().await.unwrap();
+    connector_runtime::install_crypto_provider();
     let response = reqwest::Client::new()
         .get(format!("{}/pets/not-a-number", server.base_url()))
         .header("x-api-key", "k")

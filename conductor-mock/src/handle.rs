@@ -193,6 +193,9 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
             (None, Mode::Replay(replayer)) => (Reply::Stub(replayer.answer(&received)), true),
             (None, Mode::Serve) => match (&state.spec, route) {
                 (Some(spec), Some((route, params))) => answer(state, spec, route, &params, &query, &received),
+                (Some(_), None) if received.path == prepared::REDIRECT_TARGET => {
+                    (Reply::Stub(StubResponse::status(200)), false)
+                }
                 (Some(spec), None) => (Reply::Stub(not_found(spec, &received)), false),
                 (None, _) => (
                     Reply::Stub(StubResponse::json(

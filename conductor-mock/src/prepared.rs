@@ -68,6 +68,10 @@ fn stable_hash(parts: &[&str]) -> u64 {
     hash
 }
 
+/// Where a redirect from the spec points (`Location` of a 3xx answer): the mock answers it 200
+/// with an empty body, so a client that follows redirects ends there.
+pub(crate) const REDIRECT_TARGET: &str = "/__conductor/redirected";
+
 /// The header that says why spec examples were not served, when some were not (the reasons
 /// joined by ` | `, at most 1,000 characters).
 pub(crate) const NOTE_HEADER: &str = "x-conductor-mock-note";
@@ -148,6 +152,12 @@ fn prepare(spec: &SpecState, route: &Route, index: usize) -> Prepared {
         for (name, header) in declared {
             let lower = name.to_ascii_lowercase();
             if framing.contains(&lower.as_str()) || (lower == "content-type" && response.get("content").is_some()) {
+                continue;
+            }
+            // A redirect's target stays on the mock: generated text would loop back to the same
+            // operation, and the spec's example names the real API (GitHub's codeload URLs).
+            if lower == "location" && status.starts_with('3') {
+                add(name, REDIRECT_TARGET);
                 continue;
             }
             let header = deref(&spec.raw, header);

@@ -117,3 +117,24 @@ async fn only_requests_answered_as_documented_cover_their_operation() {
         "{coverage:?}"
     );
 }
+
+#[tokio::test]
+async fn a_redirect_from_the_spec_ends_on_the_mock() {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/real/github-excerpt.json");
+    let server = MockServer::from_spec(spec).await.unwrap();
+    let url = format!("{}/repos/o/r/tarball/main", server.base_url());
+    let manual = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = manual.get(&url).send().await.unwrap();
+    assert_eq!(redirect.status().as_u16(), 302);
+    assert_eq!(redirect.headers()["location"], "/__conductor/redirected");
+    let followed = client().get(&url).send().await.unwrap();
+    assert_eq!(
+        followed.status().as_u16(),
+        200,
+        "the client following it lands on the mock"
+    );
+    assert_eq!(server.received_by("repos/download-tarball-archive").len(), 2);
+}
