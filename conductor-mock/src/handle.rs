@@ -116,12 +116,21 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
     let too_large = body.is_none();
     received.body = body.unwrap_or_default();
     let query = parse_query(received.query.as_deref());
-    let route = state.spec.as_ref().and_then(|spec| {
-        spec.routes
-            .iter()
-            .filter(|r| r.method == received.method)
-            .find_map(|r| r.matches(&received.path).map(|params| (r, params)))
+    let selected = state.spec.as_ref().and_then(|spec| {
+        let stubbed = |id: &str| lock(state).operations.get(id).is_some_and(|stubs| !stubs.is_empty());
+        routes::select(
+            &spec.routes,
+            &spec.raw,
+            &received.method,
+            &received.path,
+            &query,
+            stubbed,
+        )
     });
+    let (route, doubt) = match selected {
+        Some((route, params, doubt)) => (Some((route, params)), doubt),
+        None => (None, Vec::new()),
+    };
     received.operation = route.as_ref().map(|(r, _)| r.id.clone());
     // Shared with the record: keeping a request costs a reference count, not a copy.
     let received = Arc::new(received);
@@ -218,6 +227,14 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
         Reply::Stub(stub) => fault::build(stub),
         Reply::Spec(status, prepared) => prepared.response(status),
     };
+    if !doubt.is_empty() {
+        // Operations sharing this method and path that the request did not tell apart.
+        if let Ok(value) = HeaderValue::try_from(doubt.join(", ")) {
+            response
+                .headers_mut()
+                .append(HeaderName::from_static(AMBIGUOUS_HEADER), value);
+        }
+    }
     for (name, value) in limit_headers {
         if let Ok(value) = HeaderValue::try_from(value) {
             response.headers_mut().append(HeaderName::from_static(name), value);
@@ -225,6 +242,10 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
     }
     response
 }
+
+/// The header naming the other operations a request could have been for, when several share
+/// its method and path and nothing told them apart (the answer is the first's).
+const AMBIGUOUS_HEADER: &str = "x-conductor-mock-ambiguous";
 
 /// What the pipeline answers: a scripted (or the mock's own) response, or an answer prepared
 /// from the spec with its status.

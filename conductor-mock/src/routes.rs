@@ -45,9 +45,11 @@ pub(crate) struct Route {
 /// Follows local `$ref`s (the spec loader has bundled the rest).
 pub(crate) use conductor_spec::follow_refs as deref;
 
+/// The segments of a path template; a `#fragment` (Box's `/files/{id}#update_shared_link`, an
+/// operation of its own on the same method and path) is never sent, so it is not matched.
 fn parse_template(template: &str) -> Vec<Segment> {
-    template
-        .split('/')
+    let path = template.split('#').next().unwrap_or_default();
+    path.split('/')
         .filter(|s| !s.is_empty())
         .map(|segment| match (segment.find('{'), segment.find('}')) {
             (Some(open), Some(close)) if open < close => Segment::Param {
@@ -143,7 +145,81 @@ fn security_of(value: Option<&Value>) -> Option<Vec<Vec<String>>> {
     )
 }
 
+/// The operation a request is for: the first route (literal segments first) that matches the
+/// method and path, or, where several operations share that method and path template, the one
+/// the query tells apart — its required query parameters present, with a value its `enum`
+/// allows — preferring one a stub is waiting for (`stubbed`), then the one requiring the most
+/// of what was sent. With the path parameters, and the ids of the operations it could not tell
+/// apart from the chosen one (empty when there is no doubt).
+pub(crate) fn select<'r>(
+    routes: &'r [Route],
+    root: &Value,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    stubbed: impl Fn(&str) -> bool,
+) -> Option<(&'r Route, Vec<(String, String)>, Vec<&'r str>)> {
+    let (first, params) = routes
+        .iter()
+        .filter(|r| r.method == method)
+        .find_map(|r| r.matches(path).map(|params| (r, params)))?;
+    let siblings: Vec<&Route> = routes
+        .iter()
+        .filter(|r| r.method == method && r.segments == first.segments)
+        .collect();
+    if siblings.len() == 1 {
+        return Some((first, params, Vec::new()));
+    }
+    let fitting: Vec<(&Route, usize)> = siblings
+        .iter()
+        .filter_map(|r| r.required_query_met(root, query).map(|n| (*r, n)))
+        .collect();
+    let Some(best) = fitting.iter().map(|(_, n)| *n).max() else {
+        return Some((first, params, Vec::new()));
+    };
+    let top: Vec<&Route> = fitting.iter().filter(|(_, n)| *n == best).map(|(r, _)| *r).collect();
+    let chosen = top.iter().find(|r| stubbed(&r.id)).or_else(|| top.first()).copied()?;
+    let doubt = if top.iter().any(|r| stubbed(&r.id)) {
+        Vec::new()
+    } else {
+        top.iter()
+            .filter(|r| r.id != chosen.id)
+            .map(|r| r.id.as_str())
+            .collect()
+    };
+    let params = chosen.matches(path)?;
+    Some((chosen, params, doubt))
+}
+
 impl Route {
+    /// How many required query parameters the request carries, or `None` when one is missing
+    /// or has a value outside its schema's `enum`.
+    fn required_query_met(&self, root: &Value, query: &[(String, String)]) -> Option<usize> {
+        let mut met = 0;
+        for parameter in &self.parameters {
+            let is_required_query = parameter.get("in").and_then(Value::as_str) == Some("query")
+                && parameter.get("required") == Some(&Value::Bool(true));
+            let Some(name) = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .filter(|_| is_required_query)
+            else {
+                continue;
+            };
+            let value = query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())?;
+            let allowed = parameter
+                .get("schema")
+                .map(|schema| deref(root, schema))
+                .and_then(|schema| schema.get("enum"))
+                .and_then(Value::as_array);
+            if allowed.is_some_and(|values| !values.iter().any(|v| v.as_str() == Some(value))) {
+                return None;
+            }
+            met += 1;
+        }
+        Some(met)
+    }
+
     /// The path parameters if `path` (percent-encoded, without query) matches this route.
     pub(crate) fn matches(&self, path: &str) -> Option<Vec<(String, String)>> {
         let parts = path.split('/').filter(|s| !s.is_empty());
@@ -193,6 +269,52 @@ impl Route {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn operations_on_one_method_and_path_are_told_apart_by_the_query() {
+        let doc = json!({"paths": {
+            "/files/{id}": {"put": {"operationId": "update_file", "parameters": [
+                {"name": "fields", "in": "query", "schema": {"type": "string"}}
+            ], "responses": {}}},
+            "/files/{id}#add_shared_link": {"put": {"operationId": "add_shared_link", "parameters": [
+                {"name": "fields", "in": "query", "required": true, "schema": {"type": "string"}}
+            ], "responses": {}}},
+            "/files/{id}#remove_shared_link": {"put": {"operationId": "remove_shared_link", "parameters": [
+                {"name": "fields", "in": "query", "required": true, "schema": {"type": "string"}}
+            ], "responses": {}}},
+            "/files/{id}#lock": {"put": {"operationId": "lock", "parameters": [
+                {"name": "mode", "in": "query", "required": true, "schema": {"type": "string", "enum": ["lock"]}}
+            ], "responses": {}}}
+        }});
+        let routes = routes(&doc);
+        let pick = |query: &[(&str, &str)], stubbed: &[&str]| {
+            let query: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+            let (route, params, doubt) =
+                select(&routes, &doc, "PUT", "/files/7", &query, |id| stubbed.contains(&id)).unwrap();
+            assert_eq!(params, [("id".to_owned(), "7".to_owned())]);
+            (
+                route.id.clone(),
+                doubt.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(pick(&[], &[]), ("update_file".to_owned(), vec![]));
+        assert_eq!(pick(&[("mode", "lock")], &[]), ("lock".to_owned(), vec![]));
+        assert_eq!(
+            pick(&[("mode", "unlock")], &[]),
+            ("update_file".to_owned(), vec![]),
+            "outside the enum"
+        );
+        assert_eq!(
+            pick(&[("fields", "shared_link")], &[]),
+            ("add_shared_link".to_owned(), vec!["remove_shared_link".to_owned()]),
+            "the ones it cannot tell apart are named"
+        );
+        assert_eq!(
+            pick(&[("fields", "shared_link")], &["remove_shared_link"]),
+            ("remove_shared_link".to_owned(), vec![]),
+            "a waiting stub decides"
+        );
+    }
 
     #[test]
     fn matches_templates_and_prefers_literals() {
