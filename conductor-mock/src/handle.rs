@@ -128,7 +128,7 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
         )
     });
     let (route, doubt) = match selected {
-        Some((route, params, doubt)) => (Some((route, params)), doubt),
+        Some(selected) => (Some((selected.route, selected.params)), selected.doubt),
         None => (None, Vec::new()),
     };
     received.operation = route.as_ref().map(|(r, _)| r.id.clone());

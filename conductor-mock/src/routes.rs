@@ -158,7 +158,7 @@ pub(crate) fn select<'r>(
     path: &str,
     query: &[(String, String)],
     stubbed: impl Fn(&str) -> bool,
-) -> Option<(&'r Route, Vec<(String, String)>, Vec<&'r str>)> {
+) -> Option<Selected<'r>> {
     let (first, params) = routes
         .iter()
         .filter(|r| r.method == method)
@@ -168,14 +168,14 @@ pub(crate) fn select<'r>(
         .filter(|r| r.method == method && r.segments == first.segments)
         .collect();
     if siblings.len() == 1 {
-        return Some((first, params, Vec::new()));
+        return Some(Selected::sure(first, params));
     }
     let fitting: Vec<(&Route, usize)> = siblings
         .iter()
         .filter_map(|r| r.required_query_met(root, query).map(|n| (*r, n)))
         .collect();
     let Some(best) = fitting.iter().map(|(_, n)| *n).max() else {
-        return Some((first, params, Vec::new()));
+        return Some(Selected::sure(first, params));
     };
     let top: Vec<&Route> = fitting.iter().filter(|(_, n)| *n == best).map(|(r, _)| *r).collect();
     let chosen = top.iter().find(|r| stubbed(&r.id)).or_else(|| top.first()).copied()?;
@@ -188,7 +188,30 @@ pub(crate) fn select<'r>(
             .collect()
     };
     let params = chosen.matches(path)?;
-    Some((chosen, params, doubt))
+    Some(Selected {
+        route: chosen,
+        params,
+        doubt,
+    })
+}
+
+/// The operation [`select`] chose for a request.
+pub(crate) struct Selected<'r> {
+    pub(crate) route: &'r Route,
+    /// The path parameters.
+    pub(crate) params: Vec<(String, String)>,
+    /// The operations sharing its method and path that the request did not tell apart from it.
+    pub(crate) doubt: Vec<&'r str>,
+}
+
+impl<'r> Selected<'r> {
+    fn sure(route: &'r Route, params: Vec<(String, String)>) -> Self {
+        Self {
+            route,
+            params,
+            doubt: Vec::new(),
+        }
+    }
 }
 
 impl Route {
