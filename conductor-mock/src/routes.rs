@@ -312,12 +312,11 @@ mod tests {
         let routes = routes(&doc);
         let pick = |query: &[(&str, &str)], stubbed: &[&str]| {
             let query: Vec<(String, String)> = query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-            let (route, params, doubt) =
-                select(&routes, &doc, "PUT", "/files/7", &query, |id| stubbed.contains(&id)).unwrap();
-            assert_eq!(params, [("id".to_owned(), "7".to_owned())]);
+            let selected = select(&routes, &doc, "PUT", "/files/7", &query, |id| stubbed.contains(&id)).unwrap();
+            assert_eq!(selected.params, [("id".to_owned(), "7".to_owned())]);
             (
-                route.id.clone(),
-                doubt.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>(),
+                selected.route.id.clone(),
+                selected.doubt.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>(),
             )
         };
         assert_eq!(pick(&[], &[]), ("update_file".to_owned(), vec![]));
