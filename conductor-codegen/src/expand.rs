@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::checked::{self, Checked};
 use crate::diagnostics::Diagnostic;
 use crate::settings::{Schemas, Settings};
 use crate::{emit, model};
@@ -37,8 +38,17 @@ pub struct Generated {
     pub component_types: Vec<(String, String)>,
 }
 
-/// Generates the connector's items from a loaded spec.
+/// Generates the connector's items from a loaded spec. Settings that do not fit the spec (an
+/// unknown operation, a rename that is not an identifier, ...) are left out; the checking
+/// entry points ([`crate::check_file`], [`crate::generate_from_file`]) report them.
 pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Generated {
+    let (checked, _) = checked::check(spec, settings);
+    generate_checked(spec, &checked)
+}
+
+/// Generates the connector's items from a loaded spec and the settings, checked.
+pub(crate) fn generate_checked(spec: &conductor_spec::LoadedSpec, checked: &Checked<'_>) -> Generated {
+    let settings = checked.settings;
     let rt = &settings.runtime_path;
     let document = &spec.document;
     let model::Model {
@@ -46,7 +56,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         operations,
         response_types,
         envelope,
-    } = model::build(spec, settings);
+    } = model::build(spec, checked);
     let api = emit::client::api_static(document, rt, envelope.as_ref(), operations.len());
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
@@ -89,3 +99,4 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         component_types,
     }
 }
+
