@@ -1,7 +1,8 @@
 //! The connector's items from a loaded spec: the model of the API, then its tokens. The one
-//! place the two stages meet; [`crate::report`] runs it after the checks.
+//! place the two stages meet; [`crate::report`] runs it after the checks. On an error, the
+//! [`fallback`] skeleton stands in for them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -100,3 +101,21 @@ pub(crate) fn generate_checked(spec: &conductor_spec::LoadedSpec, checked: &Chec
     }
 }
 
+/// The items a connector's module gets when expansion fails: what a successful expansion defines
+/// at the top of the module — `API`, `Client` with `new`, `builder` and `runtime`, the `types`
+/// and `builders` modules (empty) and the `mock` module (no stubs) — so that code naming them
+/// adds no error beside the real ones. A generated method or type is still missing: calling
+/// the one or naming the other is an error of its own. `spec` is the document the mock's
+/// `start()` would serve.
+///
+/// ```
+/// use conductor_codegen::{fallback, render, Settings};
+///
+/// let code = render(&fallback(&Settings::default(), std::path::Path::new("specs/petstore.yaml")))
+///     .expect("the tokens parse");
+/// assert!(code.contains("pub struct Client"));
+/// assert!(code.contains("pub mod types {}"));
+/// ```
+pub fn fallback(settings: &Settings, spec: &Path) -> TokenStream {
+    emit::fallback::fallback(&settings.runtime_path, &spec.to_string_lossy())
+}

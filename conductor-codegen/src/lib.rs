@@ -36,7 +36,7 @@ use std::path::Path;
 pub use conductor_spec;
 pub use conductor_spec::derived_id;
 pub use diagnostics::{relative_path, Diagnostic, Origin, Part, Problems, Related, Severity};
-pub use expand::{generate, Generated};
+pub use expand::{fallback, generate, Generated};
 pub use names::is_keyword;
 pub use pretty::render;
 pub use report::Report;

@@ -62,8 +62,10 @@ mod attr;
 /// parameters missing from or absent in the path template, a parameter style its location does
 /// not allow, a schema construct that cannot be expressed) is spanned on the `spec = "..."`
 /// literal and names the file (relative to the directory the path was resolved against),
-/// `line:column` and the JSON pointer. The module is still emitted with its own items, so one
-/// mistake does not cascade. Warnings (fallbacks to `serde_json::Value`) cannot be printed by a
+/// `line:column` and the JSON pointer. After an error the module still gets its own items and a
+/// skeleton — `API`, `Client` with `new`, `builder` and `runtime`, empty `types` and `builders`
+/// — so code naming these adds no error of its own; a generated method or type is still
+/// missing. Warnings (fallbacks to `serde_json::Value`) cannot be printed by a
 /// proc macro on stable Rust: `conductor_codegen::check_file` returns them.
 ///
 /// The module receives:
@@ -148,9 +150,12 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
     }
 }
 
-/// What a failed expansion puts in the module beside its own items: the errors.
-fn failed(errors: TokenStream2, _settings: &conductor_codegen::Settings, _spec: &Path) -> TokenStream2 {
-    errors
+/// What a failed expansion puts in the module beside its own items: the errors, and the
+/// module's skeleton (`API`, `Client`, empty `types` and `builders`), so that code naming them
+/// adds no error of its own (thiserror's fallback).
+fn failed(errors: TokenStream2, settings: &conductor_codegen::Settings, spec: &Path) -> TokenStream2 {
+    let fallback = conductor_codegen::fallback(settings, spec);
+    quote! { #errors #fallback }
 }
 
 /// Makes the crate depend on each of `files`, so that editing any of them rebuilds it.
