@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
+use crate::settings::Key;
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13,12 +15,16 @@ pub enum Severity {
     Error,
 }
 
-/// One problem found in a spec, located by file, JSON pointer and `line:column`.
+/// One problem found in a spec or in the settings, located by file, JSON pointer and
+/// `line:column`; [`Diagnostic::origin`] says which of the two it is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
+    /// What it is about: a place in the spec, or a value of the [`Settings`](crate::Settings).
+    /// The `#[connector]` attribute places its error on the value this names.
+    pub origin: Origin,
     /// The file it concerns, when known.
     pub file: Option<PathBuf>,
     /// The JSON pointer of the offending value (`#/paths/~1pets/get`), when known.
@@ -29,6 +35,39 @@ pub struct Diagnostic {
     pub message: String,
     /// Other places that take part in the problem (the first of two duplicates, ...).
     pub related: Vec<Related>,
+}
+
+/// What a [`Diagnostic`] is about, as data (never to be read back from its message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// A place in the spec: [`Diagnostic::file`], [`Diagnostic::pointer`] and
+    /// [`Diagnostic::position`] say where.
+    Spec,
+    /// The value of a setting (`envelope = "..."`).
+    Setting(Key),
+    /// One entry of a list setting: `tags = ["a", "b"]`'s entry `index`; for a list of pairs
+    /// (`rename`, `pagination`), `part` says which of the two strings.
+    Entry {
+        /// The setting.
+        key: Key,
+        /// The entry's index in the list, from 0.
+        index: usize,
+        /// Which part of the entry.
+        part: Part,
+    },
+}
+
+/// Which part of a list entry an [`Origin::Entry`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// The whole entry (a string of `tags`, `operations`, `exclude_operations`).
+    Whole,
+    /// The first string of a pair: what `rename` renames, the operation `pagination` declares.
+    First,
+    /// The second string of a pair: the new name, the pagination declaration.
+    Second,
 }
 
 /// Another place a [`Diagnostic`] refers to.
@@ -49,6 +88,7 @@ impl Diagnostic {
     pub(crate) fn warning(pointer: &str, message: String) -> Self {
         Self {
             severity: Severity::Warning,
+            origin: Origin::Spec,
             file: None,
             pointer: Some(pointer.to_owned()),
             position: None,
@@ -60,11 +100,21 @@ impl Diagnostic {
     pub(crate) fn error(file: Option<PathBuf>, pointer: Option<String>, message: String) -> Self {
         Self {
             severity: Severity::Error,
+            origin: Origin::Spec,
             file,
             pointer,
             position: None,
             message,
             related: Vec::new(),
+        }
+    }
+
+    /// An error about a value of the settings, not a place in the spec (no file or pointer: it
+    /// is reported against the spec being generated).
+    pub(crate) fn setting(origin: Origin, message: String) -> Self {
+        Self {
+            origin,
+            ..Self::error(None, None, message)
         }
     }
 

@@ -1,11 +1,13 @@
 //! The connector's items from a loaded spec: the model of the API, then its tokens. The one
-//! place the two stages meet; [`crate::report`] runs it after the checks.
+//! place the two stages meet; [`crate::report`] runs it after the checks. On an error, the
+//! [`fallback`] skeleton stands in for them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::checked::{self, Checked};
 use crate::diagnostics::Diagnostic;
 use crate::settings::{Schemas, Settings};
 use crate::{emit, model};
@@ -37,8 +39,17 @@ pub struct Generated {
     pub component_types: Vec<(String, String)>,
 }
 
-/// Generates the connector's items from a loaded spec.
+/// Generates the connector's items from a loaded spec. Settings that do not fit the spec (an
+/// unknown operation, a rename that is not an identifier, ...) are left out; the checking
+/// entry points ([`crate::check_file`], [`crate::generate_from_file`]) report them.
 pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Generated {
+    let (checked, _) = checked::check(spec, settings);
+    generate_checked(spec, &checked)
+}
+
+/// Generates the connector's items from a loaded spec and the settings, checked.
+pub(crate) fn generate_checked(spec: &conductor_spec::LoadedSpec, checked: &Checked<'_>) -> Generated {
+    let settings = checked.settings;
     let rt = &settings.runtime_path;
     let document = &spec.document;
     let model::Model {
@@ -46,7 +57,7 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         operations,
         response_types,
         envelope,
-    } = model::build(spec, settings);
+    } = model::build(spec, checked);
     let api = emit::client::api_static(document, rt, envelope.as_ref(), operations.len());
     let client = emit::client::client(document, &space, rt, &operations);
     let builders = emit::client::builders_module(&space, rt, &operations, &response_types);
@@ -88,4 +99,23 @@ pub fn generate(spec: &conductor_spec::LoadedSpec, settings: &Settings) -> Gener
         methods,
         component_types,
     }
+}
+
+/// The items a connector's module gets when expansion fails: what a successful expansion defines
+/// at the top of the module — `API`, `Client` with `new`, `builder` and `runtime`, the `types`
+/// and `builders` modules (empty) and the `mock` module (no stubs) — so that code naming them
+/// adds no error beside the real ones. A generated method or type is still missing: calling
+/// the one or naming the other is an error of its own. `spec` is the document the mock's
+/// `start()` would serve.
+///
+/// ```
+/// use conductor_codegen::{fallback, render, Settings};
+///
+/// let code = render(&fallback(&Settings::default(), std::path::Path::new("specs/petstore.yaml")))
+///     .expect("the tokens parse");
+/// assert!(code.contains("pub struct Client"));
+/// assert!(code.contains("pub mod types {}"));
+/// ```
+pub fn fallback(settings: &Settings, spec: &Path) -> TokenStream {
+    emit::fallback::fallback(&settings.runtime_path, &spec.to_string_lossy())
 }

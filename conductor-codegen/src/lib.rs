@@ -10,6 +10,7 @@
 //! leaves building, sending, retrying and decoding to `connector-runtime`.
 
 mod case;
+mod checked;
 mod diagnostics;
 mod docs;
 mod emit;
@@ -34,12 +35,12 @@ use std::path::Path;
 
 pub use conductor_spec;
 pub use conductor_spec::derived_id;
-pub use diagnostics::{relative_path, Diagnostic, Problems, Related, Severity};
-pub use expand::{generate, Generated};
+pub use diagnostics::{relative_path, Diagnostic, Origin, Part, Problems, Related, Severity};
+pub use expand::{fallback, generate, Generated};
 pub use names::is_keyword;
 pub use pretty::render;
 pub use report::Report;
-pub use settings::{Schemas, Settings};
+pub use settings::{Key, Schemas, Settings};
 
 /// Loads the spec at `path`, checks it and generates the connector's items.
 ///

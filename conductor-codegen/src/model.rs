@@ -6,12 +6,11 @@ use std::collections::HashMap;
 
 use conductor_spec::unescape_token;
 
+use crate::checked::Checked;
 use crate::diagnostics::Diagnostic;
-use crate::envelope::{self, Envelope};
+use crate::envelope::Envelope;
 use crate::operations::{self, Operation, Payload, Status};
-use crate::settings::Settings;
 use crate::typespace::{TypeKind, TypeRef, TypeSpace};
-use crate::{renames, selection};
 
 /// What emission reads.
 pub(crate) struct Model<'s> {
@@ -31,19 +30,18 @@ pub(crate) struct ResponseTypes {
     pub(crate) error: TypeRef,
 }
 
-/// Builds the model of `spec` for `settings`.
-pub(crate) fn build<'s>(spec: &'s conductor_spec::LoadedSpec, settings: &Settings) -> Model<'s> {
+/// Builds the model of `spec` for the settings, checked.
+pub(crate) fn build<'s>(spec: &'s conductor_spec::LoadedSpec, checked: &Checked<'_>) -> Model<'s> {
     let document = &spec.document;
-    // Invalid renames were reported by `report::run`; here they are simply applied.
-    let (renames, _) = renames::check(document, &spec.raw, &settings.renames);
-    let mut space = TypeSpace::new(document, &spec.raw, &renames);
+    let mut space = TypeSpace::new(document, &spec.raw, &checked.renames);
     space.convert_components();
-    let selection = selection::Selection {
-        tags: &settings.tags,
-        operations: &settings.operations,
-        exclude: &settings.exclude_operations,
-    };
-    let operations = operations::collect(document, &mut space, &selection, &renames, &settings.pagination);
+    let operations = operations::collect(
+        document,
+        &mut space,
+        &checked.selection,
+        &checked.renames,
+        &checked.pagination,
+    );
     let response_types: Vec<ResponseTypes> = operations.iter().map(|op| response_types(&mut space, op)).collect();
     space.finish();
     for body in operations.iter().filter_map(|op| op.body.as_ref()) {
@@ -65,11 +63,7 @@ pub(crate) fn build<'s>(spec: &'s conductor_spec::LoadedSpec, settings: &Setting
         }
     }
 
-    // A bad declaration was reported by `report::run`; here a usable one is applied.
-    let envelope = match &settings.envelope {
-        Some(text) => envelope::parse_attribute(text).ok(),
-        None => envelope::from_document(&spec.raw).ok().flatten(),
-    };
+    let envelope = checked.envelope.clone();
     Model {
         space,
         operations,

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize as _;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use crate::names::{field_name, type_name, NameSet};
 use crate::typespace::{Hint, SchemaRef, TypeRef, TypeSpace};
@@ -130,7 +131,7 @@ pub(crate) fn collect(
     space: &mut TypeSpace<'_>,
     selection: &crate::selection::Selection<'_>,
     renames: &crate::renames::Renames,
-    pagination: &[(String, String)],
+    pagination: &BTreeMap<String, crate::pagination::Declared>,
 ) -> Vec<Operation> {
     let mut method_names = NameSet::new(RESERVED_METHODS);
     let mut builder_names = NameSet::new(&[]);
@@ -162,10 +163,7 @@ pub(crate) fn collect(
             let renamed = renames.methods.get(&id);
             let method_name = method_names.claim(renamed.cloned().unwrap_or_else(|| field_name(&id)));
             let builder_name = builder_names.claim(type_name(renamed.unwrap_or(&id)));
-            let declared = pagination
-                .iter()
-                .find(|(op_id, _)| *op_id == id)
-                .map(|(_, text)| text.as_str());
+            let declared = pagination.get(&id);
             let mut op = build_operation(
                 space,
                 &item,
@@ -204,7 +202,7 @@ fn paginate(
     space: &mut TypeSpace<'_>,
     op: &Operation,
     raw_operation: &Value,
-    declared: Option<&str>,
+    declared: Option<&crate::pagination::Declared>,
 ) -> Option<crate::pagination::Pagination> {
     let inputs = crate::pagination::Inputs {
         raw: space.raw,

@@ -105,16 +105,37 @@ pub(crate) struct Inputs<'a> {
     pub(crate) text_params: Vec<&'a str>,
 }
 
+/// A pagination declaration of the settings, parsed (once, when the settings are checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Declared {
+    /// `"none"`: the operation is not paginated, whatever the spec says.
+    Off,
+    /// A strategy, and the pointer to the items when the declaration names them (else they are
+    /// looked for in the response).
+    On { strategy: Strategy, items: Option<String> },
+}
+
+/// Parses a declaration of the settings: `"none"`, or `"cursor param=cursor next=/next"`...
+/// `Err` says what is wrong with it.
+pub(crate) fn parse_declaration(text: &str) -> Result<Declared, String> {
+    if text.trim() == "none" {
+        return Ok(Declared::Off);
+    }
+    let declared = parse_attribute(text)?;
+    let (strategy, items) = strategy_of(&declared)?;
+    Ok(Declared::On { strategy, items })
+}
+
 /// The pagination of one operation. `Ok(None)`: not paginated. `Err`: a declaration (extension
 /// or attribute) that cannot be used, with the reason.
-pub(crate) fn decide(inputs: &Inputs<'_>, attribute: Option<&str>) -> Result<Option<Pagination>, String> {
+pub(crate) fn decide(inputs: &Inputs<'_>, attribute: Option<&Declared>) -> Result<Option<Pagination>, String> {
     let body = success_body(inputs);
-    if let Some(text) = attribute {
-        if text.trim() == "none" {
-            return Ok(None);
+    match attribute {
+        Some(Declared::Off) => return Ok(None),
+        Some(Declared::On { strategy, items }) => {
+            return with_items(strategy.clone(), items.clone(), &body, "attribute").map(Some)
         }
-        let declared = parse_attribute(text)?;
-        return from_conductor(&declared, body, "attribute").map(Some);
+        None => {}
     }
     let extensions = inputs.operation.as_object();
     let extension = |name: &str| extensions.and_then(|o| o.get(name));
@@ -362,25 +383,6 @@ fn detect(inputs: &Inputs<'_>, body: SuccessBody<'_>) -> Option<Pagination> {
     None
 }
 
-/// Checks an attribute declaration on its own (the items are looked for at expansion):
-/// `Err` says what is wrong with it.
-pub(crate) fn check_attribute(text: &str) -> Result<(), String> {
-    if text.trim() == "none" {
-        return Ok(());
-    }
-    let mut declared = parse_attribute(text)?;
-    declared
-        .entry("items".to_owned())
-        .or_insert_with(|| Value::String(String::new()));
-    let empty = Value::Null;
-    let body = SuccessBody {
-        schema: None,
-        link_header: false,
-        raw: &empty,
-    };
-    from_conductor(&declared, body, "attribute").map(|_| ())
-}
-
 /// `key=value` pairs separated by spaces or commas, the first word being the strategy:
 /// `"cursor param=cursor next=/response_metadata/next_cursor items=/channels"`.
 fn parse_attribute(text: &str) -> Result<Map<String, Value>, String> {
@@ -406,6 +408,12 @@ fn from_conductor(
     body: SuccessBody<'_>,
     source: &'static str,
 ) -> Result<Pagination, String> {
+    let (strategy, items) = strategy_of(declared)?;
+    with_items(strategy, items, &body, source)
+}
+
+/// The strategy of our own declaration, and its `items` pointer when it names one.
+fn strategy_of(declared: &Map<String, Value>) -> Result<(Strategy, Option<String>), String> {
     let text = |key: &str| declared.get(key).and_then(Value::as_str).map(str::to_owned);
     let required =
         |key: &str, strategy: &str| text(key).ok_or_else(|| format!("the `{strategy}` pagination needs `{key}`"));
@@ -451,9 +459,19 @@ fn from_conductor(
             ))
         }
     };
-    let items = match text("items") {
-        Some(items) => pointer(&items),
-        None => find_items(&body).ok_or("the items array was not found in the response; name it with `items`")?,
+    Ok((strategy, text("items").map(|items| pointer(&items))))
+}
+
+/// A pagination with its items: those named, else the array found in the success response.
+fn with_items(
+    strategy: Strategy,
+    items: Option<String>,
+    body: &SuccessBody<'_>,
+    source: &'static str,
+) -> Result<Pagination, String> {
+    let items = match items {
+        Some(items) => items,
+        None => find_items(body).ok_or("the items array was not found in the response; name it with `items`")?,
     };
     Ok(Pagination {
         strategy,
@@ -825,12 +843,13 @@ mod tests {
             query_params: vec![],
             text_params: vec![],
         };
-        let found = decide(&inputs, Some("cursor param=after next=meta.next_cursor"))
-            .unwrap()
-            .unwrap();
+        let declared = parse_declaration("cursor param=after next=meta.next_cursor").unwrap();
+        let found = decide(&inputs, Some(&declared)).unwrap().unwrap();
         assert_eq!(found.strategy, cursor("after", "/meta/next_cursor"));
         assert_eq!(found.items, "/rows");
-        assert_eq!(decide(&inputs, Some("none")).unwrap(), None);
-        assert!(decide(&inputs, Some("cursor next=/x")).unwrap_err().contains("`param`"));
+        let off = parse_declaration("none").unwrap();
+        assert_eq!(off, Declared::Off);
+        assert_eq!(decide(&inputs, Some(&off)).unwrap(), None);
+        assert!(parse_declaration("cursor next=/x").unwrap_err().contains("`param`"));
     }
 }

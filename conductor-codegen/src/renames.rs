@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use openapiv3::OpenAPI;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Origin, Part};
 use crate::names::{closest, field_name, type_name};
+use crate::settings::Key;
 
 /// The renames split by what they apply to.
 #[derive(Debug, Default, Clone)]
@@ -40,13 +41,24 @@ pub(crate) fn check(
     let operations: Vec<String> = crate::selection::ids_and_tags(raw).0.into_iter().collect();
     let mut result = Renames::default();
     let mut errors = Vec::new();
-    // About the attribute, not a place in the spec: no file or pointer.
-    let error = |message: String| Diagnostic::error(None, None, message);
-    for (from, to) in renames {
+    // About an entry of `rename`, not a place in the spec.
+    let error = |index: usize, part: Part, message: String| {
+        Diagnostic::setting(
+            Origin::Entry {
+                key: Key::Rename,
+                index,
+                part,
+            },
+            message,
+        )
+    };
+    for (index, (from, to)) in renames.iter().enumerate() {
         if !is_identifier(to) {
-            errors.push(error(format!(
-                "`rename`: `{to}` (for `{from}`) is not a Rust identifier"
-            )));
+            errors.push(error(
+                index,
+                Part::Second,
+                format!("`rename`: `{to}` (for `{from}`) is not a Rust identifier"),
+            ));
             continue;
         }
         if schemas.contains(from) {
@@ -57,9 +69,11 @@ pub(crate) fn check(
             let hint = closest(from, schemas.iter().chain(&operations).map(String::as_str))
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
-            errors.push(error(format!(
-                "`rename`: the spec has no schema or operation `{from}`{hint}"
-            )));
+            errors.push(error(
+                index,
+                Part::First,
+                format!("`rename`: the spec has no schema or operation `{from}`{hint}"),
+            ));
         }
     }
     // The names every type and method would get, and from which spec name.
@@ -81,9 +95,19 @@ pub(crate) fn check(
             let Some(sources) = names.get(to) else { continue };
             let others: Vec<&String> = sources.iter().filter(|s| *s != from).collect();
             if let Some(other) = others.first() {
-                errors.push(error(format!(
-                    "`rename`: renaming the {kind} `{from}` to `{to}` collides with the name generated for `{other}`; choose another name"
-                )));
+                // The entry that took effect (a later rename of the same name replaces an
+                // earlier one); the name it chose is what to change.
+                let index = renames
+                    .iter()
+                    .rposition(|(f, t)| f == from && t == to)
+                    .unwrap_or_default();
+                errors.push(error(
+                    index,
+                    Part::Second,
+                    format!(
+                        "`rename`: renaming the {kind} `{from}` to `{to}` collides with the name generated for `{other}`; choose another name"
+                    ),
+                ));
             }
         }
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use conductor_spec::{RawSpec, SpecError};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::expand::{generate, Generated};
+use crate::expand::{generate_checked, Generated};
 use crate::locate::Locator;
 use crate::settings::Settings;
 use crate::validate;
@@ -117,33 +117,13 @@ fn check_raw(
             return (None, report);
         }
     };
-    let selection = crate::selection::Selection {
-        tags: &settings.tags,
-        operations: &settings.operations,
-        exclude: &settings.exclude_operations,
-    };
-    report
-        .errors
-        .extend(crate::selection::unknown_selection(&spec.raw, &selection));
-    report
-        .errors
-        .extend(crate::renames::check(&spec.document, &spec.raw, &settings.renames).1);
-    report
-        .errors
-        .extend(crate::selection::bad_pagination(&spec.raw, &settings.pagination));
-    let envelope = match &settings.envelope {
-        Some(text) => crate::envelope::parse_attribute(text)
-            .err()
-            .map(|problem| Diagnostic::error(None, None, format!("`envelope` is `{text}`: {problem}"))),
-        None => crate::envelope::from_document(&spec.raw)
-            .err()
-            .map(|problem| Diagnostic::error(None, Some("#/x-conductor-envelope".to_owned()), problem)),
-    };
-    report.errors.extend(envelope);
+    // The settings are checked and parsed once, here; the model reads what this gives.
+    let (checked, problems) = crate::checked::check(&spec, settings);
+    report.errors.extend(problems);
     if !report.errors.is_empty() {
         return (None, report);
     }
-    let generated = generate(&spec, settings);
+    let generated = generate_checked(&spec, &checked);
     report.warnings.extend(generated.warnings.iter().cloned());
     drop_aside(spec);
     (Some(generated), report)

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Origin, Part};
 use crate::names::closest;
+use crate::settings::Key;
 
 /// Which operations to generate (empty lists select everything).
 #[derive(Debug, Clone, Default)]
@@ -57,47 +58,23 @@ pub(crate) fn unknown_selection(raw: &Value, selection: &Selection<'_>) -> Vec<D
     let (ids, tags) = ids_and_tags(raw);
     let mut errors = Vec::new();
     for (kind, key, names, known) in [
-        ("operation", "operations", selection.operations, &ids),
-        ("operation", "exclude_operations", selection.exclude, &ids),
-        ("tag", "tags", selection.tags, &tags),
+        ("operation", Key::Operations, selection.operations, &ids),
+        ("operation", Key::ExcludeOperations, selection.exclude, &ids),
+        ("tag", Key::Tags, selection.tags, &tags),
     ] {
-        for name in names.iter().filter(|n| !known.contains(*n)) {
+        for (index, name) in names.iter().enumerate().filter(|(_, n)| !known.contains(*n)) {
             let hint = closest(name, known.iter().map(String::as_str))
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
-            // About the attribute, not a place in the spec: no file or pointer.
-            errors.push(Diagnostic::error(
-                None,
-                None,
+            errors.push(Diagnostic::setting(
+                Origin::Entry {
+                    key,
+                    index,
+                    part: Part::Whole,
+                },
                 format!("`{key}` names the {kind} `{name}`, which the spec does not have{hint}"),
             ));
         }
-    }
-    errors
-}
-
-/// Errors for the attribute's pagination declarations: unknown operations and declarations
-/// that do not parse.
-pub(crate) fn bad_pagination(raw: &Value, declared: &[(String, String)]) -> Vec<Diagnostic> {
-    if declared.is_empty() {
-        return Vec::new();
-    }
-    let (ids, _) = ids_and_tags(raw);
-    let mut errors = Vec::new();
-    for (index, (id, text)) in declared.iter().enumerate() {
-        let message = if !ids.contains(id) {
-            let hint = closest(id, ids.iter().map(String::as_str))
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            format!("`pagination` names the operation `{id}`, which the spec does not have{hint}")
-        } else if let Err(problem) = crate::pagination::check_attribute(text) {
-            format!("`pagination` for `{id}` is `{text}`: {problem}")
-        } else if declared[..index].iter().any(|(earlier, _)| earlier == id) {
-            format!("`pagination` for `{id}` is `{text}`, but `{id}` was declared before")
-        } else {
-            continue;
-        };
-        errors.push(Diagnostic::error(None, None, message));
     }
     errors
 }

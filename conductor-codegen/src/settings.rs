@@ -1,4 +1,4 @@
-//! What the generator is asked to do: the attribute's options, parsed.
+//! What the generator is asked to do: the attribute's options, and the keys that name them.
 
 use quote::quote;
 
@@ -62,6 +62,86 @@ impl Default for Settings {
             renames: Vec::new(),
             pagination: Vec::new(),
             envelope: None,
+        }
+    }
+}
+
+/// A key of the `#[connector]` attribute, naming one of the [`Settings`] (or, for `spec`, the
+/// document). A [`Diagnostic`](crate::Diagnostic) about a setting names its key in its
+/// [`Origin`](crate::Origin).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Key {
+    /// `spec`: the path of the OpenAPI document.
+    Spec,
+    /// `crate_path`: [`Settings::runtime_path`].
+    CratePath,
+    /// `tags`: [`Settings::tags`].
+    Tags,
+    /// `operations`: [`Settings::operations`].
+    Operations,
+    /// `exclude_operations`: [`Settings::exclude_operations`].
+    ExcludeOperations,
+    /// `schemas`: [`Settings::schemas`].
+    Schemas,
+    /// `rename`: [`Settings::renames`].
+    Rename,
+    /// `pagination`: [`Settings::pagination`].
+    Pagination,
+    /// `envelope`: [`Settings::envelope`].
+    Envelope,
+}
+
+impl Key {
+    /// Every key, in the order the attribute's documentation lists them.
+    pub const ALL: [Key; 9] = [
+        Key::Spec,
+        Key::CratePath,
+        Key::Tags,
+        Key::Operations,
+        Key::ExcludeOperations,
+        Key::Schemas,
+        Key::Rename,
+        Key::Pagination,
+        Key::Envelope,
+    ];
+
+    /// The key as the attribute spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::Spec => "spec",
+            Key::CratePath => "crate_path",
+            Key::Tags => "tags",
+            Key::Operations => "operations",
+            Key::ExcludeOperations => "exclude_operations",
+            Key::Schemas => "schemas",
+            Key::Rename => "rename",
+            Key::Pagination => "pagination",
+            Key::Envelope => "envelope",
+        }
+    }
+
+    /// The key the attribute spells `name`, if any.
+    pub fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|key| key.name() == name)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Schemas {
+    type Err = String;
+
+    /// `"reachable"` or `"all"`, as the attribute spells them.
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "reachable" => Ok(Schemas::Reachable),
+            "all" => Ok(Schemas::All),
+            other => Err(format!("`schemas` is \"reachable\" or \"all\", not \"{other}\"")),
         }
     }
 }

@@ -171,3 +171,64 @@ fn a_template_equal_to_another_but_for_names_is_a_warning() {
         equivalent[0]
     );
 }
+
+#[test]
+fn a_problem_with_a_setting_names_it_as_data() {
+    use conductor_codegen::{Key, Origin, Part};
+    let text = format!(
+        "{HEAD}paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        '200': {{description: ok}}
+components:
+  schemas:
+    Pet: {{type: object}}
+    Owner: {{type: object}}
+"
+    );
+    let mut settings = Settings::default();
+    settings.tags = vec!["pets".to_owned(), "pest".to_owned()];
+    settings.operations = vec!["listPet".to_owned()];
+    settings.exclude_operations = vec!["listPets".to_owned(), "deletePets".to_owned()];
+    settings.renames = vec![
+        ("Pet".to_owned(), "Owner".to_owned()),
+        ("listPets".to_owned(), "list pets".to_owned()),
+        ("Pett".to_owned(), "Animal".to_owned()),
+    ];
+    settings.pagination = vec![
+        ("listPet".to_owned(), "link".to_owned()),
+        ("listPets".to_owned(), "spiral".to_owned()),
+        ("listPets".to_owned(), "link".to_owned()),
+    ];
+    settings.envelope = Some("ok=success".to_owned());
+    let report = check_str(Path::new("api.yaml"), &text, &settings);
+    let entry = |key, index, part| Origin::Entry { key, index, part };
+    let origins: Vec<Origin> = report.errors.iter().map(|error| error.origin).collect();
+    assert_eq!(
+        origins,
+        [
+            entry(Key::Operations, 0, Part::Whole),
+            entry(Key::ExcludeOperations, 1, Part::Whole),
+            entry(Key::Tags, 1, Part::Whole),
+            entry(Key::Rename, 1, Part::Second),
+            entry(Key::Rename, 2, Part::First),
+            entry(Key::Rename, 0, Part::Second),
+            entry(Key::Pagination, 0, Part::First),
+            entry(Key::Pagination, 1, Part::Second),
+            entry(Key::Pagination, 2, Part::Second),
+            Origin::Setting(Key::Envelope),
+        ],
+        "{:#?}",
+        messages(&report)
+    );
+
+    // A problem inside the document is about the spec.
+    let broken = format!("{HEAD}paths: {{}}\nx-conductor-envelope: true\n");
+    let report = check_str(Path::new("api.yaml"), &broken, &Settings::default());
+    assert_eq!(report.errors.len(), 1, "{:#?}", messages(&report));
+    assert_eq!(report.errors[0].origin, Origin::Spec);
+    assert_eq!(report.errors[0].pointer.as_deref(), Some("#/x-conductor-envelope"));
+}

@@ -6,11 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
-use proc_macro2::{Span, TokenStream as TokenStream2};
+use proc_macro2::TokenStream as TokenStream2;
 use quote::quote;
-use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
-use syn::{Ident, ItemMod, LitStr, Token};
+use syn::ItemMod;
+
+use attr::Attribute;
+
+mod attr;
 
 /// Generates a typed client for an OpenAPI document into the annotated module.
 ///
@@ -60,8 +62,10 @@ use syn::{Ident, ItemMod, LitStr, Token};
 /// parameters missing from or absent in the path template, a parameter style its location does
 /// not allow, a schema construct that cannot be expressed) is spanned on the `spec = "..."`
 /// literal and names the file (relative to the directory the path was resolved against),
-/// `line:column` and the JSON pointer. The module is still emitted with its own items, so one
-/// mistake does not cascade. Warnings (fallbacks to `serde_json::Value`) cannot be printed by a
+/// `line:column` and the JSON pointer. After an error the module still gets its own items and a
+/// skeleton — `API`, `Client` with `new`, `builder` and `runtime`, empty `types` and `builders`
+/// — so code naming these adds no error of its own; a generated method or type is still
+/// missing. Warnings (fallbacks to `serde_json::Value`) cannot be printed by a
 /// proc macro on stable Rust: `conductor_codegen::check_file` returns them.
 ///
 /// The module receives:
@@ -83,58 +87,25 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
         Ok(module) => module,
         Err(err) => return err.into_compile_error(),
     };
-    let args: Args = match syn::parse2(args) {
-        Ok(args) => args,
-        Err(err) => return with_module(&module, err.into_compile_error()),
-    };
-    let Some(spec) = args.spec.clone() else {
-        return with_module(&module, missing_spec().into_compile_error());
-    };
-    let mut settings = conductor_codegen::Settings::default();
-    if let Some(path) = &args.crate_path {
-        match path.parse::<syn::Path>() {
-            Ok(path) => settings.runtime_path = path,
-            Err(err) => {
-                let message = format!("`crate_path` must be a Rust path such as `::connector_runtime`: {err}");
-                return with_module(&module, syn::Error::new(path.span(), message).into_compile_error());
-            }
+    let (attribute, errors) = Attribute::parse(args);
+    let settings = attribute.settings();
+    let spec = match (errors, &attribute.spec) {
+        (None, Some(spec)) => spec,
+        (errors, spec) => {
+            let errors = errors.unwrap_or_else(attr::missing_spec).into_compile_error();
+            let given = spec.as_ref().map(|s| s.value.as_str()).unwrap_or_default();
+            return with_module(&module, failed(errors, &settings, Path::new(given)));
         }
-    }
-    let texts = |list: &Option<Vec<LitStr>>| list.iter().flatten().map(LitStr::value).collect::<Vec<_>>();
-    settings.tags = texts(&args.tags);
-    settings.operations = texts(&args.operations);
-    settings.exclude_operations = texts(&args.exclude_operations);
-    settings.renames = args
-        .renames
-        .iter()
-        .flatten()
-        .map(|(from, to)| (from.value(), to.value()))
-        .collect();
-    settings.envelope = args.envelope.as_ref().map(LitStr::value);
-    settings.pagination = args
-        .pagination
-        .iter()
-        .flatten()
-        .map(|(id, declaration)| (id.value(), declaration.value()))
-        .collect();
-    if let Some(schemas) = &args.schemas {
-        settings.schemas = match schemas.value().as_str() {
-            "reachable" => conductor_codegen::Schemas::Reachable,
-            "all" => conductor_codegen::Schemas::All,
-            other => {
-                let message = format!("`schemas` is \"reachable\" or \"all\", not \"{other}\"");
-                return with_module(&module, syn::Error::new(schemas.span(), message).into_compile_error());
-            }
-        };
-    }
-    let given = spec.value();
-    let resolved = resolve_spec_path(&given);
+    };
+    let given = &spec.value;
+    let resolved = resolve_spec_path(given);
     if !resolved.path.exists() {
         let message = format!(
             "cannot find the spec `{given}`: there is no file at `$CARGO_MANIFEST_DIR/{given}`, nor next to this source \
              file or in a directory above it"
         );
-        return with_module(&module, syn::Error::new(spec.span(), message).into_compile_error());
+        let error = syn::Error::new(spec.span, message).into_compile_error();
+        return with_module(&module, failed(error, &settings, &resolved.path));
     }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         conductor_codegen::generate_from_file(&resolved.path, &settings)
@@ -150,73 +121,50 @@ fn expand(args: TokenStream2, item: TokenStream2) -> TokenStream2 {
             let message = format!(
                 "internal error: the generator panicked on `{given}` ({reason}); this is a bug, please report it with the spec"
             );
-            return with_module(&module, syn::Error::new(spec.span(), message).into_compile_error());
+            let error = syn::Error::new(spec.span, message).into_compile_error();
+            return with_module(&module, failed(error, &settings, &resolved.path));
         }
     };
     match outcome {
         Ok(generated) => {
-            let tracked = generated.files.iter().map(|file| {
-                let file = file.to_string_lossy();
-                quote! { const _: &[u8] = ::core::include_bytes!(#file); }
-            });
+            let tracked = tracked(&generated.files);
             let body = generated.tokens;
-            with_module(&module, quote! { #(#tracked)* #body })
+            with_module(&module, quote! { #tracked #body })
         }
         Err(problems) => {
             let errors = problems.iter().map(|problem| {
                 let mut problem = problem.clone();
                 problem.relative_to(&resolved.base);
                 let message = problem.to_string();
-                let span = attribute_span(&problem.message, &args).unwrap_or_else(|| spec.span());
+                // A problem with a value of the attribute goes on that value; one in the spec
+                // on the `spec` literal.
+                let span = attribute.span(problem.origin).unwrap_or(spec.span);
                 quote::quote_spanned! { span => ::core::compile_error!(#message); }
             });
-            let tracked = problems.tracked_files().iter().map(|file| {
-                let file = file.to_string_lossy();
-                quote! { const _: &[u8] = ::core::include_bytes!(#file); }
-            });
-            with_module(&module, quote! { #(#errors)* #(#tracked)* })
+            let tracked = tracked(problems.tracked_files());
+            with_module(
+                &module,
+                failed(quote! { #(#errors)* #tracked }, &settings, &resolved.path),
+            )
         }
     }
 }
 
-/// For a problem with a selection or a rename given in the attribute, the span of the value it
-/// is about (the problem's message names it in backquotes).
-fn attribute_span(message: &str, args: &Args) -> Option<Span> {
-    // The message starts with the key in backquotes; the value it is about comes next.
-    let mut quoted = message.split('`').skip(1).step_by(2);
-    let key = quoted.next()?;
-    let value = quoted.next()?;
-    let is = |literal: &LitStr| literal.value() == value;
-    match key {
-        "rename" => args.renames.iter().flatten().find_map(|(from, to)| {
-            if is(to) && !is(from) && message.contains("is not a Rust identifier") {
-                Some(to.span())
-            } else {
-                is(from).then(|| from.span())
-            }
-        }),
-        "operations" => args.operations.iter().flatten().find(|l| is(l)).map(LitStr::span),
-        "exclude_operations" => args
-            .exclude_operations
-            .iter()
-            .flatten()
-            .find(|l| is(l))
-            .map(LitStr::span),
-        "tags" => args.tags.iter().flatten().find(|l| is(l)).map(LitStr::span),
-        "envelope" => args.envelope.as_ref().map(LitStr::span),
-        "pagination" => {
-            // `pagination` for `ID` is `DECLARATION`: ...; an unknown `ID` has no declaration.
-            let declared = quoted.next();
-            let mut pairs = args.pagination.iter().flatten();
-            match declared {
-                Some(text) if !message.contains("which the spec does not have") => pairs
-                    .rfind(|(id, declaration)| is(id) && declaration.value() == text)
-                    .map(|(_, declaration)| declaration.span()),
-                _ => pairs.map(|(id, _)| id).find(|id| is(id)).map(LitStr::span),
-            }
-        }
-        _ => None,
-    }
+/// What a failed expansion puts in the module beside its own items: the errors, and the
+/// module's skeleton (`API`, `Client`, empty `types` and `builders`), so that code naming them
+/// adds no error of its own (thiserror's fallback).
+fn failed(errors: TokenStream2, settings: &conductor_codegen::Settings, spec: &Path) -> TokenStream2 {
+    let fallback = conductor_codegen::fallback(settings, spec);
+    quote! { #errors #fallback }
+}
+
+/// Makes the crate depend on each of `files`, so that editing any of them rebuilds it.
+fn tracked(files: &[PathBuf]) -> TokenStream2 {
+    let files = files.iter().map(|file| {
+        let file = file.to_string_lossy();
+        quote! { const _: &[u8] = ::core::include_bytes!(#file); }
+    });
+    quote! { #(#files)* }
 }
 
 /// The user's module with `extra` appended to its items.
@@ -285,220 +233,5 @@ fn resolve_spec_path(relative: &str) -> Resolved {
     Resolved {
         path: base.join(given),
         base,
-    }
-}
-
-fn missing_spec() -> syn::Error {
-    syn::Error::new(
-        Span::call_site(),
-        "missing `spec = \"path/to/openapi.yaml\"`: the OpenAPI document to generate from",
-    )
-}
-
-/// The attribute's arguments.
-struct Args {
-    spec: Option<LitStr>,
-    crate_path: Option<LitStr>,
-    schemas: Option<LitStr>,
-    envelope: Option<LitStr>,
-    tags: Option<Vec<LitStr>>,
-    operations: Option<Vec<LitStr>>,
-    exclude_operations: Option<Vec<LitStr>>,
-    renames: Option<Vec<(LitStr, LitStr)>>,
-    pagination: Option<Vec<(LitStr, LitStr)>>,
-}
-
-const KEYS: &[&str] = &[
-    "spec",
-    "crate_path",
-    "tags",
-    "operations",
-    "exclude_operations",
-    "schemas",
-    "rename",
-    "pagination",
-    "envelope",
-];
-
-/// `[("a", "b"), ...]`.
-fn pair_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<(LitStr, LitStr)>> {
-    let wrong = |span: &dyn quote::ToTokens| {
-        syn::Error::new_spanned(
-            span,
-            format!("`{key}` takes a list of pairs of string literals, e.g. `{key} = [(\"a\", \"b\")]`"),
-        )
-    };
-    let syn::Expr::Array(array) = value else {
-        return Err(wrong(&value));
-    };
-    let text = |expr: &syn::Expr| match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(text),
-            ..
-        }) => Some(text.clone()),
-        _ => None,
-    };
-    array
-        .elems
-        .iter()
-        .map(|element| match element {
-            syn::Expr::Tuple(tuple) if tuple.elems.len() == 2 => match (text(&tuple.elems[0]), text(&tuple.elems[1])) {
-                (Some(from), Some(to)) => Ok((from, to)),
-                _ => Err(wrong(element)),
-            },
-            other => Err(wrong(other)),
-        })
-        .collect()
-}
-
-/// A list of string literals: `["a", "b"]`.
-fn string_list(key: &Ident, value: syn::Expr) -> syn::Result<Vec<LitStr>> {
-    let wrong = |span: &dyn quote::ToTokens| {
-        syn::Error::new_spanned(
-            span,
-            format!("`{key}` takes a list of string literals, e.g. `{key} = [\"a\", \"b\"]`"),
-        )
-    };
-    let syn::Expr::Array(array) = value else {
-        return Err(wrong(&value));
-    };
-    array
-        .elems
-        .into_iter()
-        .map(|element| match element {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(text),
-                ..
-            }) => Ok(text),
-            other => Err(wrong(&other)),
-        })
-        .collect()
-}
-
-impl Parse for Args {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let mut args = Args {
-            spec: None,
-            crate_path: None,
-            schemas: None,
-            envelope: None,
-            tags: None,
-            operations: None,
-            exclude_operations: None,
-            renames: None,
-            pagination: None,
-        };
-        let pairs = Punctuated::<KeyValue, Token![,]>::parse_terminated(input)?;
-        let mut errors: Option<syn::Error> = None;
-        let mut push = |err: syn::Error| match &mut errors {
-            Some(existing) => existing.combine(err),
-            None => errors = Some(err),
-        };
-        let spec_given = pairs.iter().any(|pair| pair.key == "spec");
-        for pair in pairs {
-            let list_slot = match pair.key.to_string().as_str() {
-                "tags" => Some(&mut args.tags),
-                "operations" => Some(&mut args.operations),
-                "exclude_operations" => Some(&mut args.exclude_operations),
-                _ => None,
-            };
-            let pair_slot = match pair.key.to_string().as_str() {
-                "rename" => Some(&mut args.renames),
-                "pagination" => Some(&mut args.pagination),
-                _ => None,
-            };
-            if let Some(slot) = pair_slot {
-                if slot.is_some() {
-                    push(syn::Error::new(
-                        pair.key.span(),
-                        format!("duplicate key `{}`", pair.key),
-                    ));
-                    continue;
-                }
-                match pair_list(&pair.key, pair.value) {
-                    Ok(list) => *slot = Some(list),
-                    Err(err) => push(err),
-                }
-                continue;
-            }
-            if let Some(slot) = list_slot {
-                if slot.is_some() {
-                    push(syn::Error::new(
-                        pair.key.span(),
-                        format!("duplicate key `{}`", pair.key),
-                    ));
-                    continue;
-                }
-                match string_list(&pair.key, pair.value) {
-                    Ok(list) => *slot = Some(list),
-                    Err(err) => push(err),
-                }
-                continue;
-            }
-            let slot = match pair.key.to_string().as_str() {
-                "spec" => &mut args.spec,
-                "crate_path" => &mut args.crate_path,
-                "schemas" => &mut args.schemas,
-                "envelope" => &mut args.envelope,
-                other => {
-                    push(syn::Error::new(
-                        pair.key.span(),
-                        format!("unknown key `{other}`; expected one of: {}", KEYS.join(", ")),
-                    ));
-                    continue;
-                }
-            };
-            let value = match pair.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(value),
-                    ..
-                }) => value,
-                other => {
-                    let example = if pair.key == "spec" {
-                        "\"specs/openapi.yaml\""
-                    } else if pair.key == "schemas" {
-                        "\"all\""
-                    } else if pair.key == "envelope" {
-                        "\"ok=/ok error=/error\""
-                    } else {
-                        "\"::connector_runtime\""
-                    };
-                    push(syn::Error::new_spanned(
-                        other,
-                        format!("`{}` takes a string literal, e.g. `{} = {example}`", pair.key, pair.key),
-                    ));
-                    continue;
-                }
-            };
-            if slot.is_some() {
-                push(syn::Error::new(
-                    pair.key.span(),
-                    format!("duplicate key `{}`", pair.key),
-                ));
-                continue;
-            }
-            *slot = Some(value);
-        }
-        if !spec_given {
-            push(missing_spec());
-        }
-        match errors {
-            Some(err) => Err(err),
-            None => Ok(args),
-        }
-    }
-}
-
-struct KeyValue {
-    key: Ident,
-    value: syn::Expr,
-}
-
-impl Parse for KeyValue {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let key: Ident = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let value: syn::Expr = input.parse()?;
-        Ok(KeyValue { key, value })
     }
 }

@@ -100,4 +100,14 @@ fn selections_generate_only_what_they_reach() {
             .any(|m| m.contains("`getPetByID`, which the spec does not have; did you mean `getPetById`?")),
         "{messages:?}"
     );
+    // Where the attribute puts the error is data, not read from the message.
+    assert_eq!(
+        problems.diagnostics.iter().map(|d| d.origin).collect::<Vec<_>>(),
+        [conductor_codegen::Origin::Entry {
+            key: conductor_codegen::Key::Operations,
+            index: 0,
+            part: conductor_codegen::Part::Whole,
+        }],
+        "{messages:?}"
+    );
 }

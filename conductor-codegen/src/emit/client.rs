@@ -2,7 +2,7 @@
 
 use openapiv3::{OpenAPI, ReferenceOr, SecurityScheme};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, ToTokens};
 
 use super::moved;
 use super::types::type_tokens;
@@ -168,7 +168,12 @@ pub(crate) fn client(
             }
         }
     });
-    let methods = moved(methods);
+    client_item(client_doc, rt, moved(methods))
+}
+
+/// `Client` with `new`, `builder`, `runtime` and the `methods` given; [`client`] and the
+/// [`fallback`](super::fallback) both emit it.
+pub(crate) fn client_item(client_doc: TokenStream, rt: &syn::Path, methods: impl ToTokens) -> TokenStream {
     quote! {
         #client_doc
         #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! Emission: the model → tokens.
 
 pub(crate) mod client;
+pub(crate) mod fallback;
 pub(crate) mod paginate;
 pub(crate) mod types;
 
