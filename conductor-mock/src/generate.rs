@@ -80,17 +80,38 @@ impl Generator<'_, '_> {
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
             let mut merged = Map::new();
+            // A part that is not an object (`allOf: [{type: string}, {nullable: false}]`, as Box
+            // writes its ids) gives the value when no part gives fields.
+            let mut scalar = None;
             for part in parts {
                 match self.value_for(part, depth) {
                     Value::Object(fields) => merged.extend(fields),
-                    other if parts.len() == 1 => return other,
-                    _ => {}
+                    other => {
+                        scalar.get_or_insert(other);
+                    }
                 }
             }
             if let Value::Object(own) = self.object_value(schema, depth) {
                 merged.extend(own);
             }
-            return Value::Object(merged);
+            // Required beside the parts but declared in one of them (Box's `File--Mini`
+            // requires `sequence_id`, which its second part declares).
+            for name in required_names(schema) {
+                if merged.contains_key(name) {
+                    continue;
+                }
+                let declared = parts
+                    .iter()
+                    .find_map(|part| deref(self.root, part).get("properties").and_then(|p| p.get(name)));
+                if let Some(property) = declared {
+                    let value = self.value_for(property, depth + 1);
+                    merged.insert(name.to_owned(), value);
+                }
+            }
+            return match scalar {
+                Some(value) if merged.is_empty() && !value.is_object() => value,
+                _ => Value::Object(merged),
+            };
         }
         if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
             // The first branch whose value matches exactly one branch; failing that, a branch's
@@ -262,6 +283,16 @@ impl Generator<'_, '_> {
     }
 }
 
+/// The names a schema lists in `required`.
+fn required_names(schema: &Value) -> impl Iterator<Item = &str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
 /// The discriminator property and the tag that selects `branch`, if the union has one.
 fn discriminator_tag(schema: &Value, branch: &Value) -> Option<(String, String)> {
     let discriminator = schema.get("discriminator")?;
@@ -379,6 +410,31 @@ mod tests {
             value["status"], 0,
             "set apart by a status the other branch refuses: {value}"
         );
+    }
+
+    #[test]
+    fn all_of_gives_scalars_and_the_required_properties_its_parts_declare() {
+        let root = json!({"components": {"schemas": {
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {
+                "allOf": [{"type": "string", "minLength": 3}, {"nullable": false}]
+            }}},
+            "Mini": {
+                "allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"sequence_id": {"type": "string"}}}],
+                "required": ["sequence_id"]
+            }
+        }}});
+        let schema = json!({"$ref": "#/components/schemas/Mini"});
+        let mut generator = Generator {
+            root: &root,
+            rng: &mut fastrand::Rng::with_seed(1),
+            examples: true,
+            accepts: &|_, _| true,
+            left: MAX_VALUES,
+        };
+        // Past the depth where optional properties stop, required ones still come.
+        let value = generator.value_for(&schema, MAX_DEPTH);
+        assert!(value["id"].as_str().is_some_and(|id| id.len() >= 3), "{value}");
+        assert!(value["sequence_id"].is_string(), "{value}");
     }
 
     #[test]
