@@ -79,3 +79,40 @@ async fn a_connector_replays_recorded_responses_without_the_upstream() {
     drop(replay);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Box's shape: two operations on one method and path, the second written with a `#fragment`.
+#[connector(spec = "../specs/fragments.yaml")]
+pub mod files {}
+
+#[tokio::test]
+async fn operations_sharing_a_method_and_path_are_sent_and_routed_apart() {
+    let server =
+        MockServer::from_spec(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/fragments.yaml"))
+            .await
+            .unwrap();
+    server.stub_operation(
+        "update_shared_link",
+        conductor_mock::StubResponse::json(
+            200,
+            &serde_json::json!({"id": "7", "shared_link": "https://example.com/s/7"}),
+        ),
+    );
+    let client = files::Client::builder()
+        .base_url(server.base_url())
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let linked = client.update_shared_link("7", "shared_link").await.unwrap();
+    assert_eq!(linked.shared_link.as_deref(), Some("https://example.com/s/7"));
+    let plain = client.update_file("7").await.unwrap();
+    assert_ne!(
+        plain.shared_link.as_deref(),
+        Some("https://example.com/s/7"),
+        "answered from the spec"
+    );
+    let received = server.received();
+    assert_eq!(received[0].path, "/files/7", "the fragment is never sent");
+    assert_eq!(received[0].operation.as_deref(), Some("update_shared_link"));
+    assert_eq!(received[1].operation.as_deref(), Some("update_file"));
+    assert_eq!(server.coverage().covered(), ["update_file", "update_shared_link"]);
+}
