@@ -232,3 +232,27 @@ components:
     assert_eq!(report.errors[0].origin, Origin::Spec);
     assert_eq!(report.errors[0].pointer.as_deref(), Some("#/x-conductor-envelope"));
 }
+
+/// Box writes its ids as `allOf: [{type: string, ...}, {nullable: false}]`: a string with an
+/// annotation, not an object (it became an empty struct, and every answer failed to decode).
+#[test]
+fn an_all_of_of_a_scalar_and_annotations_is_the_scalar() {
+    let document = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"File": {
+            "type": "object",
+            "required": ["sequence_id"],
+            "properties": {
+                "sequence_id": {"allOf": [{"type": "string", "example": "3"}, {"nullable": false}]},
+                "parent": {"allOf": [{"$ref": "#/components/schemas/Folder"}, {"description": "The parent."}]}
+            }
+        }, "Folder": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    });
+    let mut settings = Settings::default();
+    settings.schemas = conductor_codegen::Schemas::All;
+    let generated = conductor_codegen::generate_from_value(Path::new("api.json"), document, &settings).unwrap();
+    let code = generated.tokens.to_string().replace(' ', "");
+    assert!(code.contains("pubsequence_id:::std::string::String"), "{code}");
+}

@@ -26,8 +26,9 @@ enum Shape<'s> {
         branches: &'s [ReferenceOr<Schema>],
         discriminator: Option<&'s openapiv3::Discriminator>,
     },
-    /// `allOf` with a single part and nothing else: the part itself.
-    SinglePart(&'s ReferenceOr<Schema>),
+    /// `allOf` with a single part and nothing else, or one part beside parts that only annotate
+    /// it: that part itself (with its index, for its pointer).
+    SinglePart(usize, &'s ReferenceOr<Schema>),
 }
 
 /// A schema gathered into an object: borrowed where it was found, owned when it was read from
@@ -146,7 +147,7 @@ impl<'a> TypeSpace<'a> {
         let nullable = schema.schema_data.nullable;
         let ty = match self.shape(schema, pointer) {
             Shape::Direct(ty) => ty,
-            Shape::SinglePart(part) => self.convert_owned(part, hint, &[pointer, "/allOf/0"].concat()),
+            Shape::SinglePart(index, part) => self.convert_owned(part, hint, &format!("{pointer}/allOf/{index}")),
             shape => {
                 if let Some(done) = self.by_pointer.get(pointer) {
                     done.clone()
@@ -185,8 +186,8 @@ impl<'a> TypeSpace<'a> {
         let name = self.defs[id].name.clone();
         let kind = match shape {
             Shape::Direct(ty) => TypeKind::Alias(ty),
-            Shape::SinglePart(part) => {
-                let ty = self.convert_owned(part, &name, &[pointer, "/allOf/0"].concat());
+            Shape::SinglePart(index, part) => {
+                let ty = self.convert_owned(part, &name, &format!("{pointer}/allOf/{index}"));
                 TypeKind::Alias(ty)
             }
             Shape::StringEnum(values) => {
@@ -259,9 +260,11 @@ impl<'a> TypeSpace<'a> {
             }
             SchemaKind::AllOf { all_of } => {
                 if all_of.len() == 1 {
-                    Shape::SinglePart(&all_of[0])
+                    Shape::SinglePart(0, &all_of[0])
                 } else if all_of.is_empty() {
                     Shape::Direct(TypeRef::Value)
+                } else if let Some((index, part)) = scalar_among_annotations(all_of) {
+                    Shape::SinglePart(index, part)
                 } else {
                     Shape::Object
                 }
@@ -283,7 +286,7 @@ impl<'a> TypeSpace<'a> {
                     return Shape::Object;
                 }
                 if any.all_of.len() == 1 {
-                    return Shape::SinglePart(&any.all_of[0]);
+                    return Shape::SinglePart(0, &any.all_of[0]);
                 }
                 match any.typ.as_deref() {
                     Some("string") => {
@@ -652,7 +655,7 @@ impl<'a> TypeSpace<'a> {
 fn union_shape<'s>(branches: &'s [ReferenceOr<Schema>], schema: &'s Schema) -> Shape<'s> {
     match branches.len() {
         0 => Shape::Direct(TypeRef::Value),
-        1 => Shape::SinglePart(&branches[0]),
+        1 => Shape::SinglePart(0, &branches[0]),
         _ => Shape::Union {
             branches,
             discriminator: schema.schema_data.discriminator.as_ref(),
@@ -687,4 +690,28 @@ fn dedup<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
         }
     }
     out
+}
+
+/// The one part of an `allOf` that is an inline scalar or array schema, when every other part
+/// only annotates it (a description, `nullable: false`): Box writes its ids as
+/// `allOf: [{type: string, ...}, {nullable: false}]`, which is that string, not an object.
+fn scalar_among_annotations(all_of: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let annotation_only = |part: &ReferenceOr<Schema>| {
+        matches!(part, ReferenceOr::Item(schema)
+            if !schema.schema_data.nullable
+                && matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default()))
+    };
+    let mut substantive = all_of.iter().enumerate().filter(|(_, part)| !annotation_only(part));
+    let (index, part) = substantive.next()?;
+    if substantive.next().is_some() {
+        return None;
+    }
+    let ReferenceOr::Item(schema) = part else {
+        return None;
+    };
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_) | Type::Array(_))
+    )
+    .then_some((index, part))
 }
