@@ -620,6 +620,16 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
         // The id inside a format string (an `operationId` may hold braces).
         let shown = id.replace('{', "{{").replace('}', "}}");
         let call = format!("client.{method}({args})");
+        // Operations on the same method and path (a spec's `#fragment`s): without a stub, the
+        // mock cannot tell which one a request meant.
+        let request_path = |path: &str| path.split('#').next().unwrap_or_default().to_owned();
+        let sharing: Vec<&str> = selected
+            .iter()
+            .filter(|other| {
+                other.id != op.id && other.method == op.method && request_path(&other.path) == request_path(&op.path)
+            })
+            .map(|other| other.id.as_str())
+            .collect();
         match response(raw, op, |s| s.starts_with('2')) {
             Some((code, body)) => {
                 let _ = write!(
@@ -636,15 +646,31 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                 );
             }
             None => {
+                // Which operation the mock answered as can be told only when no other shares the
+                // method and path; else the answer names the others it could have been.
+                let (note, routed) = if sharing.is_empty() {
+                    (String::new(), format!("server.received_by({id:?}).len()"))
+                } else {
+                    (
+                        format!(
+                            "// `{id}` shares `{} {}` with {}: without a stub the mock answers as the first\n\
+                             // and names the others in `x-conductor-mock-ambiguous`; script a stub to cover this one.\n",
+                            op.method,
+                            request_path(&op.path),
+                            sharing.join(", ")
+                        ),
+                        "server.received().len()".to_owned(),
+                    )
+                };
                 let _ = write!(
                     out,
                     "// The success response is not JSON this scaffold can build: the mock answers from the spec.\n\
-                     #[tokio::test]\nasync fn {method}_is_accepted() {{\n    \
+                     {note}#[tokio::test]\nasync fn {method}_is_accepted() {{\n    \
                      let server = server().await;\n    \
                      let client = client(&server);\n    \
                      let result = {call}.await;\n    \
                      assert!(result.is_ok(), \"{shown}: {{:?}}\", result.err());\n    \
-                     assert_eq!(server.received_by({id:?}).len(), 1);\n\
+                     assert_eq!({routed}, 1);\n\
                      }}\n"
                 );
             }
