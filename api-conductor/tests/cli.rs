@@ -512,14 +512,7 @@ fn journey_from_an_empty_folder_to_drift() {
     let before = status_json(&dir, &target);
     assert_eq!(before["connectors"][0]["coverage"]["percent"], 0, "{before}");
 
-    let output = Command::new(BIN)
-        .args(["test", "petstore", "--", "--offline", "--color", "never"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("NO_COLOR", "1")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
+    let output = connector_test(&dir, &target, "petstore", &[]);
     assert!(
         output.status.success(),
         "api-conductor test (cargo test of the new crate):\n{}{}",
@@ -632,14 +625,7 @@ async fn get_pet_by_id_with_a_bad_id_is_refused() {
 "#,
     )
     .unwrap();
-    let output = Command::new(BIN)
-        .args(["test", "petstore", "--", "--offline", "--color", "never"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("NO_COLOR", "1")
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
+    let output = connector_test(&dir, &target, "petstore", &[]);
     assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
     let rejected = status_json(&dir, &target);
     let coverage = &rejected["connectors"][0]["coverage"];
