@@ -172,9 +172,8 @@ impl<T: AsyncRead + Unpin> AsyncRead for Guarded<T> {
         let this = self.get_mut();
         let before = buf.filled().len();
         let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = polled {
-            let read = buf.filled()[before..].to_vec();
-            this.keep(&read);
+        if let (Poll::Ready(Ok(())), false) = (&polled, this.line_done) {
+            this.keep(&buf.filled()[before..]);
         }
         polled
     }
