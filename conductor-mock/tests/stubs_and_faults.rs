@@ -243,3 +243,47 @@ async fn an_operation_without_an_id_goes_by_the_generators_derived_id() {
     assert!(server.received_by("GET /things/{id}").is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_delayed_stub_answers_no_sooner_than_its_delay() {
+    let server = MockServer::from_spec(petstore()).await.unwrap();
+    server.stub_operation(
+        "getPetById",
+        StubResponse::json(200, &json!({"id": 1, "name": "Rex"})).delay(Duration::from_millis(300)),
+    );
+    let started = std::time::Instant::now();
+    let response = client()
+        .get(format!("{}/pets/1", server.base_url()))
+        .header("x-api-key", "k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_body_of_an_undeclared_content_type_is_a_violation() {
+    let server = MockServer::from_spec(petstore()).await.unwrap();
+    let response = client()
+        .post(format!("{}/pets", server.base_url()))
+        .header("x-api-key", "k")
+        .header("content-type", "text/plain")
+        .body("name=Rex")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: serde_json::Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!(status, 400, "{body}");
+    let violations = body["violations"].as_array().cloned().unwrap_or_default();
+    assert!(
+        violations.iter().any(|v| v["location"] == "header.content-type"
+            && v["message"].as_str().is_some_and(|m| m.contains("application/json"))),
+        "{body}"
+    );
+}
