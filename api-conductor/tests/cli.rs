@@ -639,6 +639,23 @@ async fn get_pet_by_id_with_a_bad_id_is_refused() {
     );
     assert_eq!(coverage["meets_standard"], false, "{rejected}");
 
+    // A failing test: `test` exits 1 and records the failure.
+    std::fs::write(
+        crate_dir.join("tests/failing.rs"),
+        "#[test]\nfn fails() {\n    assert_eq!(1 + 1, 3, \"on purpose\");\n}\n",
+    )
+    .unwrap();
+    let output = connector_test(&dir, &target, "petstore", &[]);
+    assert_eq!(output.status.code(), Some(1), "{}{}", stdout(&output), stderr(&output));
+    let failed = status_json(&dir, &target);
+    let last = &failed["connectors"][0]["last_test_result"];
+    assert_eq!(
+        (&last["passed"], &last["tests_failed"]),
+        (&serde_json::json!(false), &serde_json::json!(1)),
+        "{failed}"
+    );
+    std::fs::remove_file(crate_dir.join("tests/failing.rs")).unwrap();
+
     // The API moves on: a new operation and an optional field (compatible), an enum value
     // removed (incompatible), a new version.
     let edited = spec
