@@ -733,3 +733,35 @@ async fn slack_success() -> serde_json::Value {
     value["ok"] = json!(true);
     value
 }
+
+/// A connector whose API key travels in a cookie.
+#[connector(spec = "../specs/cookie-key.yaml")]
+pub mod cookie_key {}
+
+#[tokio::test]
+async fn an_api_key_in_a_cookie_is_sent_as_one_and_the_mock_requires_it() {
+    let server = MockServer::from_spec(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/cookie-key.yaml"))
+        .await
+        .unwrap();
+    let client = cookie_key::Client::builder()
+        .base_url(server.base_url())
+        .api_key("s3cret")
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let me = client.get_me().await.unwrap();
+    assert!(!me.name.is_empty());
+    let sent = server.received_by("getMe");
+    assert_eq!(sent[0].header("cookie"), Some("sid=s3cret"));
+    assert!(sent[0].query.is_none() && sent[0].header("authorization").is_none());
+
+    // Without the cookie the mock refuses the request.
+    connector_runtime::install_crypto_provider();
+    let refused = reqwest::Client::new()
+        .get(format!("{}/me", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    assert_eq!(server.coverage().covered(), ["getMe"]);
+}
