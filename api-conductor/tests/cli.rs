@@ -148,6 +148,43 @@ fn expand_prints_the_code_and_what_paginates() {
     assert!(!output.status.success());
 }
 
+/// `expand`'s selection flags pick the operations as the attribute's options do.
+#[test]
+fn expand_selects_operations_by_tag_id_and_exclusion() {
+    let spec = workspace_root().join("specs/petstore.yaml");
+    let methods = |args: &[&str]| {
+        let mut argv = vec!["expand", spec.to_str().unwrap()];
+        argv.extend_from_slice(args);
+        let output = run(Path::new("."), &argv);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let code = stdout(&output);
+        [
+            "list_pets",
+            "create_pet",
+            "get_pet_by_id",
+            "delete_pet",
+            "get_inventory",
+        ]
+        .into_iter()
+        .filter(|method| code.contains(&format!("pub fn {method}(")))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(methods(&[]).len(), 5);
+    assert_eq!(
+        methods(&["--tags", "pets", "--exclude-operations", "deletePet"]),
+        ["list_pets", "create_pet", "get_pet_by_id"]
+    );
+    assert_eq!(
+        methods(&["--operations", "getInventory,listPets"]),
+        ["list_pets", "get_inventory"]
+    );
+    let output = run(
+        Path::new("."),
+        &["expand", spec.to_str().unwrap(), "--operations", "nope"],
+    );
+    assert!(!output.status.success(), "an unknown id is refused");
+}
+
 /// Every file and folder under `dir`, relative to it, sorted.
 fn listing(dir: &Path) -> Vec<PathBuf> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
