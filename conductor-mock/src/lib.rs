@@ -3,10 +3,14 @@
 //! [`MockServer::from_spec`] serves every operation of a spec on `127.0.0.1:0`: it routes by
 //! path template and method, validates each request (parameters, body, content type,
 //! credentials present) and answers 400/401/422 with a JSON list of violations, or with the
-//! spec's example when it validates, else with data generated from the response schema
-//! (deterministic for the seed: each documented response of an operation is generated once and
-//! the same bytes are served to every request it answers). A request to no operation gets a 404
-//! that lists the nearest operations.
+//! spec's example when it validates against the response schema (formats included), else with
+//! data generated from the response schema that does (deterministic for the seed: each
+//! documented response of an operation is generated once and the same bytes are served to every
+//! request it answers). A request to no operation gets a 404 that lists the nearest operations;
+//! operations sharing a method and path are told apart by their required query parameters.
+//! Component schemas are compiled once and shared by every validator, so memory follows the
+//! spec's size, not the number of operations served; requests and answers are bounded (see the
+//! README's limits table).
 //!
 //! Scripted responses take precedence: by method and exact path ([`MockServer::stub`]) or by
 //! operation id ([`MockServer::stub_operation`]). Responses for one key are served in order and
@@ -14,8 +18,9 @@
 //! server with no spec that answers only what is scripted.
 //!
 //! Every request is recorded ([`MockServer::received`], [`MockServer::received_by`]), and a
-//! coverage report says which operations were exercised with which statuses; on drop it is
-//! written as JSON under `<target>/conductor-coverage/` (see [`coverage`]).
+//! coverage report says which operations were exercised with which statuses and which were
+//! covered (answered as documented to a valid request); on drop it is written as JSON under
+//! `<target>/conductor-coverage/` (see [`coverage`]).
 
 pub mod coverage;
 mod fault;
