@@ -4,7 +4,7 @@
 use serde_json::{Map, Number, Value};
 
 use crate::pattern;
-use crate::routes::deref;
+use conductor_spec::follow_refs as deref;
 
 /// How deep objects and arrays nest before generation stops adding optional content.
 const MAX_DEPTH: usize = 4;

@@ -22,7 +22,7 @@ use jsonschema::paths::Location;
 use jsonschema::{Keyword, ValidationError};
 use serde_json::{json, Map, Value};
 
-use crate::routes::deref;
+use conductor_spec::follow_refs as deref;
 
 /// Which side of an exchange a schema is checked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
