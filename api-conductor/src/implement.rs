@@ -622,11 +622,12 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
         let call = format!("client.{method}({args})");
         // Operations on the same method and path (a spec's `#fragment`s): without a stub, the
         // mock cannot tell which one a request meant.
-        let request_path = |path: &str| path.split('#').next().unwrap_or_default().to_owned();
         let sharing: Vec<&str> = selected
             .iter()
             .filter(|other| {
-                other.id != op.id && other.method == op.method && request_path(&other.path) == request_path(&op.path)
+                other.id != op.id
+                    && other.method == op.method
+                    && conductor_spec::request_path(&other.path) == conductor_spec::request_path(&op.path)
             })
             .map(|other| other.id.as_str())
             .collect();
@@ -656,7 +657,7 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                             "// `{id}` shares `{} {}` with {}: without a stub the mock answers as the first\n\
                              // and names the others in `x-conductor-mock-ambiguous`; script a stub to cover this one.\n",
                             op.method,
-                            request_path(&op.path),
+                            conductor_spec::request_path(&op.path),
                             sharing.join(", ")
                         ),
                         "server.received().len()".to_owned(),

@@ -212,8 +212,7 @@ impl Generator<'_, '_> {
             Some("boolean") => Value::Bool(false),
             Some("array") => Value::Array(Vec::new()),
             _ => {
-                let required = schema.get("required").and_then(Value::as_array).into_iter().flatten();
-                for name in required.filter_map(Value::as_str) {
+                for name in required_names(schema) {
                     if let Some(property) = schema.get("properties").and_then(|p| p.get(name)) {
                         let value = self.minimal(property, depth + 1);
                         object.insert(name.to_owned(), value);
@@ -265,11 +264,7 @@ impl Generator<'_, '_> {
 
     fn object_value(&mut self, schema: &Value, depth: usize) -> Value {
         let mut object = Map::new();
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
+        let required: Vec<&str> = required_names(schema).collect();
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             for (name, property) in properties {
                 let is_required = required.contains(&name.as_str());

@@ -183,15 +183,7 @@ async fn respond(state: &Shared, mut received: ReceivedRequest, body: Incoming) 
             }
             // A stub answers whatever was sent; the request covers its operation only if valid.
             let valid = match (&state.spec, &route) {
-                (Some(spec), Some((route, params))) => {
-                    let incoming = validate::Incoming {
-                        path_params: params,
-                        query: &query,
-                        headers: &received.headers,
-                        body: &received.body,
-                    };
-                    validate::validate(&spec.raw, &spec.validators, route, &incoming).is_empty()
-                }
+                (Some(spec), Some((route, params))) => violations(spec, route, params, &query, &received).is_empty(),
                 _ => false,
             };
             (Reply::Stub(stub), valid)
@@ -291,13 +283,7 @@ fn answer<'a>(
     if let Some(rejected) = state.oauth.check(&spec.raw, route, request) {
         return (Reply::Stub(conform(spec, route, rejected)), false);
     }
-    let incoming = validate::Incoming {
-        path_params: params,
-        query,
-        headers: &request.headers,
-        body: &request.body,
-    };
-    let violations = validate::validate(&spec.raw, &spec.validators, route, &incoming);
+    let violations = violations(spec, route, params, query, request);
     if !violations.is_empty() {
         let status = validate::status_for(&violations);
         let list: Vec<Value> = violations.iter().map(Violation::to_json).collect();
@@ -317,6 +303,23 @@ fn answer<'a>(
         None => Reply::Stub(StubResponse::status(204)),
     };
     (reply, true)
+}
+
+/// What is wrong with `request` for `route` (nothing: it is valid).
+fn violations(
+    spec: &SpecState,
+    route: &routes::Route,
+    params: &[(String, String)],
+    query: &[(String, String)],
+    request: &ReceivedRequest,
+) -> Vec<Violation> {
+    let incoming = validate::Incoming {
+        path_params: params,
+        query,
+        headers: &request.headers,
+        body: &request.body,
+    };
+    validate::validate(&spec.raw, &spec.validators, route, &incoming)
 }
 
 /// The response the spec documents for `status`: exact, then `4XX`-style, then `default`; its

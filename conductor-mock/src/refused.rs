@@ -22,7 +22,7 @@ use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::stub::StubResponse;
-use crate::{handle, lock, ReceivedRequest, Shared};
+use crate::{handle, lock, routes, ReceivedRequest, Shared};
 
 /// The longest request line kept for routing a refused request.
 const MAX_LINE: usize = 1024 * 1024;
@@ -117,14 +117,13 @@ fn replacement(state: &Shared, status: u16, line: &[u8]) -> Bytes {
         _ => "the request line or a header is malformed",
     };
     let ours = StubResponse::json(status, &json!({"error": reason}));
+    // Routed as any request is, except that a refused request takes no stub.
+    let query_pairs = handle::parse_query(query);
     let route = state.spec.as_ref().and_then(|spec| {
-        spec.routes
-            .iter()
-            .filter(|r| r.method == method)
-            .find(|r| r.matches(path).is_some())
-            .map(|r| (spec, r))
+        routes::select(&spec.routes, &spec.raw, &method, path, &query_pairs, |_| false)
+            .map(|selected| (spec, selected.route))
     });
-    let mut request = ReceivedRequest {
+    let request = ReceivedRequest {
         operation: route.map(|(_, r)| r.id.clone()),
         method,
         path: path.to_owned(),
@@ -141,10 +140,13 @@ fn replacement(state: &Shared, status: u16, line: &[u8]) -> Bytes {
         if let Some(operation) = &request.operation {
             script.coverage.record(operation, answer.status, false);
         }
-        request.path.shrink_to_fit();
         script.record(Arc::new(request));
     }
-    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason_phrase(status));
+    let reason_phrase = axum::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .unwrap_or_default();
+    let mut head = format!("HTTP/1.1 {status} {reason_phrase}\r\n");
     for (name, value) in &answer.headers {
         if !name.eq_ignore_ascii_case("content-length") && !name.eq_ignore_ascii_case("connection") {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -157,14 +159,6 @@ fn replacement(state: &Shared, status: u16, line: &[u8]) -> Bytes {
     let mut bytes = head.into_bytes();
     bytes.extend_from_slice(&answer.body);
     Bytes::from(bytes)
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        414 => "URI Too Long",
-        431 => "Request Header Fields Too Large",
-        _ => "Bad Request",
-    }
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for Guarded<T> {

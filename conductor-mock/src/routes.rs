@@ -1,6 +1,7 @@
 //! The operations of a spec as the mock server needs them: how to match a request to one, and
 //! the raw JSON of its parameters, body and responses.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
@@ -8,7 +9,7 @@ use serde_json::Value;
 use crate::prepared::Prepared;
 
 /// One segment of a path template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Segment {
     Literal(String),
     /// `{name}`, possibly with a literal prefix and suffix (`{id}.json`).
@@ -40,6 +41,9 @@ pub(crate) struct Route {
     pub(crate) plan: OnceLock<crate::validate::Plan>,
     /// Alternatives of scheme names; `None` inherits the document's.
     pub(crate) security: Vec<Vec<String>>,
+    /// The indices of the routes sharing this one's method and path, itself included, in route
+    /// order; empty when it is alone (see [`select`]).
+    pub(crate) siblings: Vec<usize>,
 }
 
 /// Follows local `$ref`s (the spec loader has bundled the rest).
@@ -48,8 +52,8 @@ pub(crate) use conductor_spec::follow_refs as deref;
 /// The segments of a path template; a `#fragment` (Box's `/files/{id}#update_shared_link`, an
 /// operation of its own on the same method and path) is never sent, so it is not matched.
 fn parse_template(template: &str) -> Vec<Segment> {
-    let path = template.split('#').next().unwrap_or_default();
-    path.split('/')
+    conductor_spec::request_path(template)
+        .split('/')
         .filter(|s| !s.is_empty())
         .map(|segment| match (segment.find('{'), segment.find('}')) {
             (Some(open), Some(close)) if open < close => Segment::Param {
@@ -96,6 +100,7 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
             plan: OnceLock::new(),
             responses,
             security: security_of(operation.get("security")).unwrap_or_else(|| global_security.clone()),
+            siblings: Vec::new(),
         });
     }
     // Literal segments beat parameters: `/pets/mine` before `/pets/{id}`.
@@ -108,6 +113,17 @@ pub(crate) fn routes(root: &Value) -> Vec<Route> {
                 .count(),
         )
     });
+    // Operations on one method and path (`#fragment`s), found once rather than per request.
+    let mut groups: HashMap<(&str, &[Segment]), Vec<usize>> = HashMap::new();
+    for (index, route) in routes.iter().enumerate() {
+        groups.entry((&route.method, &route.segments)).or_default().push(index);
+    }
+    let shared: Vec<Vec<usize>> = groups.into_values().filter(|group| group.len() > 1).collect();
+    for group in shared {
+        for &index in &group {
+            routes[index].siblings.clone_from(&group);
+        }
+    }
     routes
 }
 
@@ -163,29 +179,30 @@ pub(crate) fn select<'r>(
         .iter()
         .filter(|r| r.method == method)
         .find_map(|r| r.matches(path).map(|params| (r, params)))?;
-    let siblings: Vec<&Route> = routes
-        .iter()
-        .filter(|r| r.method == method && r.segments == first.segments)
-        .collect();
-    if siblings.len() == 1 {
+    if first.siblings.is_empty() {
         return Some(Selected::sure(first, params));
     }
-    let fitting: Vec<(&Route, usize)> = siblings
+    let fitting: Vec<(&Route, usize)> = first
+        .siblings
         .iter()
-        .filter_map(|r| r.required_query_met(root, query).map(|n| (*r, n)))
+        .map(|&index| &routes[index])
+        .filter_map(|r| r.required_query_met(root, query).map(|n| (r, n)))
         .collect();
     let Some(best) = fitting.iter().map(|(_, n)| *n).max() else {
         return Some(Selected::sure(first, params));
     };
     let top: Vec<&Route> = fitting.iter().filter(|(_, n)| *n == best).map(|(r, _)| *r).collect();
-    let chosen = top.iter().find(|r| stubbed(&r.id)).or_else(|| top.first()).copied()?;
-    let doubt = if top.iter().any(|r| stubbed(&r.id)) {
-        Vec::new()
-    } else {
-        top.iter()
-            .filter(|r| r.id != chosen.id)
-            .map(|r| r.id.as_str())
-            .collect()
+    let (chosen, doubt) = match top.iter().find(|r| stubbed(&r.id)) {
+        Some(waiting) => (*waiting, Vec::new()),
+        None => {
+            let chosen = *top.first()?;
+            let others = top
+                .iter()
+                .filter(|r| r.id != chosen.id)
+                .map(|r| r.id.as_str())
+                .collect();
+            (chosen, others)
+        }
     };
     let params = chosen.matches(path)?;
     Some(Selected {

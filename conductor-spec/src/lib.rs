@@ -36,8 +36,8 @@ pub use pointer::{
 };
 pub use schema::schema_from_json;
 pub use walk::{
-    operation, operation_id, operations, path_items, Level, Method, OperationEntry, ParameterEntry, Parameters,
-    PathEntry,
+    operation, operation_id, operations, path_items, request_path, Level, Method, OperationEntry, ParameterEntry,
+    Parameters, PathEntry,
 };
 
 /// The OpenAPI version a document declared before normalisation.

@@ -136,6 +136,20 @@ pub fn operation_id(given: Option<&str>, method: Method, path: &str) -> String {
     }
 }
 
+/// The path a request for an operation is sent to: its path template without a `#fragment`.
+/// Some specs write one to declare several operations on one method and path (Box:
+/// `/files/{file_id}#update_shared_link` beside `/files/{file_id}`); a client never sends it.
+///
+/// ```
+/// use conductor_spec::request_path;
+///
+/// assert_eq!(request_path("/files/{file_id}#update_shared_link"), "/files/{file_id}");
+/// assert_eq!(request_path("/files/{file_id}"), "/files/{file_id}");
+/// ```
+pub fn request_path(template: &str) -> &str {
+    template.split('#').next().unwrap_or_default()
+}
+
 /// `given` unless it is blank: a blank `operationId` counts as absent everywhere.
 fn given_id(given: Option<&str>) -> Option<&str> {
     given.filter(|id| !id.trim().is_empty())

@@ -409,7 +409,7 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     let decode_error = error_decoder(rt, op, &types.error, &prefix, space);
     let id = super::string_literal(&op.id);
     let method = format_ident!("{}", http_method_variant(op.http_method));
-    let path = super::string_literal(request_path(op));
+    let path = super::string_literal(conductor_spec::request_path(&op.path));
     let security = match &op.security {
         Some(requirements) => {
             let tokens = requirements_tokens(requirements);
@@ -509,18 +509,11 @@ fn builder(space: &TypeSpace<'_>, rt: &syn::Path, op: &Operation, types: &Respon
     }
 }
 
-/// The path template a request is sent to: the spec's path without a `#fragment`, which some
-/// specs use to declare several operations on one method and path (Box's
-/// `/files/{file_id}#update_shared_link`) and which a client never sends.
-fn request_path(op: &Operation) -> &str {
-    op.path.split('#').next().unwrap_or_default()
-}
-
 /// Writes the request path from the template's fixed parts and the path parameters, in
 /// order; nothing when the template has no parameters (the path is the template).
 fn path_encode(op: &Operation) -> TokenStream {
     let mut pieces = Vec::new();
-    let mut rest = request_path(op);
+    let mut rest = conductor_spec::request_path(&op.path);
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|close| open + close) else {
             break;
