@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use conductor_codegen::{Generated, Settings};
+use conductor_codegen::{Construction, Generated, Settings};
+use conductor_mock::Samples;
 use serde_json::{json, Value};
 
 use crate::plan::{Paging, Plan};
@@ -31,6 +32,8 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
     let loaded = conductor_spec::load(&spec)
         .map_err(|err| Failure::new(format!("{}: {}", plan.spec, one_line(&err.to_string()))))?;
     let raw = &loaded.raw;
+    // Stub bodies and arguments: the mock's own generator, kept to required content.
+    let samples = Samples::new(raw.clone());
     let all = spec_info::operations(raw);
     // Printed once the crate is written: a failure is one line.
     let warnings: Vec<String> = plan
@@ -93,13 +96,15 @@ pub(crate) fn implement(name: &str, force: bool) -> Result<(), Failure> {
             cargo_toml(
                 &krate,
                 &workspace.runtime_dependency()?,
-                selected.iter().any(|op| arguments(raw, &generated, op).is_err()),
+                selected
+                    .iter()
+                    .any(|op| arguments(raw, &samples, &generated, op).is_err()),
             ),
         ),
         (dir.join("src/lib.rs"), lib_rs(name, &plan, raw, &settings, &workspace)),
         (
             dir.join("tests/mock.rs"),
-            tests_rs(name, &krate, raw, &selected, &generated),
+            tests_rs(name, &krate, raw, &samples, &selected, &generated),
         ),
         (
             dir.join("README.md"),
@@ -179,18 +184,34 @@ fn as_text(value: &Value) -> String {
 /// A test for an operation whose client call the scaffold cannot write: the request, built by
 /// hand from the spec (required parameters, a sample body, the credentials), reaches the
 /// operation on the mock server. It covers the operation; a call through the client is better.
-fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> String {
+fn routed_test(raw: &Value, samples: &Samples, op: &OperationInfo, method: &str, why: &str) -> String {
     let mut path = op.path.clone();
     let mut query = Vec::new();
     let mut headers = Vec::new();
     for param in required_parameters(raw, op) {
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
         let location = param.get("in").and_then(Value::as_str).unwrap_or("");
-        let value = sample(raw, param.get("schema").unwrap_or(&Value::Null), 0).unwrap_or(json!("x"));
+        let value = samples
+            .request(param.get("schema").unwrap_or(&Value::Null))
+            .unwrap_or(json!("x"));
+        // An array is written as its parameter's style says: `form` repeats the name unless
+        // `explode` is false; the other styles join the items with commas.
+        let items: Vec<String> = match &value {
+            Value::Array(items) => items.iter().map(as_text).collect(),
+            other => vec![as_text(other)],
+        };
+        let explode = param
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(param.get("style").is_none_or(|style| style == "form"));
+        let joined = || items.iter().map(|item| encoded(item)).collect::<Vec<_>>().join(",");
         match location {
-            "path" => path = path.replace(&format!("{{{name}}}"), &as_text(&value)),
-            "query" => query.push(format!("{name}={}", as_text(&value))),
-            "header" => headers.push((name.to_owned(), as_text(&value))),
+            "path" => path = path.replace(&format!("{{{name}}}"), &joined()),
+            "query" if explode => {
+                query.extend(items.iter().map(|item| format!("{}={}", encoded(name), encoded(item))));
+            }
+            "query" => query.push(format!("{}={}", encoded(name), joined())),
+            "header" => headers.push((name.to_owned(), items.join(","))),
             _ => {}
         }
     }
@@ -226,7 +247,12 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
         .and_then(|b| b.get("content"))
         .and_then(Value::as_object)
         .and_then(|content| content.iter().next())
-        .map(|(media, entry)| (media.clone(), sample(raw, entry.get("schema").unwrap_or(&json!({})), 0)));
+        .map(|(media, entry)| {
+            (
+                media.clone(),
+                samples.request(entry.get("schema").unwrap_or(&json!({}))),
+            )
+        });
     match body {
         Some((media, Some(value))) if media.contains("json") => {
             let _ = write!(
@@ -239,7 +265,7 @@ fn routed_test(raw: &Value, op: &OperationInfo, method: &str, why: &str) -> Stri
             let form: Vec<String> = fields
                 .iter()
                 .filter(|(_, v)| !v.is_object() && !v.is_array())
-                .map(|(k, v)| format!("{k}={}", as_text(v)))
+                .map(|(k, v)| format!("{}={}", encoded(k), encoded(&as_text(v))))
                 .collect();
             let _ = write!(
                 request,
@@ -358,89 +384,45 @@ fn collect_object(
     Some(())
 }
 
-/// A value of `schema` that the generated types decode, or `None` when this simple generator
-/// cannot be sure (discriminated unions).
-fn sample(raw: &Value, schema: &Value, depth: usize) -> Option<Value> {
-    let schema = spec_info::resolve(raw, schema);
-    if depth > 8 || schema.get("discriminator").is_some() {
+/// A Rust expression for a required parameter of this schema, when one fits every generated type:
+/// the sample the mock's generator makes, written as a literal.
+fn argument(raw: &Value, samples: &Samples, schema: &Value) -> Option<String> {
+    let resolved = spec_info::resolve(raw, schema);
+    if resolved.get("enum").is_some() {
         return None;
     }
-    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
-        return Some(first.clone());
-    }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let own = schema.get("properties").is_some() || schema.get("required").is_some();
-        if let ([only], false) = (parts.as_slice(), own) {
-            return sample(raw, only, depth + 1);
-        }
-        // The parts as one object: a property one part declares may be required by another
-        // (DigitalOcean's `meta` is `allOf: [{properties: {total}}, {required: [total]}]`).
-        let mut properties = serde_json::Map::new();
-        let mut required = Vec::new();
-        collect_object(raw, schema, &mut properties, &mut required, 0)?;
-        let mut fields = serde_json::Map::new();
-        for (property, sub) in properties.iter().filter(|(p, _)| required.contains(p)) {
-            fields.insert(property.clone(), sample(raw, sub, depth + 1)?);
-        }
-        return Some(Value::Object(fields));
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = schema.get(key).and_then(|b| b.get(0)) {
-            return sample(raw, first, depth + 1);
-        }
-    }
-    let kind = schema
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or(if schema.get("properties").is_some() {
-            "object"
-        } else {
-            ""
-        });
-    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
-    let minimum = schema.get("minimum").and_then(Value::as_i64).unwrap_or(1).max(1);
-    Some(match (kind, format) {
-        ("string", "date-time") => json!("2024-01-01T00:00:00Z"),
-        ("string", "date") => json!("2024-01-01"),
-        ("string", "uuid") => json!("00000000-0000-0000-0000-000000000000"),
-        ("string", "byte") => json!(""),
-        ("string", _) => json!("x"),
-        ("integer", _) => json!(minimum),
-        ("number", _) => json!(minimum as f64),
-        ("boolean", _) => json!(true),
-        ("array", _) => json!([]),
-        ("object", _) => {
-            let mut fields = serde_json::Map::new();
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-                for (property, sub) in properties.iter().filter(|(p, _)| required.contains(&p.as_str())) {
-                    fields.insert(property.clone(), sample(raw, sub, depth + 1)?);
-                }
-            }
-            Value::Object(fields)
-        }
-        _ => json!({}),
-    })
-}
-
-/// A Rust expression for a required parameter of this schema, when one fits every generated type.
-fn argument(raw: &Value, schema: &Value) -> Option<String> {
-    let schema = spec_info::resolve(raw, schema);
-    if schema.get("enum").is_some() {
+    let format = resolved.get("format").and_then(Value::as_str).unwrap_or("");
+    let fits = matches!(
+        (resolved.get("type").and_then(Value::as_str)?, format),
+        ("string", "") | ("integer", _) | ("number", "double" | "") | ("boolean", _)
+    );
+    if !fits {
         return None;
     }
-    let format = schema.get("format").and_then(Value::as_str).unwrap_or("");
-    match (schema.get("type").and_then(Value::as_str)?, format) {
-        ("string", "") => Some("\"x\"".to_owned()),
-        ("integer", _) => Some("1".to_owned()),
-        ("number", "double" | "") => Some("1.0".to_owned()),
-        ("boolean", _) => Some("true".to_owned()),
+    match samples.request(schema)? {
+        Value::String(text) => Some(format!("{text:?}")),
+        Value::Bool(value) => Some(value.to_string()),
+        Value::Number(number) if resolved.get("type") == Some(&json!("number")) => {
+            let value = number.as_f64()?;
+            Some(if value.fract() == 0.0 {
+                format!("{value:.1}")
+            } else {
+                value.to_string()
+            })
+        }
+        Value::Number(number) => Some(number.to_string()),
         _ => None,
     }
+}
+
+/// `text` for a URL's path or query: every byte but the unreserved ones percent-encoded.
+fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// The operation's required parameters in the order the client method takes them: path
@@ -471,13 +453,13 @@ fn required_parameters<'a>(raw: &'a Value, op: &OperationInfo) -> Vec<&'a Value>
 }
 
 /// The positional arguments of the client method, or why they cannot be filled generically.
-fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<Vec<String>, String> {
+fn arguments(raw: &Value, samples: &Samples, generated: &Generated, op: &OperationInfo) -> Result<Vec<String>, String> {
     let required = required_parameters(raw, op);
     let mut out = Vec::new();
     for param in required {
         let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
         let schema = param.get("schema").unwrap_or(&Value::Null);
-        out.push(argument(raw, schema).ok_or(format!(
+        out.push(argument(raw, samples, schema).ok_or(format!(
             "its required parameter `{name}` has a type this scaffold does not fill"
         ))?);
     }
@@ -488,7 +470,7 @@ fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<V
     if body.get("required").and_then(Value::as_bool) != Some(true) {
         return Ok(out);
     }
-    let why = "its request body is not a named object schema with at most one required simple field".to_owned();
+    let why = "its request body is not a named object schema whose required fields are simple values".to_owned();
     let content = body.get("content").and_then(Value::as_object).ok_or(why.clone())?;
     let schema = content
         .values()
@@ -498,25 +480,25 @@ fn arguments(raw: &Value, generated: &Generated, op: &OperationInfo) -> Result<V
     let reference = schema.get("$ref").and_then(Value::as_str).ok_or(why.clone())?;
     let schema_name = reference.strip_prefix("#/components/schemas/").ok_or(why.clone())?;
     let type_name = lookup(&generated.component_types, schema_name).ok_or(why.clone())?;
-    let target = spec_info::resolve(raw, schema);
-    if target.get("type").and_then(Value::as_str) != Some("object") || target.get("allOf").is_some() {
-        return Err(why);
-    }
-    let required: Vec<&str> = target
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    match required.as_slice() {
-        [] => out.push(format!("types::{type_name}::default()")),
-        [field] => {
-            let sub = target.pointer(&format!("/properties/{field}")).ok_or(why.clone())?;
-            if spec_info::resolve(raw, sub).get("default").is_some() {
-                return Err(why);
-            }
-            out.push(format!("types::{type_name}::new({})", argument(raw, sub).ok_or(why)?));
+    // How the value is built is the generator's answer, never guessed from the schema here.
+    let construction = generated
+        .constructions
+        .iter()
+        .find(|(name, _)| name == type_name)
+        .map(|(_, construction)| construction)
+        .ok_or(why.clone())?;
+    match construction {
+        Construction::Default => out.push(format!("types::{type_name}::default()")),
+        Construction::New { required } => {
+            let (mut properties, mut names) = (serde_json::Map::new(), Vec::new());
+            collect_object(raw, schema, &mut properties, &mut names, 0).ok_or(why.clone())?;
+            let values = required
+                .iter()
+                .map(|field| argument(raw, samples, properties.get(field)?))
+                .collect::<Option<Vec<_>>>()
+                .ok_or(why)?;
+            out.push(format!("types::{type_name}::new({})", values.join(", ")));
         }
-        _ => return Err(why),
     }
     Ok(out)
 }
@@ -530,7 +512,12 @@ fn lookup<'g>(names: &'g [(String, String)], key: &str) -> Option<&'g str> {
 }
 
 /// The first documented response whose status satisfies `wanted`, with its status and a body.
-fn response(raw: &Value, op: &OperationInfo, wanted: fn(&str) -> bool) -> Option<(u16, Option<Value>)> {
+fn response(
+    raw: &Value,
+    samples: &Samples,
+    op: &OperationInfo,
+    wanted: fn(&str) -> bool,
+) -> Option<(u16, Option<Value>)> {
     let responses = spec_info::operation(raw, op)?.get("responses")?.as_object()?;
     let (status, response) = responses.iter().find(|(status, _)| wanted(status))?;
     let code: u16 = if status == "default" { 400 } else { status.parse().ok()? };
@@ -542,7 +529,7 @@ fn response(raw: &Value, op: &OperationInfo, wanted: fn(&str) -> bool) -> Option
     if !media.contains("json") {
         return None;
     }
-    let body = sample(raw, entry.get("schema").unwrap_or(&json!({})), 0)?;
+    let body = samples.answer(entry.get("schema").unwrap_or(&json!({})))?;
     Some((code, Some(body)))
 }
 
@@ -565,7 +552,14 @@ fn stub(code: u16, body: &Option<Value>) -> String {
     }
 }
 
-fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], generated: &Generated) -> String {
+fn tests_rs(
+    name: &str,
+    krate: &str,
+    raw: &Value,
+    samples: &Samples,
+    selected: &[OperationInfo],
+    generated: &Generated,
+) -> String {
     let krate = module(krate);
     let module = module(name);
     let schemes = spec_info::auth_schemes(raw);
@@ -609,10 +603,10 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
             let _ = write!(out, ": {}", op.summary);
         }
         out.push('\n');
-        let args = match arguments(raw, generated, op) {
+        let args = match arguments(raw, samples, generated, op) {
             Ok(args) => args.join(", "),
             Err(why) => {
-                out.push_str(&routed_test(raw, op, method, &why));
+                out.push_str(&routed_test(raw, samples, op, method, &why));
                 continue;
             }
         };
@@ -631,7 +625,7 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
             })
             .map(|other| other.id.as_str())
             .collect();
-        match response(raw, op, |s| s.starts_with('2')) {
+        match response(raw, samples, op, |s| s.starts_with('2')) {
             Some((code, body)) => {
                 let _ = write!(
                     out,
@@ -676,7 +670,9 @@ fn tests_rs(name: &str, krate: &str, raw: &Value, selected: &[OperationInfo], ge
                 );
             }
         }
-        if let Some((code, body)) = response(raw, op, |s| s.starts_with('4') || s.starts_with('5') || s == "default") {
+        if let Some((code, body)) = response(raw, samples, op, |s| {
+            s.starts_with('4') || s.starts_with('5') || s == "default"
+        }) {
             let _ = write!(
                 out,
                 "\n#[tokio::test]\nasync fn {method}_documented_error() {{\n    \
@@ -829,47 +825,6 @@ fn readme(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_sample_has_what_any_all_of_part_requires() {
-        // DigitalOcean's list responses: `meta` declares `total` in one part and requires it in
-        // another, and the page itself comes from referenced parts.
-        let raw = json!({"components": {"schemas": {
-            "Meta": {"properties": {"meta": {"allOf": [
-                {"type": "object", "properties": {"total": {"type": "integer"}}},
-                {"required": ["total"]}
-            ]}}, "required": ["meta"], "type": "object"}
-        }}});
-        let schema = json!({"allOf": [
-            {"type": "object", "properties": {"tags": {"type": "array"}}},
-            {"$ref": "#/components/schemas/Meta"}
-        ]});
-        assert_eq!(sample(&raw, &schema, 0), Some(json!({"meta": {"total": 1}})));
-        // A part that is not an object cannot be merged.
-        let mixed = json!({"allOf": [{"type": "string"}, {"type": "object"}]});
-        assert_eq!(sample(&raw, &mixed, 0), None);
-        assert_eq!(
-            sample(&raw, &json!({"allOf": [{"type": "string"}]}), 0),
-            Some(json!("x"))
-        );
-    }
-
-    #[test]
-    fn a_property_keeps_the_schema_s_own_declaration_over_its_parts() {
-        // SendGrid's message: `template_id` is a UUID in the schema's own properties and a
-        // plain string in an `allOf` part; the generated field is a UUID.
-        let raw = json!({});
-        let schema = json!({
-            "type": "object",
-            "required": ["template_id"],
-            "properties": {"template_id": {"type": "string", "format": "uuid"}},
-            "allOf": [{"type": "object", "properties": {"template_id": {"type": "string"}}}]
-        });
-        assert_eq!(
-            sample(&raw, &schema, 0),
-            Some(json!({"template_id": "00000000-0000-0000-0000-000000000000"}))
-        );
-    }
 
     #[test]
     fn headers_openapi_ignores_are_not_arguments() {

@@ -10,6 +10,7 @@ use quote::quote;
 use crate::checked::{self, Checked};
 use crate::diagnostics::Diagnostic;
 use crate::settings::{Schemas, Settings};
+use crate::typespace::Construction;
 use crate::{emit, model};
 
 /// The result of an expansion.
@@ -37,6 +38,8 @@ pub struct Generated {
     /// `(component schema name as in its pointer, type name)` for every schema of
     /// `components/schemas` that became a type.
     pub component_types: Vec<(String, String)>,
+    /// `(type name, how a value is built)` for every struct the client sends.
+    pub constructions: Vec<(String, Construction)>,
 }
 
 /// Generates the connector's items from a loaded spec. Settings that do not fit the spec (an
@@ -80,6 +83,11 @@ pub(crate) fn generate_checked(spec: &conductor_spec::LoadedSpec, checked: &Chec
             (!schema.contains('/')).then(|| (schema.to_owned(), def.name.clone()))
         })
         .collect();
+    let constructions = space
+        .defs
+        .iter()
+        .filter_map(|def| Some((def.name.clone(), def.construction()?)))
+        .collect();
     let tokens = quote! {
         #api
         #client
@@ -98,6 +106,7 @@ pub(crate) fn generate_checked(spec: &conductor_spec::LoadedSpec, checked: &Chec
         paginated,
         methods,
         component_types,
+        constructions,
     }
 }
 

@@ -41,6 +41,7 @@ pub use names::is_keyword;
 pub use pretty::render;
 pub use report::Report;
 pub use settings::{Key, Schemas, Settings};
+pub use typespace::Construction;
 
 /// Loads the spec at `path`, checks it and generates the connector's items.
 ///

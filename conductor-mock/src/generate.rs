@@ -40,18 +40,34 @@ pub(crate) fn generate(
         root,
         rng,
         examples,
+        optional: true,
         accepts,
         left: MAX_VALUES,
     };
     generator.value_for(schema, 0)
 }
 
-/// One generation: the document, the random source, whether examples are used, the validity
-/// check for unions, and how many values may still be added.
+/// Generates the smallest value for `schema` the rules here make: only required properties,
+/// arrays at their `minItems`, no `example`s — what a hand-written test would write.
+pub(crate) fn required_only(root: &Value, schema: &Value, rng: &mut fastrand::Rng, accepts: Accepts<'_>) -> Value {
+    let mut generator = Generator {
+        root,
+        rng,
+        examples: false,
+        optional: false,
+        accepts,
+        left: MAX_VALUES,
+    };
+    generator.value_for(schema, 0)
+}
+
+/// One generation: the document, the random source, whether examples are used, whether optional
+/// content is added, the validity check for unions, and how many values may still be added.
 struct Generator<'a, 'r> {
     root: &'a Value,
     rng: &'r mut fastrand::Rng,
     examples: bool,
+    optional: bool,
     accepts: Accepts<'r>,
     left: usize,
 }
@@ -94,15 +110,22 @@ impl Generator<'_, '_> {
             if let Value::Object(own) = self.object_value(schema, depth) {
                 merged.extend(own);
             }
-            // Required beside the parts but declared in one of them (Box's `File--Mini`
-            // requires `sequence_id`, which its second part declares).
-            for name in required_names(schema) {
+            // Required beside the parts or in one part but declared in another (Box's
+            // `File--Mini` requires `sequence_id`, which its second part declares; DigitalOcean's
+            // `meta` declares `total` in one part and requires it in the next).
+            let root = self.root;
+            let required: Vec<&str> = required_names(schema)
+                .chain(parts.iter().flat_map(|part| required_names(deref(root, part))))
+                .collect();
+            for name in required {
                 if merged.contains_key(name) {
                     continue;
                 }
-                let declared = parts
-                    .iter()
-                    .find_map(|part| deref(self.root, part).get("properties").and_then(|p| p.get(name)));
+                let declared = schema.get("properties").and_then(|p| p.get(name)).or_else(|| {
+                    parts
+                        .iter()
+                        .find_map(|part| deref(root, part).get("properties").and_then(|p| p.get(name)))
+                });
                 if let Some(property) = declared {
                     let value = self.value_for(property, depth + 1);
                     merged.insert(name.to_owned(), value);
@@ -157,7 +180,7 @@ impl Generator<'_, '_> {
                     .get("maxItems")
                     .and_then(Value::as_u64)
                     .map_or(usize::MAX, |m| m as usize);
-                let count = if depth >= MAX_DEPTH || self.left == 0 {
+                let count = if depth >= MAX_DEPTH || self.left == 0 || !self.optional {
                     min
                 } else {
                     min.max(1).min(max)
@@ -269,7 +292,7 @@ impl Generator<'_, '_> {
             for (name, property) in properties {
                 let is_required = required.contains(&name.as_str());
                 let write_only = deref(self.root, property).get("writeOnly") == Some(&Value::Bool(true));
-                if is_required || (depth < MAX_DEPTH && self.left > 0 && !write_only) {
+                if is_required || (self.optional && depth < MAX_DEPTH && self.left > 0 && !write_only) {
                     object.insert(name.clone(), self.value_for(property, depth + 1));
                 }
             }
@@ -423,6 +446,7 @@ mod tests {
             root: &root,
             rng: &mut fastrand::Rng::with_seed(1),
             examples: true,
+            optional: true,
             accepts: &|_, _| true,
             left: MAX_VALUES,
         };

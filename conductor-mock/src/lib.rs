@@ -33,6 +33,7 @@ mod ratelimit;
 mod record;
 mod refused;
 mod routes;
+mod samples;
 mod schema_check;
 pub mod standalone;
 mod stub;
@@ -47,6 +48,7 @@ use serde_json::Value;
 pub use coverage::Coverage;
 pub use oauth::OAuth;
 pub use ratelimit::RateLimit;
+pub use samples::Samples;
 pub use stub::{Fault, StubResponse};
 pub use validate::Violation;
 

@@ -15,7 +15,7 @@ pub static API: ::connector_runtime::ApiSpec = ::connector_runtime::ApiSpec {
         },
     ],
     envelope: ::std::option::Option::None,
-    operation_count: 6usize,
+    operation_count: 7usize,
 };
 /// A client for Kitchen Sink 2.
 ///
@@ -101,6 +101,18 @@ impl Client {
         body: impl ::std::convert::Into<types::Thing>,
     ) -> builders::CreateThing {
         builders::CreateThing {
+            call: ::connector_runtime::__private::Call::new(&self.inner),
+            body: body.into(),
+        }
+    }
+    /// A body with no required field and fields with defaults starts from `Default`.
+    ///
+    /// `PUT /pending` (`replacePending`)
+    pub fn replace_pending(
+        &self,
+        body: impl ::std::convert::Into<types::Pending>,
+    ) -> builders::ReplacePending {
+        builders::ReplacePending {
             call: ::connector_runtime::__private::Call::new(&self.inner),
             body: body.into(),
         }
@@ -241,7 +253,7 @@ pub mod types {
         #[doc = " `low`"] Low = "low", #[doc = " `high`"] High = "high", } other Other;
     }
     ::connector_runtime::__private::object! {
-        de
+        ser de
         /// Generated from `#/components/schemas/Pending`.
         #[derive(Debug, Clone)]
         pub struct Pending {
@@ -255,6 +267,17 @@ pub mod types {
             pub poll_seconds: i64 = "poll_seconds" default = ::connector_runtime::__private::default_i64::<{30}>,
             /// Defaults to `"red"`.
             pub color: ::std::option::Option<::std::string::String> = "color" optional,
+        }
+    }
+    impl ::std::default::Default for Pending {
+        fn default() -> Self {
+            Self {
+                eta: ::std::option::Option::None,
+                notify: true,
+                offset: -5i32,
+                poll_seconds: 30i64,
+                color: ::std::option::Option::None,
+            }
         }
     }
     ::connector_runtime::__private::object! {
@@ -818,6 +841,68 @@ pub mod builders {
             ::connector_runtime::__private::execute(self)
         }
     }
+    /// The request for [`Client::replace_pending`](super::Client::replace_pending): `PUT /pending`.
+    #[derive(Debug, Clone)]
+    #[must_use = "a request does nothing until it is awaited"]
+    pub struct ReplacePending {
+        pub(super) call: ::connector_runtime::__private::Call,
+        pub(super) body: types::Pending,
+    }
+    impl ::connector_runtime::Operation for ReplacePending {
+        type Output = ();
+        type ErrorBody = ();
+        const SPEC: &'static ::connector_runtime::OperationSpec = &::connector_runtime::OperationSpec {
+            id: "replacePending",
+            method: ::connector_runtime::HttpMethod::Put,
+            path: "/pending",
+            security: ::std::option::Option::None,
+            api: &super::API,
+            index: 3usize,
+        };
+        fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
+            &mut self.call
+        }
+        fn encode(
+            &self,
+            parts: &mut ::connector_runtime::RequestParts,
+        ) -> ::std::result::Result<(), ::connector_runtime::EncodeError> {
+            match self.call.content_type() {
+                ::std::option::Option::None
+                | ::std::option::Option::Some("application/json") => {
+                    parts.json_body("application/json", &self.body)?;
+                }
+                ::std::option::Option::Some(other) => {
+                    return ::std::result::Result::Err(
+                        ::connector_runtime::__private::unoffered_content_type(
+                            other,
+                            &["application/json"],
+                        ),
+                    );
+                }
+            }
+            ::std::result::Result::Ok(())
+        }
+        fn decode_success(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::result::Result<Self::Output, ::connector_runtime::DecodeError> {
+            ::connector_runtime::__private::decode_empty(response)
+        }
+        fn decode_error(
+            response: &::connector_runtime::__private::RawResponse,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self::ErrorBody, ::connector_runtime::DecodeError>,
+        > {
+            let _ = response;
+            ::std::option::Option::None
+        }
+    }
+    impl ::std::future::IntoFuture for ReplacePending {
+        type Output = ::std::result::Result<(), ::connector_runtime::Error<()>>;
+        type IntoFuture = ::connector_runtime::__private::BoxFuture<Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            ::connector_runtime::__private::execute(self)
+        }
+    }
     /// The request for [`Client::upload`](super::Client::upload): `POST /upload`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is awaited"]
@@ -844,7 +929,7 @@ pub mod builders {
             path: "/upload",
             security: ::std::option::Option::None,
             api: &super::API,
-            index: 3usize,
+            index: 4usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -914,7 +999,7 @@ pub mod builders {
             path: "/shapes",
             security: ::std::option::Option::Some(&[]),
             api: &super::API,
-            index: 4usize,
+            index: 5usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -964,7 +1049,7 @@ pub mod builders {
             path: "/misc",
             security: ::std::option::Option::None,
             api: &super::API,
-            index: 5usize,
+            index: 6usize,
         };
         fn call_mut(&mut self) -> &mut ::connector_runtime::__private::Call {
             &mut self.call
@@ -1025,6 +1110,9 @@ pub mod builders {
     " Scripts `createThing` (`POST /things`)."] pub fn create_thing(& self) ->
     ::connector_runtime::mock::OperationStub < 'a, super::builders::CreateThing > {
     ::connector_runtime::mock::OperationStub::new(self.server, 201u16) } #[doc =
+    " Scripts `replacePending` (`PUT /pending`)."] pub fn replace_pending(& self) ->
+    ::connector_runtime::mock::OperationStub < 'a, super::builders::ReplacePending > {
+    ::connector_runtime::mock::OperationStub::new(self.server, 204u16) } #[doc =
     " Scripts `upload` (`POST /upload`)."] pub fn upload(& self) ->
     ::connector_runtime::mock::OperationStub < 'a, super::builders::Upload > {
     ::connector_runtime::mock::OperationStub::new(self.server, 200u16) } #[doc =

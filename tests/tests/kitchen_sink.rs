@@ -80,6 +80,16 @@ fn defaults_fill_absent_fields() {
 }
 
 #[test]
+fn a_sent_body_with_no_required_field_starts_from_default_at_the_spec_s_defaults() {
+    // One rule for the types and for `implement`'s tests: no required field means `Default`,
+    // which starts each field at the spec's `default` (a derived one would say `false` and 0).
+    let pending = types::Pending::default();
+    assert!(pending.notify);
+    assert_eq!((pending.offset, pending.poll_seconds), (-5, 30));
+    assert_eq!((pending.eta, pending.color), (None, None));
+}
+
+#[test]
 fn unions_decode_by_tag_or_by_shape() {
     let shapes: Vec<types::Shape> = serde_json::from_value(json!([
         {"shape": "circle", "radius": 2.0},

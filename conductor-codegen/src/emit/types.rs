@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::moved;
 use crate::docs::doc_attrs;
 use crate::names::ident;
-use crate::typespace::{FieldDefault, TypeDef, TypeKind, TypeRef, TypeSpace};
+use crate::typespace::{Construction, FieldDefault, TypeDef, TypeKind, TypeRef, TypeSpace};
 
 /// How a [`TypeRef`] is spelled; `prefix` is the path to the `types` module from where the
 /// spelling is used (empty inside it).
@@ -102,12 +102,13 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let mut derives = vec![quote! { Debug }, quote! { Clone }];
-            // A type the client sends whose fields are all optional can start from `Default`
-            // (request bodies with dozens of optional fields are common).
-            let all_optional = fields
-                .iter()
-                .all(|f| matches!(f.ty, TypeRef::Option(_)) && f.default.is_none());
-            if def.ser && all_optional {
+            // A type the client sends with no required field starts from `Default` (request
+            // bodies with dozens of optional fields are common): derived when every field starts
+            // empty, written out when some start at the spec's `default`.
+            let construction = def.construction();
+            let derive_default =
+                construction == Some(Construction::Default) && fields.iter().all(|f| f.default.is_none());
+            if derive_default {
                 derives.push(quote! { Default });
             }
             let fields_tokens = fields.iter().map(|field| {
@@ -133,8 +134,13 @@ fn type_item(space: &TypeSpace<'_>, rt: &syn::Path, def: &TypeDef) -> TokenStrea
                     pub #field_name: ::std::collections::BTreeMap<::std::string::String, #value>;
                 }
             });
-            let constructor =
-                (def.ser && !all_optional).then(|| constructor(&name, fields, additional.is_some(), &spell));
+            let constructor = match construction {
+                Some(Construction::New { .. }) => Some(constructor(&name, fields, additional.is_some(), &spell)),
+                Some(Construction::Default) if !derive_default => {
+                    Some(default_impl(&name, fields, additional.is_some()))
+                }
+                _ => None,
+            };
             quote! {
                 #rt::__private::object! {
                     #flags
@@ -251,15 +257,47 @@ fn constructor(
     additional: bool,
     spell: &dyn Fn(&TypeRef) -> TokenStream,
 ) -> TokenStream {
-    let required: Vec<_> = fields
-        .iter()
-        .filter(|f| !matches!(f.ty, TypeRef::Option(_)) && f.default.is_none())
-        .collect();
+    let required: Vec<_> = fields.iter().filter(|f| f.is_required_argument()).collect();
     let params = required.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = spell(&field.ty);
         quote! { #field_name: impl ::std::convert::Into<#ty> }
     });
+    let inits = field_inits(fields, additional);
+    let names = required
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(" A value with the required fields ({names}) set and every other field empty.");
+    let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self { #inits }
+            }
+        }
+    }
+}
+
+/// `Default` for a sent struct with no required field where some fields start at the spec's
+/// `default` (a derived `Default` would start them at `false` or `0`).
+fn default_impl(name: &proc_macro2::Ident, fields: &[crate::typespace::Field], additional: bool) -> TokenStream {
+    let inits = field_inits(fields, additional);
+    quote! {
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self { #inits }
+            }
+        }
+    }
+}
+
+/// The fields of a fresh value: empty, at the spec's `default`, or from `new`'s argument of the
+/// same name.
+fn field_inits(fields: &[crate::typespace::Field], additional: bool) -> TokenStream {
     let inits = fields.iter().map(|field| {
         let field_name = ident(&field.name);
         match (&field.ty, field.default) {
@@ -274,22 +312,7 @@ fn constructor(
         let field_name = additional_field(fields);
         quote! { #field_name: ::std::collections::BTreeMap::new(), }
     });
-    let names = required
-        .iter()
-        .map(|f| format!("`{}`", f.wire))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let doc = format!(" A value with the required fields ({names}) set and every other field empty.");
-    let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    quote! {
-        impl #name {
-            #[doc = #doc]
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* #additional }
-            }
-        }
-    }
+    quote! { #(#inits,)* #additional }
 }
 
 /// The name of the map that keeps the properties a struct's schema does not name.

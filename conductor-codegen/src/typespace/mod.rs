@@ -99,6 +99,43 @@ pub(crate) struct TypeDef {
     pub(crate) de: bool,
 }
 
+impl TypeDef {
+    /// How code builds a value of this type, for a struct the client sends; `None` for the
+    /// other types. The one rule both the generated types and `implement`'s tests follow.
+    pub(crate) fn construction(&self) -> Option<Construction> {
+        let TypeKind::Struct { fields, .. } = &self.kind else {
+            return None;
+        };
+        if !self.ser {
+            return None;
+        }
+        let required: Vec<String> = fields
+            .iter()
+            .filter(|f| f.is_required_argument())
+            .map(|f| f.wire.clone())
+            .collect();
+        Some(if required.is_empty() {
+            Construction::Default
+        } else {
+            Construction::New { required }
+        })
+    }
+}
+
+/// How code builds a value of a struct the client sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Construction {
+    /// No field is required: the type implements `Default` (the fields the spec gives a
+    /// `default` start at it, the others empty).
+    Default,
+    /// `Type::new(..)` takes the required fields, by wire name in the order given; the others
+    /// start empty or at their `default`.
+    New {
+        /// The required fields' names on the wire, in the order `new` takes them.
+        required: Vec<String>,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum TypeKind {
     /// Being built; a reference to it can be made but it has no shape yet.
@@ -151,6 +188,13 @@ pub(crate) enum FieldDefault {
     Bool(bool),
     I32(i32),
     I64(i64),
+}
+
+impl Field {
+    /// Whether `new` takes this field: neither optional nor filled from the spec's `default`.
+    pub(crate) fn is_required_argument(&self) -> bool {
+        !matches!(self.ty, TypeRef::Option(_)) && self.default.is_none()
+    }
 }
 
 impl FieldDefault {
